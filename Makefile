@@ -1,0 +1,56 @@
+# E-commerce research workbench. `make help` lists the targets.
+# The two commands of the README: `make reports` (set up + run every report) and `make test`.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reports test test-fast lab browser lock benchmark clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c requirements.lock --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name workbench --display-name "Python (workbench)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv, install the locked dependencies and the package, register the 'workbench' kernel
+
+reports: setup ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
+	$(BIN)/workbench run --all --jobs $(JOBS)
+
+test: setup browser ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark)
+	$(BIN)/pytest -n $(JOBS) tests
+	$(BIN)/pytest --nbval-lax --nbval-kernel-name workbench -p no:cacheprovider notebooks
+
+test-fast: setup ## Unit tests only (no notebooks, browser or Spark)
+	$(BIN)/pytest -n $(JOBS) -m "not slow and not browser and not spark" tests
+
+lab: setup ## Open JupyterLab on notebooks/ with the project kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+browser: ## Install Debian's chromium for the browser tests (needs root; skipped when present)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip && .venv-lock/bin/python -m pip install --quiet -e ".[test]"
+	{ echo "# Exact versions of every package the workbench installs (Python 3.11, Linux x86_64)."; \
+	  echo "# Regenerate with 'make lock' after changing pyproject.toml; the set-up installs with '-c requirements.lock'."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
+	rm -rf .venv-lock
+
+benchmark: setup ## Print the speed and memory benchmarks (generates the 1M/10M-line Parquet files once)
+	$(BIN)/python benchmarks/run_all.py
+
+clean: ## Remove generated reports and caches (keeps .venv)
+	rm -rf reports/* .pytest_cache

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from workbench import provenance
+from workbench.errors import WorkbenchError
+
+
+def test_record_in_memory_and_in_run_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(provenance.RUN_DIR_ENV, str(tmp_path))
+    assert provenance.record("median_wage", np.int32(166790), kind="money") == 166790
+    provenance.record("share", np.float64(0.25), label="Share of revenue", kind="percent")
+    provenance.record("share", 0.3, kind="percent")            # replaces
+    provenance.record("missing", float("nan"))
+    assert provenance.recorded_metrics() == {"median_wage": 166790, "share": 0.3, "missing": None}
+    _, metrics = provenance.read_run_records(tmp_path)
+    by_name = {m["name"]: m for m in metrics}
+    assert by_name["share"]["value"] == 0.3 and by_name["share"]["kind"] == "percent"
+    assert by_name["median_wage"] == {"name": "median_wage", "value": 166790, "label": "Median wage",
+                                      "kind": "money", "unit": None}
+    assert isinstance(json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[0])["value"], int)
+
+
+def test_record_rejects_bad_names_kinds_and_values():
+    with pytest.raises(WorkbenchError, match="identifier"):
+        provenance.record("median wage", 1)
+    with pytest.raises(WorkbenchError, match="kind 'dollars'"):
+        provenance.record("x", 1, kind="dollars")
+    with pytest.raises(WorkbenchError, match="must be a number.*not list"):
+        provenance.record("x", [1, 2])
+
+
+def test_register_input_hashes_files_and_folders(tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    run.mkdir()
+    monkeypatch.setenv(provenance.RUN_DIR_ENV, str(run))
+    f = tmp_path / "orders.csv"
+    f.write_bytes(b"a,b\n1,2\n")
+    entry = provenance.register_input(f, role="orders")
+    assert entry.sha256 == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    assert entry.bytes == 8 and entry.role == "orders"
+    provenance.register_input(f)  # same content: not written twice
+    folder = tmp_path / "bls"
+    folder.mkdir()
+    (folder / "oe.area").write_text("x")
+    (folder / "oe.data").write_text("y")
+    provenance.register_input(folder)
+    inputs, _ = provenance.read_run_records(run)
+    assert [i["path"].rsplit("/", 1)[1] for i in inputs] == ["orders.csv", "oe.area", "oe.data"]
+    assert len((run / "inputs.jsonl").read_text().splitlines()) == 3

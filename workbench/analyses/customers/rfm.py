@@ -1,0 +1,4 @@
+"""RFM scores and named segments."""
+from __future__ import annotations
+
+__all__: list[str] = []

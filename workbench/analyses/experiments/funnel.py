@@ -1,0 +1,4 @@
+"""Checkout funnel from event logs."""
+from __future__ import annotations
+
+__all__: list[str] = []

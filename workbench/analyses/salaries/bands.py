@@ -1,0 +1,4 @@
+"""Pay bands by level and the offer check."""
+from __future__ import annotations
+
+__all__: list[str] = []

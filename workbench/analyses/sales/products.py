@@ -1,0 +1,4 @@
+"""Top products and categories."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,15 @@
+"""Data layer: reading sources into documented canonical tables, validating them, and noting what was read.
+
+Knows nothing about analyses or reports. Every public loader is re-exported here and at ``workbench``.
+"""
+from workbench.data.schema import *  # noqa: F401,F403
+from workbench.data.orders import *  # noqa: F401,F403
+from workbench.data.synthetic import *  # noqa: F401,F403
+from workbench.data.oews import *  # noqa: F401,F403
+from workbench.data.choice import *  # noqa: F401,F403
+from workbench.data.prices import *  # noqa: F401,F403
+from workbench.data.events import *  # noqa: F401,F403
+from workbench.data import schema, orders, synthetic, oews, choice, prices, events
+
+__all__ = [*schema.__all__, *orders.__all__, *synthetic.__all__, *oews.__all__, *choice.__all__,
+           *prices.__all__, *events.__all__]

@@ -1,0 +1,4 @@
+"""Charts for salary benchmarking."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,31 @@
+"""Tables for managers: pandas Styler with numbers formatted by kind, index hidden when it is a range."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from workbench.present import fmt
+
+
+def table(df: pd.DataFrame, *, money: Sequence[str] = (), pct: Sequence[str] = (), count: Sequence[str] = (),
+          decimals: dict[str, int] | None = None, currency: str = "USD", caption: str | None = None,
+          money_decimals: int = 0):
+    """Format ``df`` for display: money, percent (fractions) and count columns by name.
+
+    Columns not named keep pandas' default; ``decimals`` gives a number of decimals per other column.
+    Returns a ``Styler``; the frame itself is not changed.
+    """
+    missing = [c for c in [*money, *pct, *count, *(decimals or {})] if c not in df.columns]
+    if missing:
+        raise KeyError(f"table(): columns {missing} not in the frame; columns present: {list(df.columns)}")
+    formats = {c: (lambda x, c=c: fmt.money(x, currency, money_decimals)) for c in money}
+    formats |= {c: fmt.pct for c in pct}
+    formats |= {c: fmt.num for c in count}
+    formats |= {c: (lambda x, d=d: fmt.num(x, d)) for c, d in (decimals or {}).items()}
+    styler = df.style.format(formats, na_rep="n/a")
+    if isinstance(df.index, pd.RangeIndex):
+        styler = styler.hide(axis="index")
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
