@@ -1,4 +1,656 @@
-"""load_orders: read an orders export (CSV, Parquet, Excel, known layouts) into the canonical order-line table."""
+"""load_orders: read an orders export (CSV, Parquet, Excel, DuckDB, known layouts) into the canonical order-line table.
+
+``wb.load_orders(source)`` returns an :class:`OrderLines`: ``.table`` (an Ibis table with the canonical columns of
+``workbench.data.schema.ORDERS``), ``.summary`` (a :class:`~workbench.data.summary.LoadSummary` of what was read
+and what was done with every line), ``.source``, ``.format``, ``.columns`` and ``.to_pandas()``. Every analysis
+accepts it (``workbench.engine.as_table``).
+
+Sources
+-------
+- A path (relative paths from the current folder, then the project root) or a shipped name (``"cdnow"``).
+- CSV/TSV/TXT (also ``.gz``): read with :func:`workbench.data.csvread.read_csv_robust` (encodings, delimiters,
+  decimal commas, currency signs), then mapped by layout. Excel (``.xlsx``, ``.xls``; ``sheet=``).
+- Parquet (a file, a folder or a glob) and DuckDB databases (``.duckdb``; ``table=``): **lazy**. The file is
+  opened through Ibis on DuckDB and mapped with Ibis expressions; nothing is read until an analysis runs a
+  query, and the summary's counts are computed on first access. Canonical columns or ``columns=`` mapping.
+  (A Parquet file in a known export layout, e.g. Online Retail, is read eagerly and mapped like a CSV.)
+- A pandas DataFrame (canonical columns, or ``columns=``) or an Ibis table (lazy, like Parquet).
+
+Layouts recognised by header (``format="auto"``): ``canonical``, ``cdnow`` (fixed width and its CSV twin),
+``shopify``, ``woocommerce`` (Analytics download) and ``woocommerce-export`` (order-export plugin),
+``online-retail`` (UCI) and ``online-retail-ii``; anything else with ``columns={canonical: source column}``.
+
+Policy for returns, cancellations and non-product lines (the defaults follow Shopify's sales reports)
+------------------------------------------------------------------------------------------------------
+- ``returns="keep"``: return, refund and cancellation lines stay as negative revenue and quantity
+  (``line_type="return"``), so revenue sums to **net sales**; ``"drop"`` leaves them out (gross sales).
+- ``cancelled="reverse"``: an order cancelled after it was placed is a sale on the day placed and a return on
+  the day cancelled (net zero); ``"drop"`` leaves the whole cancelled order out (its sale and its reversal).
+- ``non_product="drop"``: postage, fees, manual adjustments, bad debt and similar lines
+  (``line_type="non_product"``) are left out of the table; ``"keep"`` keeps them (revenue then includes them).
+- Lines without a customer id are always kept: they count for revenue and orders, not for customer metrics.
+- Amounts in several currencies need ``currency=``: lines in that currency are kept, others left out.
+
+Every one of these decisions is counted in ``.summary``; nothing is dropped silently.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import glob as _glob
+import os
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from workbench import config, provenance
+from workbench.data import formats
+from workbench.data.csvread import read_csv_robust
+from workbench.data.formats import cdnow as _cdnow
+from workbench.data.formats import generic as _generic
+from workbench.data.formats._base import LoadContext, norm
+from workbench.data.schema import LINE_TYPES, ORDERS, ORDER_COLUMNS, REQUIRED_ORDER_COLUMNS
+from workbench.data.summary import LoadSummary, SummaryItem
+from workbench.errors import DataError
+
+__all__ = ["load_orders", "OrderLines", "LoadSummary", "SummaryItem", "ORDER_FORMATS", "read_csv_robust"]
+
+ORDER_FORMATS = ("canonical", "cdnow", "shopify", "woocommerce", "woocommerce-export", "online-retail",
+                 "online-retail-ii")
+
+_DTYPES = {c.name: c.dtype for c in ORDERS}
+_IBIS_TYPES = {"string": "string", "datetime64[us]": "timestamp", "float64": "float64", "int64": "int64"}
+_CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+_PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
+_DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
+
+
+class OrderLines:
+    """Canonical order lines plus the record of how they were loaded.
+
+    Attributes
+    ----------
+    table : ibis.Table
+        Exactly the canonical columns (required ones always, optional ones when the source has them), in
+        schema order. For small files an in-memory table; for Parquet/DuckDB a lazy expression on DuckDB.
+    summary : LoadSummary
+        Lines read, format, lines kept, and every exclusion or treatment with its count and reason.
+    source : str
+        The file read (absolute path) or ``"DataFrame"``.
+    format : str
+        The layout recognised.
+    """
+
+    def __init__(self, table: ibis.Table, summary: LoadSummary, *, source: str, format: str,
+                 frame: pd.DataFrame | None = None) -> None:
+        self.table = table
+        self.summary = summary
+        self.source = source
+        self.format = format
+        self._frame = frame
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.table.columns)
+
+    @property
+    def lazy(self) -> bool:
+        """True when the lines live in a file or database and are read only by queries."""
+        return self._frame is None
+
+    def to_pandas(self, *, limit: int | None = None) -> pd.DataFrame:
+        """The order lines as a pandas frame with the canonical dtypes (a copy; for lazy sources, a query)."""
+        if self._frame is not None:
+            out = self._frame if limit is None else self._frame.head(limit)
+            return out.copy()
+        from workbench.engine import to_pandas
+        expr = self.table if limit is None else self.table.limit(limit)
+        return _canonical_dtypes(to_pandas(expr))
+
+    def __len__(self) -> int:
+        if self._frame is not None:
+            return len(self._frame)
+        return int(self.summary.resolve().lines_kept)
+
+    def __repr__(self) -> str:
+        kind = "lazy, DuckDB" if self.lazy else "in memory"
+        n = f"{len(self._frame):,} lines" if self._frame is not None else "lines counted on demand"
+        return f"<OrderLines {self.format} from {Path(self.source).name}: {n} ({kind}); columns {self.columns}>"
+
+    def _repr_html_(self) -> str:
+        return self.summary._repr_html_()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the loader
+# ----------------------------------------------------------------------------------------------------------
+
+def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | None = None, *,
+                sheet: str | int | None = None, currency: str | None = None, returns: str = "keep",
+                non_product: str = "drop", cancelled: str = "reverse", dayfirst: bool | None = None,
+                decimal: str = "auto", delimiter: str | None = None, encoding: str | None = None,
+                table: str | None = None) -> OrderLines:
+    """Read order lines from a file, a shipped data set or a frame into the canonical order-line table.
+
+    Parameters
+    ----------
+    source : path, str, DataFrame or ibis.Table
+        A CSV/TSV/TXT, Excel, Parquet (file, folder or glob) or DuckDB file; a shipped data set name
+        (``"cdnow"``); a pandas DataFrame; an Ibis table.
+    format : str
+        ``"auto"`` (recognise the layout by its header) or one of ``ORDER_FORMATS``.
+    columns : dict, optional
+        ``{canonical column: source column}`` for files in no known layout, e.g.
+        ``{"order_id": "Invoice", "customer_id": "Client", "order_date": "Date", "revenue": "Net"}``.
+        Needs order_id, customer_id, order_date and revenue (or unit_price). Source columns already named
+        canonically are taken too.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    currency : str, optional
+        ISO code. Required when the amounts are in several currencies: lines in this currency are kept, the
+        others left out and counted. For a file without a currency column, it is written on every line.
+    returns : {"keep", "drop"}
+        Keep return/refund/cancellation lines as negative revenue (net sales), or leave them out (gross).
+    non_product : {"drop", "keep"}
+        Leave out postage, fees, adjustments and other non-product lines, or keep them.
+    cancelled : {"reverse", "drop"}
+        A cancelled order: a sale reversed by a return on the cancellation day, or left out entirely.
+    dayfirst : bool, optional
+        For ``01/02/2024``-style dates: True = day/month. Decided from the data when omitted (see summary).
+    decimal : {"auto", ".", ","}
+        Decimal mark of amounts in text files; decided per column when "auto".
+    delimiter, encoding : str, optional
+        Override CSV detection.
+    table : str, optional
+        Table name inside a DuckDB database (default: ``orders``, or its only table).
+
+    Returns
+    -------
+    OrderLines
+
+    Raises
+    ------
+    DataError
+        A file that does not exist, is empty or has only a header; a layout not recognised; a required column
+        missing; amounts that are not numbers; dates that are not dates; a duplicated header; several
+        currencies without ``currency=``. The message names the file, column, row count, first example and
+        the fix.
+    """
+    _check_option("returns", returns, ("keep", "drop"))
+    _check_option("non_product", non_product, ("drop", "keep"))
+    _check_option("cancelled", cancelled, ("reverse", "drop"))
+    _check_option("decimal", decimal, ("auto", ".", ","))
+    if format != "auto" and format not in ORDER_FORMATS:
+        raise DataError(f"format {format!r} is not a known orders format", source="format=",
+                        example=format, fix=f"Use 'auto' or one of {list(ORDER_FORMATS)}, or pass columns=")
+    if currency is not None:
+        currency = str(currency).strip().upper()
+    opts = dict(currency=currency, returns=returns, non_product=non_product, cancelled=cancelled,
+                dayfirst=dayfirst, decimal=decimal)
+
+    if isinstance(source, ibis.Table):
+        return _load_lazy(source, name="Ibis table", source="Ibis table", fmt=format, columns=columns,
+                          opts=opts, num_rows=None)
+    if isinstance(source, pd.DataFrame):
+        return _load_frame(source.copy(deep=False), name="DataFrame", source="DataFrame", fmt=format,
+                           columns=columns, opts=opts, default_decimal=".")
+
+    path, paths = _resolve_source(source)
+    for p in paths:
+        provenance.register_input(p, role="orders")
+    name = path.name
+    suffixes = [s.lower() for s in path.suffixes]
+    suffix = suffixes[-1] if suffixes else ""
+    if suffix == ".gz" and len(suffixes) > 1:
+        suffix = suffixes[-2]
+
+    if path.is_dir() or suffix in _PARQUET_SUFFIXES:
+        con = _backend()
+        target = [str(p) for p in paths]
+        expr = con.read_parquet(target if len(target) > 1 else target[0])
+        return _load_lazy(expr, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
+                          num_rows=_parquet_rows(paths))
+    if suffix in _DUCKDB_SUFFIXES:
+        return _load_duckdb(path, name=name, fmt=format, columns=columns, opts=opts, table=table)
+    if suffix in _EXCEL_SUFFIXES:
+        frame = _read_excel(path, name=name, sheet=sheet)
+        return _load_frame(frame, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
+                           default_decimal=".")
+    if format in ("auto", "cdnow") and columns is None and _cdnow.sniff(path) and suffix != ".csv":
+        frame = _cdnow.read_fixed_width(path, source=name)
+        return _load_frame(frame, name=name, source=str(path), fmt="cdnow", columns=None, opts=opts,
+                           default_decimal=".", read_notes=["read as the fixed-width CDNOW master file"])
+    read = read_csv_robust(path, delimiter=delimiter, encoding=encoding, source=name)
+    return _load_frame(read.frame, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
+                       default_decimal=read.decimal, read_notes=read.notes)
+
+
+def _check_option(name: str, value: Any, allowed: tuple) -> None:
+    if value not in allowed:
+        raise DataError(f"{name}={value!r} is not one of {list(allowed)}", source=f"{name}=", example=value,
+                        fix=f"Pass {name}=" + " or ".join(repr(a) for a in allowed))
+
+
+def _backend():
+    from workbench.engine import default_backend
+    return default_backend()
+
+
+def _resolve_source(source: Any) -> tuple[Path, list[Path]]:
+    """The path given, and the files it stands for (one, or every Parquet file of a folder or glob)."""
+    text = os.fspath(source)
+    if any(ch in text for ch in "*?[") and not Path(text).exists():
+        base = config.resolve_path(Path(text).parent)
+        files = sorted(Path(p) for p in _glob.glob(str(base / Path(text).name)))
+        if not files:
+            raise DataError("no file matches the pattern", source=text, rows=0,
+                            fix="Check the folder and the pattern (e.g. 'data/orders/*.parquet')")
+        return files[0], files
+    path = config.resolve_path(text)
+    if not path.exists():
+        shipped = ", ".join(sorted(config.SHIPPED))
+        raise DataError("file not found", source=text,
+                        fix=f"Check the path (relative paths are read from the current folder, then the project "
+                            f"root {config.PROJECT_ROOT}); shipped data sets by name: {shipped}")
+    if path.is_dir():
+        files = sorted(f for f in path.rglob("*") if f.suffix.lower() in _PARQUET_SUFFIXES)
+        if not files:
+            raise DataError("the folder holds no Parquet files", source=str(path), rows=0,
+                            fix="Pass a file, or a folder of .parquet files")
+        return path, files
+    return path, [path]
+
+
+def _parquet_rows(paths: list[Path]) -> int | None:
+    """Row count from the Parquet footers (no data read); None when pyarrow cannot read them."""
+    try:
+        import pyarrow.parquet as pq
+        return int(sum(pq.ParquetFile(p).metadata.num_rows for p in paths))
+    except Exception:  # noqa: BLE001 - fall back to a lazy count
+        return None
+
+
+def _read_excel(path: Path, *, name: str, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
+    except ValueError as exc:
+        if "Worksheet" in str(exc) or "sheet" in str(exc).lower():
+            sheets = pd.ExcelFile(path).sheet_names
+            raise DataError(f"sheet {sheet!r} not found", source=name, example=f"sheets: {sheets}",
+                            fix="Pass sheet= with one of the sheet names") from None
+        raise
+    raw = raw.dropna(how="all").dropna(axis=1, how="all")
+    if raw.empty:
+        raise DataError("the sheet is empty (no header, no rows)", source=name,
+                        fix="Choose the sheet holding the orders with sheet=")
+    header = [str(h).strip() if pd.notna(h) else "" for h in raw.iloc[0]]
+    _check_header(header, name)
+    body = raw.iloc[1:].reset_index(drop=True)
+    if body.empty:
+        raise DataError("the file has a header but no data rows", source=name, rows=0,
+                        example=f"header: {header}", fix="Export a period that contains orders")
+    body.columns = header
+    # Excel cells come typed (numbers, datetimes) or as text; keep types where Excel has them, text otherwise.
+    out = {}
+    for col in header:
+        s = body[col]
+        kinds = {type(v) for v in s.dropna()}
+        if kinds and all(issubclass(k, (int, float, np.integer, np.floating)) for k in kinds):
+            out[col] = pd.to_numeric(s).astype("float64")
+        elif kinds and all(issubclass(k, (pd.Timestamp, np.datetime64)) or k.__name__ == "datetime" for k in kinds):
+            out[col] = pd.to_datetime(s)
+        else:
+            out[col] = s.map(lambda v: v if pd.isna(v) else str(v)).astype("string")
+    return pd.DataFrame(out)
+
+
+def _check_header(header: list[str], name: str) -> None:
+    seen: dict[str, int] = {}
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+    dups = [h for h, n in seen.items() if n > 1]
+    if dups:
+        raise DataError(f"the header names {len(dups)} column(s) twice: {dups}", source=name, column=dups[0],
+                        rows=sum(seen[d] for d in dups), example=f"header: {header}",
+                        fix="Rename or delete the duplicated columns so each name appears once, "
+                            "then load the file again")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# eager path: pandas frame -> layout mapper -> policies -> memtable
+# ----------------------------------------------------------------------------------------------------------
+
+def _choose_layout(header: list[str], *, name: str, fmt: str, columns: dict | None) -> tuple[ModuleType, str]:
+    """The layout module for this header, or one clear DataError."""
+    if columns is not None:
+        _generic.check_mapping(columns, header, source=name)
+        return _generic, "generic"
+    _load_all_layouts()
+    if fmt != "auto":
+        module = formats.FORMATS[fmt]
+        _require(module, header, name)
+        return module, module.NAME
+    module = formats.detect(header)
+    if module is not None:
+        _require(module, header, name)
+        return module, module.NAME
+    near = formats.near_misses(header)
+    if near:
+        module, lacking = near[0]
+        raise DataError(f"looks like a {module.TITLE} but required column `{lacking[0]}` is missing",
+                        source=name, column=lacking[0], rows=len(lacking),
+                        example=f"columns present: {header}",
+                        fix=f"Export again with all columns ({module.TITLE} needs {list(module.REQUIRED)}), "
+                            "or pass columns={'order_id': ..., 'customer_id': ..., 'order_date': ..., "
+                            "'revenue': ...}")
+    raise DataError("layout not recognised", source=name, rows=len(header),
+                    example=f"columns present: {header}",
+                    fix=f"Known export formats: {', '.join(ORDER_FORMATS)}; or pass columns={{'order_id': ..., "
+                        "'customer_id': ..., 'order_date': ..., 'revenue': ...}} naming your columns")
+
+
+def _require(module: ModuleType, header: list[str], name: str) -> None:
+    have = {norm(h) for h in header}
+    lacking = [c for c in module.REQUIRED if norm(c) not in have]
+    if lacking:
+        raise DataError(f"required column `{lacking[0]}` of the {module.TITLE} is missing", source=name,
+                        column=lacking[0], rows=len(lacking), example=f"columns present: {header}",
+                        fix=f"Export again with all columns ({module.TITLE} needs {list(module.REQUIRED)}), "
+                            "or pass columns= to map your own")
+
+
+def _load_all_layouts() -> None:
+    """Register the layout modules (imported lazily: each is only needed when its header shows up)."""
+    import importlib
+    for mod in ("shopify", "woocommerce", "online_retail"):
+        try:
+            module = importlib.import_module(f"workbench.data.formats.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"workbench.data.formats.{mod}":
+                raise
+            continue
+        for m in getattr(module, "LAYOUTS", (module,)):
+            formats.register(m)
+
+
+def _load_frame(frame: pd.DataFrame, *, name: str, source: str, fmt: str, columns: dict | None, opts: dict,
+                default_decimal: str, read_notes: list[str] | None = None) -> OrderLines:
+    header = [str(c) for c in frame.columns]
+    _check_header(header, name)
+    if len(frame) == 0:
+        raise DataError("the data has a header but no rows", source=name, rows=0, example=f"columns: {header}",
+                        fix="Pass data that contains orders")
+    frame = frame.reset_index(drop=True)
+    frame.columns = header
+    module, fmt_name = _choose_layout(header, name=name, fmt=fmt, columns=columns)
+    if columns is not None:
+        keep = {src: canon for canon, src in columns.items()}
+        extra = [h for h in header if h in ORDER_COLUMNS and h not in columns and h not in keep]
+        frame = pd.concat([frame[list(keep)].rename(columns=keep), frame[extra]], axis=1)
+    summary = LoadSummary(source=source, format=fmt_name, lines_read=len(frame), lines_kept=0)
+    for note in read_notes or []:
+        summary.note(note)
+    ctx = LoadContext(source=name, summary=summary, decimal=opts["decimal"], default_decimal=default_decimal,
+                      dayfirst=opts["dayfirst"], default_dayfirst=default_decimal == ",",
+                      returns=opts["returns"], non_product=opts["non_product"], cancelled=opts["cancelled"],
+                      currency=opts["currency"])
+    mapped = module.to_canonical(frame, ctx)
+    out = _finalise(mapped, ctx)
+    summary.lines_kept = len(out)
+    return OrderLines(ibis.memtable(out), summary, source=source, format=fmt_name, frame=out)
+
+
+def _first(mask: pd.Series) -> int:
+    return int(np.flatnonzero(mask.to_numpy())[0])
+
+
+def _finalise(out: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
+    """Apply the common policies (currency, returns, non-product, no customer), count them, fix dtypes."""
+    s = ctx.summary
+    out = out.reset_index(drop=True)
+    for col, what in (("order_id", "order ids"), ("order_date", "order dates"), ("revenue", "amounts"),
+                      ("quantity", "quantities")):
+        miss = out[col].isna()
+        if miss.any():
+            raise DataError(f"{what} are missing", source=ctx.source, column=col, rows=int(miss.sum()),
+                            example=f"row {_first(miss) + 1}",
+                            fix="Fill them in or remove those rows; every order line needs an order id, a date, "
+                                "an amount and a quantity")
+    bad_type = ~out["line_type"].isin(LINE_TYPES)
+    if bad_type.any():
+        raise DataError("internal: line types outside the schema", source=ctx.source, column="line_type",
+                        rows=int(bad_type.sum()), example=out["line_type"][bad_type].iloc[0])
+
+    # currencies
+    if "currency" in out:
+        cur = out["currency"].astype("string").str.strip().str.upper()
+        codes = cur.dropna().unique().tolist()
+        if ctx.currency is None and len(codes) > 1:
+            counts = cur.value_counts()
+            other = cur != counts.index[0]
+            raise DataError(f"amounts are in {len(codes)} currencies: "
+                            + ", ".join(f"{c} ({n:,} lines)" for c, n in counts.items()),
+                            source=ctx.source, column="currency", rows=int(other.sum()),
+                            example=f"row {_first(other.fillna(False)) + 1}: {cur[other.fillna(False)].iloc[0]!r}",
+                            fix=f"Pass currency='{counts.index[0]}' to keep the lines in one currency (the others "
+                                "are left out and counted), or convert the amounts before loading")
+        if ctx.currency is not None:
+            other = cur.notna() & (cur != ctx.currency)
+            if other.all():
+                raise DataError(f"no line is in {ctx.currency}", source=ctx.source, column="currency",
+                                rows=int(other.sum()), example=f"row 1: {cur.iloc[0]!r}",
+                                fix=f"Pass one of the file's currencies: {codes}")
+            s.add("other_currency", int(other.sum()), "dropped",
+                  f"lines in another currency than {ctx.currency}: left out", revenue=float(out["revenue"][other].sum()))
+            filled = cur.isna()
+            s.add("currency_filled", int(filled.sum()), "changed",
+                  f"lines without a currency: taken to be {ctx.currency}")
+            out = out[~other].reset_index(drop=True)
+            out["currency"] = ctx.currency
+        else:
+            out["currency"] = cur
+    elif ctx.currency is not None:
+        out["currency"] = ctx.currency
+        s.note(f"Amounts taken to be in {ctx.currency} (currency=; the file names none).")
+
+    # returns and non-product lines
+    ret = out["line_type"] == "return"
+    if ctx.returns == "drop":
+        s.add("returns", int(ret.sum()), "dropped",
+              "return, refund and cancellation lines: left out (returns='drop'; revenue is gross sales)",
+              revenue=float(out["revenue"][ret].sum()))
+        out = out[~ret].reset_index(drop=True)
+    else:
+        s.add("returns", int(ret.sum()), "kept",
+              "return, refund and cancellation lines: kept as negative revenue, so revenue is net of returns "
+              "(returns='drop' to leave them out)", revenue=float(out["revenue"][ret].sum()))
+    nonp = out["line_type"] == "non_product"
+    if ctx.non_product == "drop":
+        s.add("non_product", int(nonp.sum()), "dropped",
+              "non-product lines (postage, fees, adjustments): left out of the table (non_product='keep' to keep "
+              "them)", revenue=float(out["revenue"][nonp].sum()))
+        out = out[~nonp].reset_index(drop=True)
+    else:
+        s.add("non_product", int(nonp.sum()), "kept",
+              "non-product lines (postage, fees, adjustments): kept (non_product='keep'); revenue includes them",
+              revenue=float(out["revenue"][nonp].sum()))
+
+    nocust = out["customer_id"].isna()
+    s.add("no_customer", int(nocust.sum()), "kept",
+          "lines without a customer id: kept for revenue, left out of customer metrics",
+          revenue=float(out["revenue"][nocust].sum()))
+    if "zero_revenue" not in s:
+        zero = (out["revenue"] == 0) & (out["line_type"] == "sale")
+        s.add("zero_revenue", int(zero.sum()), "kept", "sale lines with revenue 0: kept as sales of revenue 0")
+    neg_sale = (out["revenue"] < 0) & (out["line_type"] == "sale")
+    s.add("negative_sale", int(neg_sale.sum()), "note",
+          "sale lines with negative revenue (discount larger than the price?): kept as they are")
+    return _canonical_dtypes(out)
+
+
+def _canonical_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical columns in schema order, with the schema's dtypes; optional columns only when present."""
+    cols = [c for c in ORDER_COLUMNS if c in frame.columns]
+    out = {}
+    for c in cols:
+        dtype = _DTYPES[c]
+        s = frame[c]
+        if dtype == "int64":
+            s = pd.to_numeric(s).round().astype("int64")
+        elif dtype == "datetime64[us]":
+            s = pd.to_datetime(s).astype("datetime64[us]")
+        elif dtype == "float64":
+            s = pd.to_numeric(s).astype("float64")
+        else:
+            s = s.astype("string")
+        out[c] = s.reset_index(drop=True)
+    result = pd.DataFrame(out)
+    missing = [c for c in REQUIRED_ORDER_COLUMNS if c not in result]
+    if missing:
+        raise DataError(f"internal: canonical columns missing {missing}")
+    return result
+
+
+# ----------------------------------------------------------------------------------------------------------
+# lazy path: Parquet / DuckDB / Ibis tables, mapped with Ibis expressions
+# ----------------------------------------------------------------------------------------------------------
+
+def _load_duckdb(path: Path, *, name: str, fmt: str, columns: dict | None, opts: dict,
+                 table: str | None) -> OrderLines:
+    con = ibis.duckdb.connect(str(path), read_only=True)
+    tables = con.list_tables()
+    if table is None:
+        table = "orders" if "orders" in tables else (tables[0] if len(tables) == 1 else None)
+    if table is None or table not in tables:
+        raise DataError("the database has no table to read" if not tables else
+                        f"table {table!r} not found in the database" if table else
+                        "the database holds several tables", source=name, rows=len(tables),
+                        example=f"tables: {tables}", fix="Pass table= with the table holding the order lines")
+    return _load_lazy(con.table(table), name=name, source=str(path), fmt=fmt, columns=columns, opts=opts,
+                      num_rows=None)
+
+
+def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: dict | None, opts: dict,
+               num_rows: int | None) -> OrderLines:
+    header = list(expr.columns)
+    _check_header(header, name)
+    if columns is not None:
+        _generic.check_mapping(columns, header, source=name)
+        extra = [h for h in header if h in ORDER_COLUMNS and h not in columns and h not in columns.values()]
+        expr = expr.select(**{canon: expr[src] for canon, src in columns.items()}, **{h: expr[h] for h in extra})
+        fmt_name = "generic"
+    elif fmt in ("auto", "canonical") and formats.signature_matches(_generic, header):
+        fmt_name = "canonical"
+    else:
+        # a known export layout stored as Parquet/DuckDB: map it in pandas (layouts need row-wise logic)
+        module, fmt_name = _choose_layout(header, name=name, fmt=fmt, columns=None)
+        from workbench.engine import to_pandas
+        frame = to_pandas(expr)
+        return _load_frame(frame, name=name, source=source, fmt=fmt_name, columns=None, opts=opts,
+                           default_decimal=".", read_notes=[f"{fmt_name} layout read into memory to be mapped"])
+
+    schema = expr.schema()
+    summary = LoadSummary(source=source, format=fmt_name, lines_read=num_rows if num_rows is not None
+                          else expr.count(), lines_kept=0)
+    cols: dict[str, Any] = {}
+    for c in ORDER_COLUMNS:
+        if c not in header and c not in (columns or {}):
+            continue
+        col = expr[c]
+        want = _IBIS_TYPES[_DTYPES[c]]
+        if want == "timestamp":
+            if schema[c].is_string():
+                col = col.cast("timestamp")
+            elif schema[c].is_date():
+                col = col.cast("timestamp")
+            elif schema[c].is_timestamp() and schema[c].timezone is not None:
+                summary.note("order dates carry a time zone: converted to naive timestamps (UTC wall-clock)")
+                col = col.cast("timestamp")
+        elif want == "string":
+            if not schema[c].is_string():
+                col = col.cast("int64").cast("string") if schema[c].is_floating() else col.cast("string")
+        elif want == "int64":
+            if not schema[c].is_integer():
+                col = col.cast("float64").round().cast("int64")
+            elif schema[c] != ibis.dtype("int64"):
+                col = col.cast("int64")
+        elif not schema[c].is_floating() or schema[c] != ibis.dtype("float64"):
+            col = col.cast("float64")
+        cols[c] = col
+    if "quantity" not in cols:
+        cols["quantity"] = ibis.literal(1, "int64")
+        summary.note("No quantity column: quantity set to 1 per line.")
+    if "revenue" not in cols:
+        if "unit_price" not in cols:
+            raise DataError("required column 'revenue' (or 'unit_price') is missing", source=name,
+                            column="revenue", example=f"columns present: {header}",
+                            fix="Pass columns={'revenue': '<your net sales column>'}")
+        disc = cols["discount"].fill_null(0) if "discount" in cols else 0
+        cols["revenue"] = cols["quantity"] * cols["unit_price"] - disc
+    if "line_type" in cols:
+        cols["line_type"] = cols["line_type"].lower()
+    else:
+        cols["line_type"] = ibis.ifelse((cols["revenue"] < 0) | (cols["quantity"] < 0), "return", "sale")
+        summary.note("No line_type column: lines with negative revenue or quantity are typed as returns.")
+    base = expr.select(**{c: cols[c] for c in ORDER_COLUMNS if c in cols})
+
+    ctx_currency = opts["currency"]
+    if "currency" in base.columns:
+        base = base.mutate(currency=base.currency.strip().upper())
+        if ctx_currency is None:
+            codes = _distinct_currencies(base)
+            if len(codes) > 1:
+                raise DataError(f"amounts are in {len(codes)} currencies: {codes}", source=name, column="currency",
+                                rows=None, example=codes[1],
+                                fix=f"Pass currency='{codes[0]}' to keep the lines in one currency (the others are "
+                                    "left out and counted), or convert the amounts before loading")
+        else:
+            other = base.currency.notnull() & (base.currency != ctx_currency)
+            summary.add("other_currency", base.filter(other).count(), "dropped",
+                        f"lines in another currency than {ctx_currency}: left out")
+            base = base.filter(~other).mutate(currency=ibis.literal(ctx_currency))
+    elif ctx_currency is not None:
+        base = base.mutate(currency=ibis.literal(ctx_currency))
+        summary.note(f"Amounts taken to be in {ctx_currency} (currency=; the data names none).")
+
+    is_ret = base.line_type == "return"
+    is_np = base.line_type == "non_product"
+    ret_stats = base.filter(is_ret)
+    if opts["returns"] == "drop":
+        summary.add("returns", ret_stats.count(), "dropped",
+                    "return, refund and cancellation lines: left out (returns='drop'; revenue is gross sales)",
+                    revenue=ret_stats.revenue.sum())
+        base = base.filter(~is_ret)
+    else:
+        summary.add("returns", ret_stats.count(), "kept",
+                    "return, refund and cancellation lines: kept as negative revenue, so revenue is net of returns "
+                    "(returns='drop' to leave them out)", revenue=ret_stats.revenue.sum())
+    np_stats = base.filter(base.line_type == "non_product")
+    if opts["non_product"] == "drop":
+        summary.add("non_product", np_stats.count(), "dropped",
+                    "non-product lines (postage, fees, adjustments): left out of the table (non_product='keep' to "
+                    "keep them)", revenue=np_stats.revenue.sum())
+        base = base.filter(base.line_type != "non_product")
+    else:
+        summary.add("non_product", np_stats.count(), "kept",
+                    "non-product lines (postage, fees, adjustments): kept (non_product='keep'); revenue includes "
+                    "them", revenue=np_stats.revenue.sum())
+    del is_np
+    nocust = base.filter(base.customer_id.isnull())
+    summary.add("no_customer", nocust.count(), "kept",
+                "lines without a customer id: kept for revenue, left out of customer metrics",
+                revenue=nocust.revenue.sum())
+    summary.add("zero_revenue", base.filter((base.revenue == 0) & (base.line_type == "sale")).count(), "kept",
+                "sale lines with revenue 0: kept as sales of revenue 0")
+    summary.lines_kept = base.count()
+    summary.note("Read lazily through DuckDB: counts are computed when the summary is first shown.")
+    return OrderLines(base, summary, source=source, format=fmt_name, frame=None)
+
+
+def _distinct_currencies(table: ibis.Table, limit: int = 10) -> list[str]:
+    from workbench.engine import to_pandas
+    counts = to_pandas(table.currency.value_counts().order_by(ibis.desc("currency_count")).limit(limit))
+    return [c for c in counts["currency"].tolist() if isinstance(c, str)]

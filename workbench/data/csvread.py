@@ -1,0 +1,407 @@
+"""Read CSV exports as they come, and turn their text into numbers and dates with errors a manager can act on.
+
+Public functions other loaders reuse:
+
+- :func:`read_csv_robust` reads a delimited text file into a frame of **strings** (nothing converted yet)
+  plus what it detected (:class:`CsvRead`: encoding, delimiter, likely decimal mark, header, row count).
+  It copes with UTF-8 with or without BOM, Latin-1/cp1252, ``,``/``;``/tab/``|`` delimiters, quoted
+  newlines in product names, and refuses an empty file, a header without rows and a duplicated header.
+- :func:`parse_numbers` turns amount text into floats: currency symbols and codes (``$``, ``€``, ``EUR``),
+  thousands separators (``1,234.50``, ``1.234,50``, ``1 234,50``, ``1'234.50``), decimal commas,
+  accounting negatives ``(12.00)`` and trailing minus signs. Anything else raises one ``DataError`` naming
+  the column, the number of bad rows and the first one.
+- :func:`parse_dates` turns date text into ``datetime64[us]`` local wall-clock times: ISO dates, Shopify's
+  ``2024-01-05 09:14:22 -0500`` (the offset is dropped, the local time kept), ``20240105``, and
+  day/month or month/day with slashes, dots or dashes, deciding the order from the data.
+- :func:`currency_of_amounts` reads the currency a symbol or code in an amount names.
+
+Why partly by hand: pandas reads the CSV (its C parser handles quotes, embedded newlines and BOMs), but
+pandas' ``decimal=``/``thousands=`` options apply to a whole file and fail silently (a column stays text)
+on mixed notations, currency signs or accounting negatives, and its date inference guesses the day/month
+order per value. The detection rules here are small, explicit and tested, and every failure names the row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import DataError
+
+__all__ = ["CsvRead", "read_csv_robust", "parse_numbers", "parse_dates", "currency_of_amounts",
+           "detect_encoding"]
+
+DELIMITERS = (",", ";", "\t", "|")
+
+# symbol -> ISO code; "$" alone is read as USD only when no other hint exists (see currency_of_amounts)
+CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF",
+                    "kr": "SEK", "zł": "PLN", "R$": "BRL", "A$": "AUD", "C$": "CAD", "CA$": "CAD", "AU$": "AUD"}
+_ISO_RE = re.compile(r"\b([A-Z]{3})\b")
+_SYMBOLS_RE = re.compile(r"(US\$|R\$|A\$|C\$|CA\$|AU\$|\$|€|£|¥|₹|zł|\bkr\b|\bCHF\b)")
+
+
+@dataclass
+class CsvRead:
+    """A CSV file read as text, with what the reader detected.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One column per header field, every value a string or missing (empty cells are missing).
+    path : str
+        The file read.
+    encoding, delimiter : str
+        What was detected (or given).
+    decimal : str
+        The decimal mark the file most likely uses: ``","`` when the delimiter is ``;`` (the European
+        spreadsheet convention), else ``"."``. :func:`parse_numbers` still decides per column from the data
+        and uses this only when a column's values are ambiguous (``1,250``).
+    header : list of str
+        The header fields as written (whitespace around them stripped).
+    notes : list of str
+        What the reader noticed and decided (BOM removed, Latin-1 assumed ...), for a load summary.
+    """
+
+    frame: pd.DataFrame
+    path: str
+    encoding: str
+    delimiter: str
+    decimal: str
+    header: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def detect_encoding(raw: bytes) -> tuple[str, str | None]:
+    """Return (encoding, note). UTF-8 (BOM removed) when the bytes decode as UTF-8, else cp1252/Latin-1.
+
+    Windows exports (Excel "CSV", older ERPs) write cp1252; cp1252 is Latin-1 plus printable characters in
+    0x80-0x9F (``€``, curly quotes), so bytes that are undefined in cp1252 fall back to Latin-1.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", "UTF-8 byte-order mark removed"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", "UTF-16 file"
+    try:
+        raw.decode("utf-8")
+        return "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+        return "cp1252", "not UTF-8: read as Windows-1252 (Latin-1 with the euro sign)"
+    except UnicodeDecodeError:
+        return "latin-1", "not UTF-8: read as Latin-1"
+
+
+def _detect_delimiter(first_line: str) -> str:
+    """The candidate delimiter that occurs most often in the header line outside quotes."""
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, encoding: str | None = None,
+                    source: str | None = None, allow_header_only: bool = False,
+                    skip_blank_lines: bool = True) -> CsvRead:
+    """Read a delimited text export into a frame of strings, detecting encoding and delimiter.
+
+    Parameters
+    ----------
+    path : path-like
+        The file. Must exist (resolve user paths with ``workbench.config.resolve_path`` first).
+    delimiter : str, optional
+        Field separator; detected from the header line when omitted (``,``, ``;``, tab or ``|``).
+    encoding : str, optional
+        Text encoding; detected when omitted (UTF-8 with or without BOM, else cp1252/Latin-1).
+    source : str, optional
+        Name used in error messages (defaults to the file name).
+    allow_header_only : bool
+        Return an empty frame for a file with a header and no rows instead of raising.
+
+    Returns
+    -------
+    CsvRead
+        ``.frame`` holds strings only (missing where a cell is empty); numbers and dates are converted by
+        the caller with :func:`parse_numbers` / :func:`parse_dates`, so the error names the column.
+
+    Raises
+    ------
+    DataError
+        Empty file; header without rows; a header field repeated or empty; rows with more fields than the
+        header.
+    """
+    path = Path(path)
+    name = source or path.name
+    raw = path.read_bytes()
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise DataError("the file is empty (no header, no rows)", source=name,
+                        fix="Export the orders again, or check that the right file was given")
+    notes: list[str] = []
+    if encoding is None:
+        encoding, note = detect_encoding(raw)
+        if note:
+            notes.append(note)
+    text = raw.decode(encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delim = delimiter or _detect_delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=delim))
+    header = [h.strip() for h in header]
+
+    empties = [i + 1 for i, h in enumerate(header) if h == ""]
+    if empties and len(header) > 1:
+        raise DataError("the header has an empty column name", source=name, rows=len(empties),
+                        example=f"field {empties[0]} of the header line",
+                        fix="Give every column a name in the first line (or delete the empty column)")
+    seen: dict[str, int] = {}
+    dups = []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        if seen[h] == 2:
+            dups.append(h)
+    if dups:
+        raise DataError(f"the header names {len(dups)} column(s) twice: {dups}", source=name, column=dups[0],
+                        rows=sum(seen[d] for d in dups), example=f"header: {header}",
+                        fix="Rename or delete the duplicated columns so each name appears once, "
+                            "then load the file again")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, na_values=[""],
+                            skip_blank_lines=skip_blank_lines, skipinitialspace=False, engine="c",
+                            on_bad_lines="error")
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+), saw (\d+)", str(exc))
+        example = f"line {match.group(1)} has {match.group(2)} fields" if match else str(exc)
+        raise DataError(f"a row has more fields than the header's {len(header)}", source=name,
+                        example=example,
+                        fix="Check for an unquoted delimiter in a text field (product names with "
+                            f"'{delim}'), or pass delimiter=") from None
+    frame.columns = header
+    if frame.empty and not allow_header_only:
+        raise DataError("the file has a header but no data rows", source=name, rows=0,
+                        example=f"header: {header}", fix="Export a period that contains orders")
+    frame = frame.apply(lambda s: s.str.strip()).replace("", np.nan) if len(frame) else frame
+    decimal = "," if delim == ";" else "."
+    return CsvRead(frame=frame, path=str(path), encoding=encoding, delimiter=delim, decimal=decimal,
+                   header=header, notes=notes)
+
+
+# ------------------------------------------------------------------------------------------------------
+# numbers
+# ------------------------------------------------------------------------------------------------------
+
+_STRIP_RE = re.compile(r"(US\$|R\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|zł|\bkr\b|\b[A-Z]{3}\b)")
+_SPACES_RE = re.compile(r"[\s\u00a0\u202f']")
+
+
+def _clean_number_text(s: pd.Series) -> pd.Series:
+    """Remove currency marks and grouping spaces/apostrophes; turn (x) and trailing minus into -x."""
+    t = s.str.replace(_STRIP_RE, "", regex=True).str.replace(_SPACES_RE, "", regex=True)
+    paren = t.str.match(r"^\(.*\)$", na=False)
+    t = t.where(~paren, "-" + t.str.slice(1, -1))
+    trailing = t.str.match(r"^[^-].*-$", na=False)
+    t = t.where(~trailing, "-" + t.str.slice(0, -1))
+    return t.str.replace(r"^\+", "", regex=True).str.replace(r"^-\s*-", "-", regex=True)
+
+
+def _decimal_evidence(t: pd.Series) -> tuple[int, int]:
+    """(rows that prove a decimal comma, rows that prove a decimal point)."""
+    both_comma_last = t.str.match(r"^-?\d{1,3}(\.\d{3})+,\d+$", na=False)
+    both_dot_last = t.str.match(r"^-?\d{1,3}(,\d{3})+\.\d+$", na=False)
+    comma_only = t.str.match(r"^-?\d*,(\d{1,2}|\d{4,})$", na=False)   # 12,5 / 12,50 / 0,1234
+    dot_only = t.str.match(r"^-?\d*\.(\d{1,2}|\d{4,})$", na=False)
+    many_dots = t.str.match(r"^-?\d{1,3}(\.\d{3}){2,}$", na=False)     # 1.234.567 -> grouping dots
+    many_commas = t.str.match(r"^-?\d{1,3}(,\d{3}){2,}$", na=False)
+    return (int((both_comma_last | comma_only | many_dots).sum()),
+            int((both_dot_last | dot_only | many_commas).sum()))
+
+
+def parse_numbers(values: pd.Series, *, decimal: str = "auto", default_decimal: str = ".",
+                  source: str | None = None, column: str | None = None, row_offset: int = 1,
+                  fix: str | None = None) -> pd.Series:
+    """Convert amount text to floats, accepting the notations real exports use.
+
+    Parameters
+    ----------
+    values : Series
+        Text (or numbers, returned as floats). Missing stays missing.
+    decimal : {"auto", ".", ","}
+        Decimal mark. ``"auto"`` decides per column: a value like ``1.234,50`` or ``12,5`` proves a decimal
+        comma, ``1,234.50`` or ``12.5`` a decimal point; a column of only ambiguous values (``1,250``) uses
+        ``default_decimal`` (pass the file's :attr:`CsvRead.decimal`).
+    source, column : str, optional
+        Named in the error message.
+    row_offset : int
+        Added to the 0-based position to name rows in messages (1 = first data row is "row 1").
+
+    Raises
+    ------
+    DataError
+        When values are not amounts (names the count and the first row), or the column mixes decimal
+        commas and decimal points.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    index = values.index
+    s = values.astype("string").reset_index(drop=True)
+    t = _clean_number_text(s)
+    if decimal == "auto":
+        comma, dot = _decimal_evidence(t)
+        if comma and dot:
+            first_c = t[_decimal_evidence_mask(t, ",")].index[0]
+            first_d = t[_decimal_evidence_mask(t, ".")].index[0]
+            raise DataError("the column mixes decimal commas and decimal points", source=source, column=column,
+                            rows=comma + dot,
+                            example=f"row {_pos(s, first_c) + row_offset}: {s[first_c]!r} vs row "
+                                    f"{_pos(s, first_d) + row_offset}: {s[first_d]!r}",
+                            fix="Export the amounts with one notation, or pass decimal=',' or decimal='.'")
+        decimal = "," if comma else "." if dot else default_decimal
+    if decimal == ",":
+        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        t = t.str.replace(",", "", regex=False)
+    out = pd.to_numeric(t, errors="coerce").astype("float64")
+    out.index = index
+    bad = pd.Series(out.isna().to_numpy() & s.notna().to_numpy())
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise DataError("values are not numbers", source=source, column=column, rows=int(bad.sum()),
+                        example=f"row {first + row_offset}: {s.iloc[first]!r}",
+                        fix=fix or "Correct or remove those rows (amounts may carry a currency sign and "
+                                   "thousands separators, nothing else)")
+    return out
+
+
+def _decimal_evidence_mask(t: pd.Series, mark: str) -> pd.Series:
+    if mark == ",":
+        return (t.str.match(r"^-?\d{1,3}(\.\d{3})+,\d+$", na=False) | t.str.match(r"^-?\d*,(\d{1,2}|\d{4,})$", na=False)
+                | t.str.match(r"^-?\d{1,3}(\.\d{3}){2,}$", na=False))
+    return (t.str.match(r"^-?\d{1,3}(,\d{3})+\.\d+$", na=False) | t.str.match(r"^-?\d*\.(\d{1,2}|\d{4,})$", na=False)
+            | t.str.match(r"^-?\d{1,3}(,\d{3}){2,}$", na=False))
+
+
+def _pos(s: pd.Series, label) -> int:
+    return int(s.index.get_loc(label))
+
+
+def currency_of_amounts(values: pd.Series) -> pd.Series:
+    """The ISO currency code each amount's symbol or code names (``"$1.00"`` -> USD), missing where none."""
+    s = values.astype("string")
+    code = s.str.extract(r"\b([A-Z]{3})\b", expand=False)
+    sym = s.str.extract(_SYMBOLS_RE, expand=False).map(CURRENCY_SYMBOLS, na_action="ignore")
+    return code.fillna(sym).astype("string")
+
+
+# ------------------------------------------------------------------------------------------------------
+# dates
+# ------------------------------------------------------------------------------------------------------
+
+_OFFSET_RE = re.compile(r"(?:\s*(?:Z|UTC|GMT)?\s*[+-]\d{2}:?\d{2}|\s*Z|\s+UTC|\s+GMT)$")
+_ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                "%Y/%m/%d")
+
+
+def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayfirst: bool = False,
+                source: str | None = None, column: str | None = None, row_offset: int = 1,
+                notes: list[str] | None = None) -> pd.Series:
+    """Convert date text to ``datetime64[us]``, keeping the local wall-clock time.
+
+    Parameters
+    ----------
+    values : Series
+        Text such as ``2024-01-05``, ``2024-01-05 09:14:22 -0500`` (offset dropped: 09:14:22 is kept),
+        ``2024-01-05T09:14:22Z``, ``20240105``, ``12/1/2010 8:26``, ``05.01.2024``. Missing stays missing.
+    dayfirst : bool, optional
+        Order of day and month in ``a/b/yyyy`` dates. ``None`` decides from the data: a first number above
+        12 proves day-first, a second above 12 proves month-first; when no value decides,
+        ``default_dayfirst`` is used and a note says so.
+    notes : list, optional
+        Receives sentences about what was decided (for the load summary).
+
+    Raises
+    ------
+    DataError
+        Values that match no date notation, or a column whose values prove both orders.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+        return out.astype("datetime64[us]")
+    index = values.index
+    s = values.astype("string").str.strip().reset_index(drop=True)
+    had_offset = s.str.contains(_OFFSET_RE, na=False)
+    t = s.str.replace(_OFFSET_RE, "", regex=True)
+    if notes is not None and had_offset.any():
+        notes.append(f"{column or 'dates'}: time-zone offsets dropped, the local time written in the export kept")
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    todo = t.notna()
+    for fmt in _ISO_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        if ok.any():
+            out[ok[ok].index] = parsed[ok].astype("datetime64[us]")
+            todo[ok[ok].index] = False
+    if todo.any():
+        rest = t[todo]
+        parts = rest.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
+                                 r"\s*([AaPp][Mm])?)?$")
+        matched = parts[0].notna()
+        if matched.any():
+            a = parts[0].astype("float")
+            b = parts[1].astype("float")
+            proves_day = bool((a > 12).any())
+            proves_month = bool((b > 12).any())
+            if proves_day and proves_month:
+                i = a[a > 12].index[0]
+                j = b[b > 12].index[0]
+                raise DataError("dates mix day/month and month/day order", source=source, column=column,
+                                rows=int((a > 12).sum() + (b > 12).sum()),
+                                example=f"row {_pos(s, i) + row_offset}: {s[i]!r} vs row "
+                                        f"{_pos(s, j) + row_offset}: {s[j]!r}",
+                                fix="Export dates in one format (ISO 2024-01-31 is safest)")
+            if dayfirst is None:
+                if proves_day or proves_month:
+                    dayfirst = proves_day
+                else:
+                    dayfirst = default_dayfirst
+                    if notes is not None:
+                        notes.append(f"{column or 'dates'}: no value shows whether dates are day/month or "
+                                     f"month/day; read as {'day/month' if dayfirst else 'month/day'}/year "
+                                     f"(pass dayfirst= to change)")
+            day, month = (a, b) if dayfirst else (b, a)
+            year = parts[2].astype("float")
+            year = year.where(year >= 100, year + 2000)
+            hour = parts[3].astype("float").fillna(0)
+            ampm = parts[6].str.lower()
+            hour = hour.where(~((ampm == "pm") & (hour < 12)), hour + 12)
+            hour = hour.where(~((ampm == "am") & (hour == 12)), 0)
+            comp = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
+                                 "minute": parts[4].astype("float").fillna(0),
+                                 "second": parts[5].astype("float").fillna(0)})[matched]
+            parsed = pd.to_datetime(comp, errors="coerce")
+            ok = parsed.notna()
+            out[ok[ok].index] = parsed[ok].astype("datetime64[us]")
+            todo[ok[ok].index] = False
+    if todo.any():
+        first = todo.to_numpy().nonzero()[0][0]
+        raise DataError("values are not dates", source=source, column=column, rows=int(todo.sum()),
+                        example=f"row {first + row_offset}: {s.iloc[first]!r}",
+                        fix="Correct or remove those rows; dates like 2024-01-31, 2024-01-31 09:15:00 -0500, "
+                            "31/01/2024 or 01/31/2024 are understood")
+    out.index = index
+    return out
