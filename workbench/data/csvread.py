@@ -37,6 +37,7 @@ from workbench.errors import DataError
 __all__ = ["CsvRead", "read_csv_robust", "parse_numbers", "parse_dates", "currency_of_amounts",
            "detect_encoding"]
 
+_STR = "string[pyarrow]"  # pyarrow-backed text: vectorised regex (RE2) instead of a Python loop
 DELIMITERS = (",", ";", "\t", "|")
 
 # symbol -> ISO code; "$" alone is read as USD only when no other hint exists (see currency_of_amounts)
@@ -88,9 +89,9 @@ def detect_encoding(raw: bytes) -> tuple[str, str | None]:
     0x80-0x9F (``€``, curly quotes), so bytes that are undefined in cp1252 fall back to Latin-1.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", "UTF-8 byte-order mark removed"
+        return "utf-8-sig", "UTF-8 byte-order mark removed."
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16", "UTF-16 file"
+        return "utf-16", "Read as UTF-16."
     try:
         raw.decode("utf-8")
         return "utf-8", None
@@ -98,9 +99,9 @@ def detect_encoding(raw: bytes) -> tuple[str, str | None]:
         pass
     try:
         raw.decode("cp1252")
-        return "cp1252", "not UTF-8: read as Windows-1252 (Latin-1 with the euro sign)"
+        return "cp1252", "Not UTF-8: read as Windows-1252 (Latin-1 with the euro sign)."
     except UnicodeDecodeError:
-        return "latin-1", "not UTF-8: read as Latin-1"
+        return "latin-1", "Not UTF-8: read as Latin-1."
 
 
 def _detect_delimiter(first_line: str) -> str:
@@ -201,8 +202,9 @@ def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, en
 # numbers
 # ------------------------------------------------------------------------------------------------------
 
-_STRIP_RE = re.compile(r"(US\$|R\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|zł|\bkr\b|\b[A-Z]{3}\b)")
-_SPACES_RE = re.compile(r"[\s\u00a0\u202f']")
+# plain pattern strings (not compiled) so pandas can hand them to pyarrow's vectorised regex engine
+_STRIP_RE = r"(US\$|R\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|zł|\bkr\b|\b[A-Z]{3}\b)"
+_SPACES_RE = r"[\s\u00a0\u202f']"
 
 
 def _clean_number_text(s: pd.Series) -> pd.Series:
@@ -254,7 +256,14 @@ def parse_numbers(values: pd.Series, *, decimal: str = "auto", default_decimal: 
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64")
     index = values.index
-    s = values.astype("string").reset_index(drop=True)
+    s = values.astype(_STR).reset_index(drop=True)
+    if decimal == "." or (decimal == "auto" and default_decimal == "."):
+        # fast path: plain numbers ("11.77", "-3", "1e3") need no cleaning and prove nothing about commas
+        fast = pd.to_numeric(s, errors="coerce")
+        if not (fast.isna() & s.notna()).any():
+            out = fast.astype("float64")
+            out.index = index
+            return out
     t = _clean_number_text(s)
     if decimal == "auto":
         comma, dot = _decimal_evidence(t)
@@ -297,17 +306,18 @@ def _pos(s: pd.Series, label) -> int:
 
 def currency_of_amounts(values: pd.Series) -> pd.Series:
     """The ISO currency code each amount's symbol or code names (``"$1.00"`` -> USD), missing where none."""
-    s = values.astype("string")
+    s = values.astype(_STR)
     code = s.str.extract(r"\b([A-Z]{3})\b", expand=False)
     sym = s.str.extract(_SYMBOLS_RE, expand=False).map(CURRENCY_SYMBOLS, na_action="ignore")
-    return code.fillna(sym).astype("string")
+    return code.fillna(sym).astype(_STR)
 
 
 # ------------------------------------------------------------------------------------------------------
 # dates
 # ------------------------------------------------------------------------------------------------------
 
-_OFFSET_RE = re.compile(r"(?:\s*(?:Z|UTC|GMT)?\s*[+-]\d{2}:?\d{2}|\s*Z|\s+UTC|\s+GMT)$")
+_OFFSET_RE = r"(?:\s*(?:Z|UTC|GMT)?\s*[+-]\d{2}:?\d{2}|\s*Z|\s+UTC|\s+GMT)$"
+_TIME_RE = r"\d{1,2}:\d{2}"
 _ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                 "%Y/%m/%d")
@@ -341,16 +351,21 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
             out = out.dt.tz_localize(None)
         return out.astype("datetime64[us]")
     index = values.index
-    s = values.astype("string").str.strip().reset_index(drop=True)
+    s = values.astype(_STR).str.strip().reset_index(drop=True)
     had_offset = s.str.contains(_OFFSET_RE, na=False)
-    t = s.str.replace(_OFFSET_RE, "", regex=True)
-    if notes is not None and had_offset.any():
-        notes.append(f"{column or 'dates'}: time-zone offsets dropped, the local time written in the export kept")
+    # offsets only follow a time ("2024-01-05 09:14:22 -0500"); a bare "2024-01-05" keeps its dashes
+    had_offset = had_offset & s.str.contains(_TIME_RE, na=False)
+    t = s.where(~had_offset, s.str.replace(_OFFSET_RE, "", regex=True))
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     todo = t.notna()
-    for fmt in _ISO_FORMATS:
-        if not todo.any():
+    tried: set[str] = set()
+    while todo.any():
+        # the format is guessed from the first value still unparsed, then applied to all of them at once
+        sample = t[todo].iloc[0]
+        fmt = next((f for f in _ISO_FORMATS if f not in tried and _fits(sample, f)), None)
+        if fmt is None:
             break
+        tried.add(fmt)
         parsed = pd.to_datetime(t[todo], format=fmt, errors="coerce")
         ok = parsed.notna()
         if ok.any():
@@ -387,7 +402,7 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
             year = parts[2].astype("float")
             year = year.where(year >= 100, year + 2000)
             hour = parts[3].astype("float").fillna(0)
-            ampm = parts[6].str.lower()
+            ampm = parts[6].str.lower().fillna("")
             hour = hour.where(~((ampm == "pm") & (hour < 12)), hour + 12)
             hour = hour.where(~((ampm == "am") & (hour == 12)), 0)
             comp = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
@@ -403,5 +418,16 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
                         example=f"row {first + row_offset}: {s.iloc[first]!r}",
                         fix="Correct or remove those rows; dates like 2024-01-31, 2024-01-31 09:15:00 -0500, "
                             "31/01/2024 or 01/31/2024 are understood")
+    if notes is not None and had_offset.any():
+        notes.append(f"{column or 'Dates'}: time-zone offsets dropped, the local time written in the export kept.")
     out.index = index
     return out
+
+
+def _fits(value: str, fmt: str) -> bool:
+    from datetime import datetime
+    try:
+        datetime.strptime(value, fmt)
+        return True
+    except ValueError:
+        return False

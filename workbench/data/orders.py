@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import glob as _glob
 import os
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -216,13 +217,13 @@ def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | Non
     if suffix in _DUCKDB_SUFFIXES:
         return _load_duckdb(path, name=name, fmt=format, columns=columns, opts=opts, table=table)
     if suffix in _EXCEL_SUFFIXES:
-        frame = _read_excel(path, name=name, sheet=sheet)
+        frame, notes = _read_excel(path, name=name, sheet=sheet)
         return _load_frame(frame, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
-                           default_decimal=".")
+                           default_decimal=".", read_notes=notes)
     if format in ("auto", "cdnow") and columns is None and _cdnow.sniff(path) and suffix != ".csv":
         frame = _cdnow.read_fixed_width(path, source=name)
         return _load_frame(frame, name=name, source=str(path), fmt="cdnow", columns=None, opts=opts,
-                           default_decimal=".", read_notes=["read as the fixed-width CDNOW master file"])
+                           default_decimal=".", read_notes=["Read as the fixed-width CDNOW master file."])
     read = read_csv_robust(path, delimiter=delimiter, encoding=encoding, source=name)
     return _load_frame(read.frame, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
                        default_decimal=read.decimal, read_notes=read.notes)
@@ -273,12 +274,16 @@ def _parquet_rows(paths: list[Path]) -> int | None:
         return None
 
 
-def _read_excel(path: Path, *, name: str, sheet: str | int | None) -> pd.DataFrame:
+def _read_excel(path: Path, *, name: str, sheet: str | int | None) -> tuple[pd.DataFrame, list[str]]:
+    sheets = pd.ExcelFile(path).sheet_names
+    chosen = sheets[0] if sheet is None else sheets[sheet] if isinstance(sheet, int) and sheet < len(sheets) \
+        else sheet
+    notes = [f"Sheet {chosen!r} read" + (f" (the workbook also has {[s for s in sheets if s != chosen]}; pass "
+                                         "sheet= for another)." if len(sheets) > 1 else ".")]
     try:
         raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
     except ValueError as exc:
         if "Worksheet" in str(exc) or "sheet" in str(exc).lower():
-            sheets = pd.ExcelFile(path).sheet_names
             raise DataError(f"sheet {sheet!r} not found", source=name, example=f"sheets: {sheets}",
                             fix="Pass sheet= with one of the sheet names") from None
         raise
@@ -304,7 +309,7 @@ def _read_excel(path: Path, *, name: str, sheet: str | int | None) -> pd.DataFra
             out[col] = pd.to_datetime(s)
         else:
             out[col] = s.map(lambda v: v if pd.isna(v) else str(v)).astype("string")
-    return pd.DataFrame(out)
+    return pd.DataFrame(out), notes
 
 
 def _check_header(header: list[str], name: str) -> None:
@@ -328,7 +333,6 @@ def _choose_layout(header: list[str], *, name: str, fmt: str, columns: dict | No
     if columns is not None:
         _generic.check_mapping(columns, header, source=name)
         return _generic, "generic"
-    _load_all_layouts()
     if fmt != "auto":
         module = formats.FORMATS[fmt]
         _require(module, header, name)
@@ -362,20 +366,6 @@ def _require(module: ModuleType, header: list[str], name: str) -> None:
                             "or pass columns= to map your own")
 
 
-def _load_all_layouts() -> None:
-    """Register the layout modules (imported lazily: each is only needed when its header shows up)."""
-    import importlib
-    for mod in ("shopify", "woocommerce", "online_retail"):
-        try:
-            module = importlib.import_module(f"workbench.data.formats.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"workbench.data.formats.{mod}":
-                raise
-            continue
-        for m in getattr(module, "LAYOUTS", (module,)):
-            formats.register(m)
-
-
 def _load_frame(frame: pd.DataFrame, *, name: str, source: str, fmt: str, columns: dict | None, opts: dict,
                 default_decimal: str, read_notes: list[str] | None = None) -> OrderLines:
     header = [str(c) for c in frame.columns]
@@ -400,7 +390,14 @@ def _load_frame(frame: pd.DataFrame, *, name: str, source: str, fmt: str, column
     mapped = module.to_canonical(frame, ctx)
     out = _finalise(mapped, ctx)
     summary.lines_kept = len(out)
-    return OrderLines(ibis.memtable(out), summary, source=source, format=fmt_name, frame=out)
+    return OrderLines(_memtable(out), summary, source=source, format=fmt_name, frame=out)
+
+
+def _memtable(frame: pd.DataFrame) -> ibis.Table:
+    with warnings.catch_warnings():
+        # ibis 12 with pandas 3 warns about `future.infer_string` when it reads string dtypes; harmless here
+        warnings.filterwarnings("ignore", message=".*infer_string.*")
+        return ibis.memtable(frame)
 
 
 def _first(mask: pd.Series) -> int:
@@ -460,22 +457,22 @@ def _finalise(out: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
     ret = out["line_type"] == "return"
     if ctx.returns == "drop":
         s.add("returns", int(ret.sum()), "dropped",
-              "return, refund and cancellation lines: left out (returns='drop'; revenue is gross sales)",
+              "lines of returns, refunds and cancellations: left out (returns='drop'; revenue is gross sales)",
               revenue=float(out["revenue"][ret].sum()))
         out = out[~ret].reset_index(drop=True)
     else:
         s.add("returns", int(ret.sum()), "kept",
-              "return, refund and cancellation lines: kept as negative revenue, so revenue is net of returns "
-              "(returns='drop' to leave them out)", revenue=float(out["revenue"][ret].sum()))
+              "lines of returns, refunds and cancellations: kept as negative revenue, so revenue is net of "
+              "returns (returns='drop' to leave them out)", revenue=float(out["revenue"][ret].sum()))
     nonp = out["line_type"] == "non_product"
     if ctx.non_product == "drop":
         s.add("non_product", int(nonp.sum()), "dropped",
-              "non-product lines (postage, fees, adjustments): left out of the table (non_product='keep' to keep "
+              "lines not for products (postage, fees, adjustments): left out of the table (non_product='keep' to keep "
               "them)", revenue=float(out["revenue"][nonp].sum()))
         out = out[~nonp].reset_index(drop=True)
     else:
         s.add("non_product", int(nonp.sum()), "kept",
-              "non-product lines (postage, fees, adjustments): kept (non_product='keep'); revenue includes them",
+              "lines not for products (postage, fees, adjustments): kept (non_product='keep'); revenue includes them",
               revenue=float(out["revenue"][nonp].sum()))
 
     nocust = out["customer_id"].isna()
@@ -485,6 +482,11 @@ def _finalise(out: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
     if "zero_revenue" not in s:
         zero = (out["revenue"] == 0) & (out["line_type"] == "sale")
         s.add("zero_revenue", int(zero.sum()), "kept", "sale lines with revenue 0: kept as sales of revenue 0")
+    # quantity x price in binary floating point leaves noise (6 x 2.55 = 15.299999999999999): rounding money
+    # to a millionth removes it without changing any cent (and keeps shares of allocated discounts)
+    for col in ("revenue", "discount", "unit_price", "tax", "shipping"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col]).astype("float64").round(6)
     neg_sale = (out["revenue"] < 0) & (out["line_type"] == "sale")
     s.add("negative_sale", int(neg_sale.sum()), "note",
           "sale lines with negative revenue (discount larger than the price?): kept as they are")
@@ -621,22 +623,22 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     ret_stats = base.filter(is_ret)
     if opts["returns"] == "drop":
         summary.add("returns", ret_stats.count(), "dropped",
-                    "return, refund and cancellation lines: left out (returns='drop'; revenue is gross sales)",
+                    "lines of returns, refunds and cancellations: left out (returns='drop'; revenue is gross sales)",
                     revenue=ret_stats.revenue.sum())
         base = base.filter(~is_ret)
     else:
         summary.add("returns", ret_stats.count(), "kept",
-                    "return, refund and cancellation lines: kept as negative revenue, so revenue is net of returns "
-                    "(returns='drop' to leave them out)", revenue=ret_stats.revenue.sum())
+                    "lines of returns, refunds and cancellations: kept as negative revenue, so revenue is net of "
+                    "returns (returns='drop' to leave them out)", revenue=ret_stats.revenue.sum())
     np_stats = base.filter(base.line_type == "non_product")
     if opts["non_product"] == "drop":
         summary.add("non_product", np_stats.count(), "dropped",
-                    "non-product lines (postage, fees, adjustments): left out of the table (non_product='keep' to "
+                    "lines not for products (postage, fees, adjustments): left out of the table (non_product='keep' to "
                     "keep them)", revenue=np_stats.revenue.sum())
         base = base.filter(base.line_type != "non_product")
     else:
         summary.add("non_product", np_stats.count(), "kept",
-                    "non-product lines (postage, fees, adjustments): kept (non_product='keep'); revenue includes "
+                    "lines not for products (postage, fees, adjustments): kept (non_product='keep'); revenue includes "
                     "them", revenue=np_stats.revenue.sum())
     del is_np
     nocust = base.filter(base.customer_id.isnull())

@@ -13,6 +13,8 @@ counts cost one scan only when somebody looks at them.
 from __future__ import annotations
 
 import html
+import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -31,7 +33,10 @@ def _evaluate(value: Any) -> Any:
     if callable(value):
         return _evaluate(value())
     if hasattr(value, "execute"):  # an Ibis scalar expression
-        out = value.execute()
+        with warnings.catch_warnings():
+            # ibis 12 with pandas 3 warns about `future.infer_string` on every execution; harmless here
+            warnings.filterwarnings("ignore", message=".*infer_string.*")
+            out = value.execute()
         return None if out is None or (isinstance(out, float) and pd.isna(out)) else out
     if hasattr(value, "item"):
         return value.item()
@@ -77,8 +82,10 @@ class SummaryItem:
         self.resolve()
         n = int(self.lines or 0)
         text = self.text
-        if n == 1:  # "1 lines with ..." reads badly
-            text = text.replace("lines ", "line ", 1) if text.startswith("lines ") else text
+        if n == 1:  # "1 lines with ..." reads badly: the first counted noun becomes singular
+            head = re.split(r"[:(]", text, maxsplit=1)[0]
+            fixed = re.sub(r"\b(line|order|row|customer|invoice)s\b", r"\1", head, count=1)
+            text = fixed + text[len(head):]
         rev = f" (revenue {_money(self.revenue)})" if self.revenue is not None else ""
         return f"{n:,} {text}{rev}"
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Sequence
 
-from workbench.data.formats import cdnow, generic
+from workbench.data.formats import (cdnow, generic, online_retail, online_retail_ii, shopify, woocommerce,
+                                    woocommerce_export)
 from workbench.data.formats._base import norm
 
-FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (generic, cdnow)}
+FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (generic, cdnow, shopify, woocommerce, woocommerce_export,
+                                                      online_retail, online_retail_ii)}
 
 
 def register(module: ModuleType) -> None:

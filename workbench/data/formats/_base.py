@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from workbench.data.csvread import parse_dates, parse_numbers
@@ -60,6 +61,11 @@ class LoadContext:
         return values
 
 
+def plural(n: int, word: str) -> str:
+    """``plural(1, "order")`` -> ``"1 order"``; ``plural(2, "order")`` -> ``"2 orders"``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def norm(name: str) -> str:
     """Header names are matched without case, surrounding spaces or repeated inner spaces."""
     return " ".join(str(name).strip().lower().split())
@@ -88,8 +94,8 @@ def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
 STATUS_WORDS = {
     "completed": "completed", "complete": "completed", "paid": "completed", "fulfilled": "completed",
     "shipped": "completed", "delivered": "completed", "closed": "completed", "wc-completed": "completed",
-    "processing": "pending", "pending": "pending", "pending payment": "pending", "on-hold": "pending",
-    "on hold": "pending", "authorized": "pending", "partially_paid": "pending", "wc-processing": "pending",
+    "processing": "completed", "pending": "pending", "pending payment": "pending", "on-hold": "pending",
+    "on hold": "pending", "authorized": "pending", "partially_paid": "pending", "wc-processing": "completed",
     "wc-pending": "pending", "wc-on-hold": "pending", "open": "pending", "unpaid": "pending",
     "cancelled": "cancelled", "canceled": "cancelled", "voided": "cancelled", "wc-cancelled": "cancelled",
     "refunded": "refunded", "wc-refunded": "refunded", "returned": "refunded",
@@ -104,3 +110,128 @@ def map_status(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     mapped = words.map(STATUS_WORDS, na_action="ignore").astype("string")
     unknown = words.notna() & mapped.isna()
     return mapped, unknown
+
+
+def mirror(lines: pd.DataFrame, *, date: pd.Series) -> pd.DataFrame:
+    """Return lines that reverse ``lines``: negative revenue, quantity and discount; no tax or shipping."""
+    out = lines.copy()
+    out["revenue"] = 0.0 - out["revenue"]
+    out["quantity"] = 0 - out["quantity"]
+    if "discount" in out:
+        out["discount"] = 0.0 - out["discount"]
+    for c in ("tax", "shipping"):
+        if c in out:
+            out[c] = 0.0
+    out["order_date"] = date.to_numpy()
+    out["line_type"] = "return"
+    return out
+
+
+def apply_order_outcomes(out: pd.DataFrame, ctx: LoadContext, *, cancelled: pd.Series,
+                         cancel_date: pd.Series | None = None, refunded: pd.Series | None = None,
+                         refund_date: pd.Series | None = None, partial_amount: pd.Series | None = None,
+                         dropped: pd.Series | None = None, dropped_text: str = "") -> pd.DataFrame:
+    """Turn order outcomes into lines, the same way for every shop layout, and count them.
+
+    Parameters
+    ----------
+    out : DataFrame
+        Canonical sale lines, one per source line (index = source row).
+    cancelled : bool Series
+        Lines of orders cancelled after they were placed. ``ctx.cancelled == "reverse"``: kept, and reversed by
+        return lines dated ``cancel_date`` (the order date where unknown); ``"drop"``: left out.
+    refunded : bool Series, optional
+        Lines of fully refunded orders: reversed by return lines dated ``refund_date`` (order date if unknown).
+    partial_amount : float Series, optional
+        Per line, the refunded amount of a partially refunded order, set on the order's first line only
+        (missing elsewhere): one return line per such order, quantity 0, capped at the order's net sales.
+    dropped : bool Series, optional
+        Lines that never were sales (failed payments, abandoned checkouts): left out, counted with
+        ``dropped_text``.
+
+    Returns
+    -------
+    DataFrame
+        Sale lines and their return lines, each order's lines together (sales in file order, then returns).
+    """
+    s = ctx.summary
+    orders = out["order_id"]
+    false = pd.Series(False, index=out.index)
+    cancelled = cancelled.fillna(False).astype(bool)
+    if dropped is not None and dropped.any():
+        dropped = dropped.fillna(False).astype(bool)
+        s.add("not_sales", int(dropped.sum()), "dropped", dropped_text, revenue=float(out["revenue"][dropped].sum()))
+        keep = ~dropped
+        out, cancelled, orders = out[keep], cancelled[keep], orders[keep]
+        refunded = refunded[keep] if refunded is not None else None
+        partial_amount = partial_amount[keep] if partial_amount is not None else None
+        cancel_date = cancel_date[keep] if cancel_date is not None else None
+        refund_date = refund_date[keep] if refund_date is not None else None
+        false = false[keep]
+    pieces = [out]
+    n_cancel = int(orders[cancelled].nunique())
+    if ctx.cancelled == "drop":
+        s.add("cancelled_orders", int(cancelled.sum()), "dropped",
+              f"lines of cancelled orders ({plural(n_cancel, 'order')}): left out (cancelled='drop')",
+              revenue=float(out["revenue"][cancelled].sum()))
+        keep = ~cancelled
+        out, orders = out[keep], orders[keep]
+        refunded = refunded[keep] if refunded is not None else None
+        partial_amount = partial_amount[keep] if partial_amount is not None else None
+        refund_date = refund_date[keep] if refund_date is not None else None
+        pieces = [out]
+        cancelled = false[keep]
+    elif cancelled.any():
+        when = out["order_date"][cancelled]
+        if cancel_date is not None:
+            when = cancel_date[cancelled].fillna(when)
+        pieces.append(mirror(out[cancelled], date=when))
+        same_day = cancel_date is None or cancel_date[cancelled].isna().all()
+        s.add("cancelled_orders", int(cancelled.sum()), "changed",
+              f"lines of cancelled orders ({plural(n_cancel, 'order')}): each a sale on the day placed and a return "
+              + ("dated the same day (the export has no cancellation date)" if same_day else "on the day cancelled")
+              + " (net zero; cancelled='drop' to leave them out)",
+              revenue=float(out["revenue"][cancelled].sum()))
+    if refunded is not None:
+        full = refunded.fillna(False).astype(bool) & ~cancelled
+        if full.any():
+            when = out["order_date"][full]
+            if refund_date is not None:
+                when = refund_date[full].fillna(when)
+            pieces.append(mirror(out[full], date=when))
+            dated = refund_date is not None and refund_date[full].notna().any()
+            s.add("refunded_orders", int(full.sum()), "changed",
+                  f"lines of refunded orders ({plural(int(orders[full].nunique()), 'order')}): each mirrored by a return line "
+                  + ("dated when refunded" if dated else "dated on the order day (the export has no refund date)"),
+                  revenue=float(out["revenue"][full].sum()))
+    if partial_amount is not None:
+        amt = partial_amount.where(~cancelled)
+        heads = out[amt.notna() & (amt > 0)]
+        if len(heads):
+            order_net = out["revenue"].groupby(orders.to_numpy()).transform("sum")
+            amount = np.minimum(amt[heads.index], order_net[heads.index]).clip(lower=0)
+            line = heads.copy()
+            line["revenue"] = 0.0 - amount
+            line["quantity"] = 0
+            line["line_type"] = "return"
+            for c in ("sku", "unit_price", "discount", "category"):
+                if c in line:
+                    line[c] = np.nan if line[c].dtype.kind == "f" else pd.NA
+            if "product_name" in line:
+                line["product_name"] = "(partial refund, items not stated)"
+            for c in ("tax", "shipping"):
+                if c in line:
+                    line[c] = 0.0
+            pieces.append(line)
+            s.add("partial_refunds", len(line), "changed",
+                  "orders partially refunded: one return line each for the refunded amount, dated on the order "
+                  "day (the export says neither which items nor when; the amount may include refunded shipping "
+                  "or tax)", revenue=float(-amount.sum()))
+    result = pd.concat(pieces)
+    pos = pd.Series(np.arange(len(out)), index=out.index)
+    order_start = pos.groupby(out["order_id"].to_numpy()).transform("min")
+    result["_order"] = order_start.reindex(result.index).to_numpy()
+    result["_rev"] = (result["line_type"] == "return").astype(int).to_numpy()
+    result["_pos"] = pos.reindex(result.index).to_numpy()
+    result = result.sort_values(["_order", "_rev", "_pos"], kind="stable")
+    return result.drop(columns=["_order", "_rev", "_pos"]).reset_index(drop=True)

@@ -102,5 +102,5 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
                     "lines repeat a (customer, date) pair already present: kept as separate orders, as CDNOW "
                     "records them (models that count one purchase per day aggregate them)")
     ctx.summary.note("CDNOW has no order ids: one line is one order, id '<customer>-<yyyymmdd>-<n>'; "
-                     "amounts are US dollars paid, no tax or shipping in the file")
+                     "amounts are US dollars paid, no tax or shipping in the file.")
     return out
