@@ -253,7 +253,9 @@ class TestGenericMapping:
         ]
         assert_rows(loaded.to_pandas(), expect(rows, cols))
         assert loaded.summary["returns_from_sign"].lines == 1
-        assert "currency" not in loaded.columns  # the file names no currency
+        # "$1,234.50" names USD on one line; the file names no other currency, so all lines are USD (counted)
+        assert loaded.to_pandas()["currency"].tolist() == ["USD"] * 4
+        assert loaded.summary["currency_filled"].lines == 3
 
     def test_currency_parameter_fills(self):
         loaded = load_orders(FIX / "generic_shop_export.csv", currency="usd",

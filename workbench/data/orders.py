@@ -51,7 +51,7 @@ from workbench.data import formats
 from workbench.data.csvread import read_csv_robust
 from workbench.data.formats import cdnow as _cdnow
 from workbench.data.formats import generic as _generic
-from workbench.data.formats._base import LoadContext, norm
+from workbench.data.formats._base import LoadContext, norm, plural
 from workbench.data.schema import LINE_TYPES, ORDERS, ORDER_COLUMNS, REQUIRED_ORDER_COLUMNS
 from workbench.data.summary import LoadSummary, SummaryItem
 from workbench.errors import DataError
@@ -353,7 +353,7 @@ def _choose_layout(header: list[str], *, name: str, fmt: str, columns: dict | No
     raise DataError("layout not recognised", source=name, rows=len(header),
                     example=f"columns present: {header}",
                     fix=f"Known export formats: {', '.join(ORDER_FORMATS)}; or pass columns={{'order_id': ..., "
-                        "'customer_id': ..., 'order_date': ..., 'revenue': ...}} naming your columns")
+                        "'customer_id': ..., 'order_date': ..., 'revenue': ...} naming your columns")
 
 
 def _require(module: ModuleType, header: list[str], name: str) -> None:
@@ -429,8 +429,9 @@ def _finalise(out: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
             counts = cur.value_counts()
             other = cur != counts.index[0]
             raise DataError(f"amounts are in {len(codes)} currencies: "
-                            + ", ".join(f"{c} ({n:,} lines)" for c, n in counts.items()),
-                            source=ctx.source, column="currency", rows=int(other.sum()),
+                            + ", ".join(f"{c} ({plural(int(n), 'line')})" for c, n in counts.items()),
+                            source=ctx.source, column=ctx.options.get("currency_column", "currency"),
+                            rows=int(other.sum()),
                             example=f"row {_first(other.fillna(False)) + 1}: {cur[other.fillna(False)].iloc[0]!r}",
                             fix=f"Pass currency='{counts.index[0]}' to keep the lines in one currency (the others "
                                 "are left out and counted), or convert the amounts before loading")
@@ -448,6 +449,10 @@ def _finalise(out: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
             out = out[~other].reset_index(drop=True)
             out["currency"] = ctx.currency
         else:
+            if len(codes) == 1 and cur.isna().any():
+                s.add("currency_filled", int(cur.isna().sum()), "changed",
+                      f"lines without a currency: taken to be {codes[0]}, the only currency the file names")
+                cur = cur.fillna(codes[0])
             out["currency"] = cur
     elif ctx.currency is not None:
         out["currency"] = ctx.currency

@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from workbench.data.csvread import parse_dates, parse_numbers
+from workbench.data.csvread import currency_of_amounts, parse_dates, parse_numbers
 from workbench.data.summary import LoadSummary
 from workbench.errors import DataError
 
@@ -44,6 +44,21 @@ class LoadContext:
     def numbers(self, frame: pd.DataFrame, column: str, *, fix: str | None = None) -> pd.Series:
         return parse_numbers(frame[column], decimal=self.decimal, default_decimal=self.default_decimal,
                              source=self.source, column=column, fix=fix)
+
+    def money(self, frame: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series | None]:
+        """Amounts and the currency their symbols name (``$1,234.50``, ``1.234,50 €``), or None without symbols.
+
+        Each currency's amounts are parsed on their own, so a file mixing ``$10.00`` and ``12,00 €`` reaches
+        the currency check (one clear error) instead of failing on the mixed decimal marks.
+        """
+        cur = currency_of_amounts(frame[column]) if not pd.api.types.is_numeric_dtype(frame[column]) else None
+        if cur is None or cur.isna().all():
+            return self.numbers(frame, column), None
+        self.options["currency_column"] = column
+        out = pd.Series(np.nan, index=frame.index, dtype="float64")
+        for _, idx in cur.fillna("").groupby(cur.fillna("")).groups.items():
+            out[idx] = self.numbers(frame.loc[idx], column).to_numpy()
+        return out, cur
 
     def dates(self, frame: pd.DataFrame, column: str) -> pd.Series:
         return parse_dates(frame[column], dayfirst=self.dayfirst, default_dayfirst=self.default_dayfirst,

@@ -71,7 +71,12 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
                         "lines without a quantity column: quantity set to 1 per line")
     for col in _FLOATS:
         if col in frame:
-            out[col] = ctx.numbers(frame, col)
+            if col == "revenue" and "currency" not in frame:
+                out[col], cur = ctx.money(frame, col)
+                if cur is not None:
+                    out["currency"] = cur
+            else:
+                out[col] = ctx.numbers(frame, col)
     if "revenue" not in out:
         disc = out["discount"].fillna(0) if "discount" in out else 0.0
         out["revenue"] = out["quantity"] * out["unit_price"] - disc

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.data.csvread import currency_of_amounts
 from workbench.data.formats._base import LoadContext, apply_order_outcomes, find_columns, map_status, text
 
 NAME = "woocommerce"
@@ -37,7 +36,7 @@ NOT_SALES = ("failed", "pending payment", "pending", "wc-failed", "wc-pending", 
 
 def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
     cols = find_columns(frame.columns, REQUIRED + OPTIONAL)
-    revenue = ctx.numbers(frame, cols["Net sales"])
+    revenue, cur = ctx.money(frame, cols["Net sales"])
     qty = ctx.integers(frame, cols["Items sold"]).fillna(1) if "Items sold" in cols else \
         pd.Series(1.0, index=frame.index)
     status_word = text(frame, cols["Status"]).str.lower()
@@ -60,8 +59,7 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
     channel = cols.get("Attribution") or cols.get("Origin")
     if channel:
         out["channel"] = text(frame, channel)
-    cur = currency_of_amounts(frame[cols["Net sales"]])
-    if cur.notna().any():
+    if cur is not None:
         out["currency"] = cur
     ctx.summary.note("WooCommerce Analytics download: one line per order (net sales are not split by product); "
                      "customers are identified by name, as the download has no customer id.")

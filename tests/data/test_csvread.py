@@ -1,0 +1,141 @@
+"""The robust CSV reader and the number/date parsers, on literal bytes with hand-computed values."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.data.csvread import (currency_of_amounts, detect_encoding, parse_dates, parse_numbers,
+                                    read_csv_robust)
+from workbench.errors import DataError
+
+T = pd.Timestamp
+
+
+def write(tmp_path, data: bytes, name: str = "f.csv"):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+class TestReadCsvRobust:
+    def test_utf8_bom_semicolons_quoted_newline(self, tmp_path):
+        data = '\ufeffid;name;amount\r\n1;"Mug\r\n(large)";"1.234,50 €"\r\n2;"Tee; organic";3,5\r\n'.encode("utf-8")
+        read = read_csv_robust(write(tmp_path, data))
+        assert read.encoding == "utf-8-sig" and read.delimiter == ";" and read.decimal == ","
+        assert read.header == ["id", "name", "amount"]
+        assert read.frame["name"].tolist() == ["Mug\r\n(large)", "Tee; organic"]
+        assert read.frame["amount"].tolist() == ["1.234,50 €", "3,5"]
+        assert read.rows == 2
+        assert read.notes == ["UTF-8 byte-order mark removed."]
+
+    def test_latin1_cp1252(self, tmp_path):
+        data = "name,price\nCaf\xe9 cr\xe8me,\x8012.00\n".encode("latin-1")  # 0x80 is the euro sign in cp1252
+        read = read_csv_robust(write(tmp_path, data))
+        assert read.encoding == "cp1252"
+        assert read.frame.iloc[0].tolist() == ["Café crème", "€12.00"]
+
+    def test_tab_and_pipe(self, tmp_path):
+        assert read_csv_robust(write(tmp_path, b"a\tb\n1\t2\n")).delimiter == "\t"
+        assert read_csv_robust(write(tmp_path, b"a|b\n1|2\n")).frame["b"].tolist() == ["2"]
+
+    def test_everything_stays_text_and_blanks_are_missing(self, tmp_path):
+        read = read_csv_robust(write(tmp_path, b"id,zip,note\n007,01234,\n"))
+        assert read.frame.iloc[0, :2].tolist() == ["007", "01234"]
+        assert pd.isna(read.frame.iloc[0, 2])
+
+    def test_header_only_allowed_on_request(self, tmp_path):
+        read = read_csv_robust(write(tmp_path, b"a,b\n"), allow_header_only=True)
+        assert read.rows == 0 and read.header == ["a", "b"]
+
+    def test_errors(self, tmp_path):
+        with pytest.raises(DataError, match=r"^x\.csv: the file is empty"):
+            read_csv_robust(write(tmp_path, b""), source="x.csv")
+        with pytest.raises(DataError, match=r"^f\.csv: the file has a header but no data rows \(0 rows"):
+            read_csv_robust(write(tmp_path, b"a,b\n"))
+        with pytest.raises(DataError, match=r"^f\.csv: column `a`: the header names 1 column\(s\) twice"):
+            read_csv_robust(write(tmp_path, b"a,b,a\n1,2,3\n"))
+
+    def test_detect_encoding(self):
+        assert detect_encoding("é".encode("utf-8"))[0] == "utf-8"
+        assert detect_encoding(b"\xe9")[0] == "cp1252"
+        assert detect_encoding(b"\x81\xe9")[0] == "latin-1"  # 0x81 is undefined in cp1252
+
+
+class TestParseNumbers:
+    def test_notations(self):
+        s = pd.Series(["$1,234.50", "1,234.50 USD", "-12.5", "(12.00)", "7-", "£0.99", "3", None])
+        assert parse_numbers(s).tolist()[:7] == [1234.5, 1234.5, -12.5, -12.0, -7.0, 0.99, 3.0]
+        assert pd.isna(parse_numbers(s).iloc[7])
+
+    def test_decimal_comma_notations(self):
+        s = pd.Series(["1.234,50 €", "EUR 12,5", "1 234,50", "0,99", "1.000.000"])
+        assert parse_numbers(s).tolist() == [1234.5, 12.5, 1234.5, 0.99, 1_000_000.0]
+
+    def test_swiss_apostrophe(self):
+        assert parse_numbers(pd.Series(["CHF 1'234.50"])).tolist() == [1234.5]
+
+    def test_ambiguous_values_follow_the_file(self):
+        s = pd.Series(["1,250", "2,500"])
+        assert parse_numbers(s, default_decimal=".").tolist() == [1250.0, 2500.0]
+        assert parse_numbers(s, default_decimal=",").tolist() == [1.25, 2.5]
+        assert parse_numbers(s, decimal=",").tolist() == [1.25, 2.5]
+
+    def test_numbers_pass_through(self):
+        assert parse_numbers(pd.Series([1, 2])).dtype == "float64"
+
+    def test_mixed_decimal_marks(self):
+        with pytest.raises(DataError, match=r"f\.csv: column `amount`: the column mixes decimal commas and "
+                                            r"decimal points \(2 rows; first: row 1: '12,50' vs row 2: '3\.75'\)"):
+            parse_numbers(pd.Series(["12,50", "3.75"]), source="f.csv", column="amount")
+
+    def test_not_numbers(self):
+        with pytest.raises(DataError, match=r"column `amount`: values are not numbers \(2 rows; first: row 3: "
+                                            r"'12 apples'\)"):
+            parse_numbers(pd.Series(["1", "2", "12 apples", "--"]), column="amount")
+
+    def test_currency_of_amounts(self):
+        got = currency_of_amounts(pd.Series(["$1.00", "1,00 €", "GBP 3", "£4", "5"]))
+        assert got.tolist()[:4] == ["USD", "EUR", "GBP", "GBP"] and pd.isna(got.iloc[4])
+
+
+class TestParseDates:
+    def test_shopify_offsets_keep_local_time(self):
+        notes: list[str] = []
+        s = pd.Series(["2024-01-05 09:14:22 -0500", "2024-07-01 23:59:59 +0200", "2024-03-10T10:00:00Z"])
+        got = parse_dates(s, column="Created at", notes=notes)
+        assert got.tolist() == [T("2024-01-05 09:14:22"), T("2024-07-01 23:59:59"), T("2024-03-10 10:00:00")]
+        assert got.dtype == "datetime64[us]"
+        assert notes == ["Created at: time-zone offsets dropped, the local time written in the export kept."]
+
+    def test_iso_and_compact(self):
+        got = parse_dates(pd.Series(["2024-01-05", "19970101", "2024-01-05 09:14"]))
+        assert got.tolist() == [T("2024-01-05"), T("1997-01-01"), T("2024-01-05 09:14")]
+
+    def test_day_month_order_from_the_data(self):
+        assert parse_dates(pd.Series(["12/1/2010 8:26", "12/13/2010 17:05"])).tolist() == \
+            [T("2010-12-01 08:26"), T("2010-12-13 17:05")]
+        assert parse_dates(pd.Series(["05.01.2024", "31.01.2024"])).tolist() == [T("2024-01-05"), T("2024-01-31")]
+
+    def test_ambiguous_order_is_said(self):
+        notes: list[str] = []
+        got = parse_dates(pd.Series(["01/02/2024"]), column="Date", notes=notes, default_dayfirst=True)
+        assert got.tolist() == [T("2024-02-01")]
+        assert "read as day/month/year (pass dayfirst= to change)" in notes[0]
+        assert parse_dates(pd.Series(["01/02/2024"]), dayfirst=False).tolist() == [T("2024-01-02")]
+
+    def test_am_pm(self):
+        got = parse_dates(pd.Series(["1/31/2024 12:05 AM", "1/31/2024 1:30 PM", "1/31/2024 12:00 PM"]))
+        assert got.tolist() == [T("2024-01-31 00:05"), T("2024-01-31 13:30"), T("2024-01-31 12:00")]
+
+    def test_both_orders_in_one_column(self):
+        with pytest.raises(DataError, match=r"column `d`: dates mix day/month and month/day order \(2 rows; first: "
+                                            r"row 1: '13/01/2024' vs row 2: '01/13/2024'\)"):
+            parse_dates(pd.Series(["13/01/2024", "01/13/2024"]), column="d")
+
+    def test_not_dates(self):
+        with pytest.raises(DataError, match=r"values are not dates \(1 row; first: row 2: '2024-02-30'\)"):
+            parse_dates(pd.Series(["2024-02-28", "2024-02-30"]))
+
+    def test_index_is_kept(self):
+        got = parse_dates(pd.Series(["2024-01-01", "2024-01-02"], index=[10, 20]))
+        assert got.index.tolist() == [10, 20]
