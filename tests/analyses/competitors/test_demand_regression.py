@@ -1,0 +1,123 @@
+"""Log-log demand regression: a noise-free hand case, numpy least squares and a hand-coded HC1 sandwich as the
+independent reference, recovery of known elasticities from generated data, and the OJ weekly aggregation."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import workbench as wb
+from workbench.errors import DataError
+
+
+@pytest.fixture(scope="module")
+def weekly():
+    return wb.competitors.oj_weekly_sales(wb.load_oj_purchases())
+
+
+class TestOjWeekly:
+    def test_counts_add_up(self, weekly):
+        assert weekly.units.sum() == 1070
+        assert weekly.groupby("brand").units.sum().to_dict() == {"Citrus Hill": 653, "Minute Maid": 417}
+        assert len(weekly) == 2 * 250  # both brands for each of the 250 store-weeks with a purchase
+
+    def test_one_store_week_by_hand(self, weekly):
+        # oj.csv rows 1-2: store 1, weeks 237 and 239 (CH bought; MM list 1.99, discount 0.30 in week 239)
+        raw = pd.read_csv(wb.config.SHIPPED["oj"])
+        sel = raw[(raw.store_id == 1) & (raw.week_of_purchase == 239)]
+        row = weekly[(weekly.store_id == "1") & (weekly.week == 239)].set_index("brand")
+        assert row.at["Citrus Hill", "units"] == (sel.purchase == "CH").sum()
+        assert row.at["Minute Maid", "units"] == (sel.purchase == "MM").sum()
+        assert row.at["Minute Maid", "price"] == pytest.approx(1.69)
+        assert row.at["Citrus Hill", "competitor_price"] == pytest.approx(1.69)
+        assert row.at["Minute Maid", "special"] == 1 and row.at["Citrus Hill", "competitor_special"] == 1
+
+    def test_seasons_are_blocks_of_weeks(self, weekly):
+        assert sorted(weekly.season.unique()) == ["weeks 227+", "weeks 240+", "weeks 253+", "weeks 266+"]
+
+    def test_prices_must_be_weekly(self):
+        oj = wb.load_oj_purchases()
+        oj.loc[1, "price_mm"] = 1.50
+        other = oj[(oj.store_id == oj.store_id[1]) & (oj.week == oj.week[1])]
+        if len(other) == 1:  # make sure the store-week has two purchases
+            oj = pd.concat([oj, oj.iloc[[1]].assign(price_mm=1.69)], ignore_index=True)
+        with pytest.raises(DataError, match=r"column `price_mm`: prices differ between purchases of the same store "
+                                            r"and week"):
+            wb.competitors.oj_weekly_sales(oj)
+
+
+class TestLogLog:
+    @pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+    def test_noise_free_case_recovers_the_exponents(self):
+        # units = e^3 * p^-1.5 * q^0.8 * e^(0.3 promo): a log-log model fits exactly
+        rng = np.random.default_rng(7)
+        p = rng.uniform(1, 3, 30)
+        q = rng.uniform(1, 3, 30)
+        promo = (np.arange(30) % 3 == 0).astype(int)
+        units = np.exp(3) * p ** -1.5 * q ** 0.8 * np.exp(0.3 * promo)
+        d = pd.DataFrame({"units": units, "price": p, "rival": q, "promo": promo})
+        r = wb.competitors.loglog_demand(d, competitor_prices=["rival"], promotions=["promo"], cov_type="nonrobust")
+        e = r.elasticities.set_index("term")
+        assert e.at["log price", "estimate"] == pytest.approx(-1.5, abs=1e-10)
+        assert e.at["log rival", "estimate"] == pytest.approx(0.8, abs=1e-10)
+        assert e.at["promo", "estimate"] == pytest.approx(0.3, abs=1e-10)
+        assert e.at["promo", "effect"] == pytest.approx(np.exp(0.3) - 1, abs=1e-10)
+        assert r.r_squared == pytest.approx(1.0)
+        assert e.at["log price", "estimate_poisson"] == pytest.approx(-1.5, abs=1e-6)
+
+    def test_matches_numpy_least_squares_and_hand_hc1(self, weekly):
+        d = weekly[weekly.brand == "Citrus Hill"]
+        r = wb.competitors.loglog_demand(d, competitor_prices=["competitor_price"],
+                                         promotions=["special", "competitor_special"], season="season",
+                                         fixed_effects=["store_id"])
+        pos = d[d.units > 0]
+        X = np.column_stack([np.ones(len(pos)), np.log(pos.price), np.log(pos.competitor_price), pos.special,
+                             pos.competitor_special,
+                             pd.get_dummies(pos.season, drop_first=True, dtype=float),
+                             pd.get_dummies(pos.store_id, drop_first=True, dtype=float)])
+        y = np.log(pos.units.to_numpy(float))
+        beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+        resid = y - X @ beta
+        n, k = X.shape
+        bread = np.linalg.inv(X.T @ X)
+        hc1 = bread @ (X.T * resid ** 2) @ X @ bread * n / (n - k)
+        se = np.sqrt(np.diag(hc1))
+        e = r.elasticities
+        np.testing.assert_allclose(e.estimate.to_numpy(), beta[1:5], atol=1e-10)
+        np.testing.assert_allclose(e.std_error.to_numpy(), se[1:5], atol=1e-10)
+        assert r.n_obs == n == 250 - 26 and r.zero_rows == 26
+        assert "26 of 250 periods sold 0 units" in r.notes[0]
+        # a 95% interval is estimate +- 1.96 se (normal, as statsmodels uses for robust covariances)
+        assert e.ci_high.iloc[0] - e.estimate.iloc[0] == pytest.approx(1.959964 * se[1], rel=1e-5)
+
+    def test_recovers_known_elasticities_from_generated_data(self):
+        rng = np.random.default_rng(20261128)
+        n = 400
+        p = rng.uniform(1.5, 2.5, n)
+        q = rng.uniform(1.5, 2.5, n)
+        promo = rng.integers(0, 2, n)
+        log_mu = 4 - 2.0 * np.log(p) + 1.0 * np.log(q) + 0.4 * promo
+        # OLS: log-normal noise (the model OLS assumes); Poisson: counts with that mean (the model PPML assumes)
+        lognormal = pd.DataFrame({"units": np.exp(log_mu + rng.normal(0, 0.3, n)), "price": p, "rival": q,
+                                  "promo": promo})
+        counts = lognormal.assign(units=rng.poisson(np.exp(log_mu)))
+        for data, suffix in ((lognormal, ""), (counts, "_poisson")):
+            r = wb.competitors.loglog_demand(data, competitor_prices=["rival"], promotions=["promo"])
+            e = r.elasticities.set_index("term")
+            for term, true in (("log price", -2.0), ("log rival", 1.0), ("promo", 0.4)):
+                assert e.at[term, "ci_low" + suffix] < true < e.at[term, "ci_high" + suffix], (term, suffix)
+            est = e.at["log price", "estimate" + suffix]
+            assert est == pytest.approx(-2.0, abs=0.15)
+
+    def test_bad_input(self):
+        d = pd.DataFrame({"units": [1, 2, 3], "price": [1.0, 0.0, 2.0]})
+        with pytest.raises(DataError, match=r"column `price`: prices must be above 0 to take logs \(1 row; "
+                                            r"first: row 2: 0.0\)"):
+            wb.competitors.loglog_demand(d)
+        with pytest.raises(DataError, match=r"column `units`: units must be numbers of 0 or more \(1 row; first: "
+                                            r"row 1: -1\)"):
+            wb.competitors.loglog_demand(pd.DataFrame({"units": [-1, 2], "price": [1.0, 2.0]}))
+        with pytest.raises(DataError, match=r"column `rival`: column `rival` not found"):
+            wb.competitors.loglog_demand(d, competitor_prices=["rival"])
+        with pytest.raises(DataError, match=r"fewer periods with sales than parameters"):
+            wb.competitors.loglog_demand(pd.DataFrame({"units": [1, 0], "price": [1.0, 2.0]}))
