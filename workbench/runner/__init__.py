@@ -1,0 +1,20 @@
+"""The report runner: parameters, papermill execution, HTML, manifest, catalog, index, CLI.
+
+It knows notebooks and files, not e-commerce: nothing here imports an analysis, a loader or a plot.
+Modules, one job each:
+
+- ``params``    parse the ``parameters`` cell; validate and convert values before a kernel starts
+- ``notebook``  find a notebook by name or path; title, parameters, content hash
+- ``execute``   run one notebook into ``reports/<notebook>/<run-id>/`` (papermill, project kernel)
+- ``html``      the self-contained HTML report (header + outputs, no external resources)
+- ``manifest``  manifest.json / metrics.json, environment, git state, incremental-run check
+- ``files``     run ids, temporary run folders, atomic writes, the index lock
+- ``catalog``   ``catalog.yaml``: the scheduled jobs
+- ``batch`` / ``worker``  ``run --all``: one process per job, progress, summary
+- ``index``     ``reports/index.html``
+- ``verify``    re-run a recorded run and compare
+- ``cli``       the ``workbench`` command
+
+Submodules are imported on use (``from workbench.runner.execute import run_notebook``), so the
+``workbench`` command starts without loading papermill or nbconvert.
+"""

@@ -1,0 +1,148 @@
+"""HTML reports from an executed notebook built in memory (no kernel): what is shown, hidden and embedded."""
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+
+from tests.runner.html_checks import check_report, external_references, parse
+from workbench.runner.html import render_error_page, render_report
+
+
+def _png() -> str:
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([1, 2], [1, 2])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _code(source, outputs=(), tags=(), count=None, cid=None):
+    c = nbformat.v4.new_code_cell(source)
+    c.outputs = [nbformat.from_dict(o) for o in outputs]
+    c.execution_count = count
+    if tags:
+        c.metadata["tags"] = list(tags)
+    if cid:
+        c.id = cid
+    return c
+
+
+@pytest.fixture
+def executed():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Sales check\n\nIntro sentence for managers."),
+        _code("import workbench as wb", [{"output_type": "stream", "name": "stdout", "text": "SECRET_SETUP"}],
+              tags=["remove"], count=1),
+        _code("region = 'north'  # region", tags=["parameters"], count=2),
+        _code("region = 'south'", tags=["injected-parameters"], count=3),
+        _code("print('hello')", [{"output_type": "stream", "name": "stderr", "text": "WARNSTDERR"},
+                                 {"output_type": "stream", "name": "stdout", "text": "hello"}], count=4),
+        _code("chart()", [{"output_type": "display_data", "data": {"image/png": _png(), "text/plain": "<Figure>"},
+                           "metadata": {}}], count=5),
+        _code("table", [{"output_type": "execute_result", "execution_count": 6, "metadata": {},
+                         "data": {"text/html": "<table class='dataframe'><tr><td>42</td></tr></table>",
+                                  "text/plain": "42"}}], count=6),
+        _code("silent_assignment = 2", count=7),
+        _code("boom = 1 / 0", [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
+                                "traceback": ["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"]}],
+              count=8, cid="failcell"),
+    ]
+    return nb
+
+
+MANIFEST = {"run_id": "20260101T000000Z-default-abcdef", "job": "sales-check/default", "title": "Sales check",
+            "status": "succeeded", "notebook": {"name": "sales-check", "path": "notebooks/sales-check.ipynb",
+                                                "sha256": "ab" * 32},
+            "parameters": {"region": "south", "top": 5}, "overrides": {"region": "south"},
+            "inputs": [{"path": "data/raw/orders.csv", "sha256": "cd" * 32, "bytes": 2048}],
+            "environment": {"workbench": "0.1.0", "python": "3.11.7"}, "git": {"commit": "f" * 40, "dirty": True},
+            "started": "2026-01-01T09:30:00.000+00:00", "duration_s": 7.61, "error": None}
+METRICS = [{"name": "revenue", "value": 1234.4, "label": "Revenue", "kind": "money", "unit": None},
+           {"name": "conversion", "value": 0.053, "label": "Conversion rate", "kind": "percent", "unit": None}]
+
+
+def _without_failure(nb):
+    nb.cells = nb.cells[:-1]
+    return nb
+
+
+class TestReport:
+    def test_body_shows_outputs_not_code_setup_parameters_or_stderr(self, executed, tmp_path):
+        html = render_report(_without_failure(executed), MANIFEST, METRICS)
+        assert "Intro sentence for managers." in html and "hello" in html and ">42<" in html
+        for hidden in ("SECRET_SETUP", "region = 'north'", "region = 'south'", "WARNSTDERR", "print('hello')",
+                       "silent_assignment"):
+            assert hidden not in html, hidden
+        assert html.count("<h1>") == 1  # the title is in the header only
+        f = tmp_path / "r.html"
+        f.write_text(html)
+        assert check_report(f) == []
+
+    def test_images_embedded_and_nothing_external(self, executed):
+        html = render_report(_without_failure(executed), MANIFEST, METRICS)
+        imgs = [a["src"] for t, a in parse(html).tags if t == "img"]
+        assert len(imgs) == 1 and imgs[0].startswith("data:image/png;base64,iVBOR")
+        assert external_references(html) == []
+        assert "<script" not in html and "<link" not in html and "cdn" not in html.lower()
+
+    def test_header(self, executed):
+        html = render_report(_without_failure(executed), MANIFEST, METRICS, param_help={"region": "sales region"})
+        text = parse(html).plain_text
+        assert "Sales check" in text and "Succeeded" in text
+        assert "Ran 1 Jan 2026, 09:30 UTC" in text and "took 7.6 s" in text
+        assert "$1,234" in text and "Revenue" in text and "5.3%" in text and "Conversion rate" in text
+        assert "sales region" in text and "(set for this run)" in text
+        assert "data/raw/orders.csv" in text and "cd" * 32 in text and "2.0 kB" in text
+        assert "git ffffffffff (with uncommitted changes)" in text
+
+    def test_show_code_keeps_code(self, executed):
+        html = render_report(_without_failure(executed), MANIFEST, METRICS, show_code=True)
+        assert "silent_assignment" in html and "hello" in html
+        assert "SECRET_SETUP" not in html and "region = 'north'" not in html
+
+    def test_failed_run_shows_error_and_failing_cell(self, executed, tmp_path):
+        manifest = dict(MANIFEST, status="failed", error={
+            "stage": "cell", "ename": "ZeroDivisionError", "evalue": "division by zero", "execution_count": 8,
+            "cell_index": 8, "cell_id": "failcell", "source": "boom = 1 / 0", "traceback": "..."})
+        html = render_report(executed, manifest, METRICS)
+        text = parse(html).plain_text
+        assert "Exception encountered at In [8]" in text and "ZeroDivisionError: division by zero" in text
+        assert 'href="#cell-id=failcell"' in html and 'id="cell-id=failcell"' in html
+        assert "The run stopped in this cell (In [8])" in text
+        assert "boom" in html  # the failing cell's code is shown even with code hidden
+        assert "silent_assignment" not in html
+        f = tmp_path / "r.html"
+        f.write_text(html)
+        assert check_report(f, expect_failed=True) == []
+
+    def test_error_page_without_notebook(self, tmp_path):
+        manifest = dict(MANIFEST, status="failed", error={"stage": "kernel start", "ename": "NoSuchKernel",
+                                                          "evalue": "no kernel", "execution_count": None})
+        html = render_error_page(manifest, [], "NoSuchKernel: no kernel")
+        assert "Exception encountered at kernel start" in parse(html).plain_text
+        f = tmp_path / "r.html"
+        f.write_text(html)
+        assert check_report(f, expect_failed=True) == []
+
+
+class TestChecker:
+    """The checker used by the end-to-end test must catch what it is meant to catch."""
+
+    @pytest.mark.parametrize("snippet", [
+        '<script src="https://cdn.example.com/require.js"></script>',
+        '<link rel="stylesheet" href="//fonts.example.com/a.css">',
+        '<img src="http://example.com/x.png">',
+        "<style>@import 'https://example.com/x.css';</style>",
+        "<style>body { background: url(https://example.com/bg.png) }</style>",
+    ])
+    def test_external_references_found(self, snippet):
+        assert external_references(f"<html><body>{snippet}</body></html>")
+
+    def test_local_and_data_urls_allowed(self):
+        html = '<a href="https://example.com">a link is fine</a><img src="data:image/png;base64,AAAA">'
+        assert external_references(html) == []

@@ -1,0 +1,228 @@
+"""``workbench run --all``: every catalog job, in parallel worker processes, with a progress display.
+
+Before anything starts, every job's parameters are validated and unchanged jobs are skipped (no kernel
+for either). The remaining jobs run in at most ``max_jobs`` worker processes (one kernel each, see
+:mod:`workbench.runner.worker`); the index is rebuilt as each one finishes. One failing job does not stop
+the others. Progress: on a terminal, one status line redrawn in place (done / failed / running, elapsed)
+above the finished jobs; otherwise (cron, CI) plain lines, one per event.
+
+Ctrl-C or SIGTERM stops the workers (SIGTERM, then SIGKILL after a grace period); each removes its
+temporary folder, and any left behind is removed here, so no half-written run folder remains.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from workbench.errors import WorkbenchError
+from workbench.runner import files
+from workbench.runner.catalog import CatalogJob
+from workbench.runner.execute import PreparedRun, RunResult, check_unchanged, prepare_run
+from workbench.runner.html import duration_text
+from workbench.runner.index import build_index
+from workbench.runner.manifest import environment
+
+__all__ = ["run_catalog", "summary_lines"]
+
+GRACE_S = 20.0
+POLL_S = 0.2
+
+
+@dataclass
+class _Running:
+    job: CatalogJob
+    prep: PreparedRun
+    run_id: str
+    proc: subprocess.Popen
+    result_path: Path
+    spec_path: Path
+    log: object
+    started: float
+
+
+class Progress:
+    """Progress lines; on a terminal also a status line redrawn in place."""
+
+    def __init__(self, out: TextIO, *, total: int, tty: bool | None = None) -> None:
+        self.out, self.total = out, total
+        self.tty = out.isatty() if tty is None else tty
+        self.t0 = time.monotonic()
+        self.counts = {"succeeded": 0, "failed": 0, "skipped": 0}
+        self._status_shown = False
+
+    def _clear(self) -> None:
+        if self.tty and self._status_shown:
+            self.out.write("\r\033[K")
+            self._status_shown = False
+
+    def event(self, kind: str, job: str, detail: str = "") -> None:
+        if kind in self.counts:
+            self.counts[kind] += 1
+        self._clear()
+        self.out.write(f"[{time.monotonic() - self.t0:7.1f}s] {kind:<9} {job}{'  ' + detail if detail else ''}\n")
+        self.out.flush()
+
+    def status(self, running: list[_Running]) -> None:
+        if not self.tty:
+            return
+        now = time.monotonic()
+        done = sum(self.counts.values())
+        jobs = ", ".join(f"{r.job.label} {duration_text(now - r.started)}" for r in running[:3])
+        more = f" +{len(running) - 3}" if len(running) > 3 else ""
+        line = (f"{done}/{self.total} done ({self.counts['failed']} failed, {self.counts['skipped']} skipped) "
+                f"| running {len(running)}: {jobs}{more} | elapsed {duration_text(now - self.t0)}")
+        width = shutil.get_terminal_size((120, 20)).columns
+        self.out.write("\r\033[K" + line[: max(20, width - 1)])
+        self.out.flush()
+        self._status_shown = True
+
+    def close(self) -> None:
+        self._clear()
+        self.out.flush()
+
+
+def _failed(job: CatalogJob, stage: str, exc: BaseException | str, notebook: str | None = None) -> RunResult:
+    ename = type(exc).__name__ if isinstance(exc, BaseException) else "Error"
+    return RunResult(status="failed", notebook=notebook or job.label.split("/")[0], job=job.label,
+                     error={"stage": stage, "ename": ename, "evalue": str(exc), "execution_count": None,
+                            "cell_index": None, "cell_id": None, "source": None, "traceback": None})
+
+
+def _start(job: CatalogJob, prep: PreparedRun, reports: Path, show_code: bool, workdir: Path) -> _Running:
+    run_id = files.new_run_id(job.run_name)
+    spec_path = workdir / f"{run_id}.json"
+    result_path = workdir / f"{run_id}.result.json"
+    spec_path.write_text(json.dumps({"notebook": str(prep.info.path), "parameters": prep.overrides,
+                                     "origin": job.where, "run_name": job.run_name, "reports_dir": str(reports),
+                                     "show_code": show_code, "run_id": run_id, "result_path": str(result_path)}),
+                         encoding="utf-8")
+    log = open(workdir / f"{run_id}.log", "w+b")  # noqa: SIM115 - closed when the job ends
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.runner.worker", str(spec_path)],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return _Running(job, prep, run_id, proc, result_path, spec_path, log, time.monotonic())
+
+
+def _finish(r: _Running, reports: Path) -> RunResult:
+    if r.result_path.exists():
+        result = RunResult.from_dict(json.loads(r.result_path.read_text(encoding="utf-8")))
+    else:
+        r.log.seek(0)
+        tail = r.log.read().decode("utf-8", "replace").strip().splitlines()[-12:]
+        result = _failed(r.job, "worker", f"worker exited with code {r.proc.returncode}: " + "\n".join(tail),
+                         notebook=r.prep.info.name)
+    r.log.close()
+    shutil.rmtree(files.temp_run_dir(reports, r.prep.info.name, r.run_id), ignore_errors=True)
+    return result
+
+
+def _stop_all(running: list[_Running], reports: Path) -> None:
+    for r in running:
+        if r.proc.poll() is None:
+            r.proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_S
+    for r in running:
+        try:
+            r.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            r.proc.kill()
+            r.proc.wait()
+        r.log.close()
+        shutil.rmtree(files.temp_run_dir(reports, r.prep.info.name, r.run_id), ignore_errors=True)
+
+
+def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_jobs: int = 2,
+                force: bool = False, show_code: bool = False, out: TextIO | None = None,
+                tty: bool | None = None) -> list[RunResult]:
+    """Run catalog jobs; returns one :class:`RunResult` per job, in catalog order.
+
+    Raises KeyboardInterrupt (after stopping the workers and removing their temporary folders) when
+    interrupted.
+    """
+    out = out or sys.stdout
+    reports = Path(reports_dir).resolve()
+    reports.mkdir(parents=True, exist_ok=True)
+    files.clean_stale_temp_dirs(reports)
+    progress = Progress(out, total=len(jobs), tty=tty)
+    results: dict[int, RunResult] = {}
+    queue: list[tuple[int, CatalogJob, PreparedRun, str]] = []
+    env = environment()
+    for i, job in enumerate(jobs):
+        try:
+            prep = prepare_run(job.notebook, parameters=job.parameters, origin=job.where,
+                               run_name=job.run_name, base=job.base)
+        except WorkbenchError as exc:
+            results[i] = _failed(job, "catalog", exc)
+            progress.event("failed", job.label, f"not started: {exc}")
+            continue
+        reason = "forced"
+        if not force:
+            skipped, reason = check_unchanged(prep, reports, show_code=show_code, env=env)
+            if skipped is not None:
+                results[i] = skipped
+                progress.event("skipped", prep.job, f"{skipped.reason} (--force reruns)")
+                continue
+        queue.append((i, job, prep, reason))
+
+    reason_of = {i: reason for i, _, _, reason in queue}
+    running: dict[int, _Running] = {}
+    workdir = Path(tempfile.mkdtemp(prefix="workbench-jobs-"))
+    try:
+        while queue or running:
+            while queue and len(running) < max(1, max_jobs):
+                i, job, prep, reason = queue.pop(0)
+                running[i] = _start(job, prep, reports, show_code, workdir)
+                progress.event("started", prep.job, f"({reason})")
+            for i, r in list(running.items()):
+                if r.proc.poll() is None:
+                    continue
+                del running[i]
+                result = _finish(r, reports)
+                result.reason = reason_of.get(i, result.reason)
+                results[i] = result
+                if result.status == "succeeded":
+                    progress.event("succeeded", result.job, duration_text(result.duration_s))
+                else:
+                    progress.event("failed", result.job, result.where())
+                build_index(reports)
+            progress.status(list(running.values()))
+            time.sleep(POLL_S)
+    except BaseException:
+        progress.close()
+        _stop_all(list(running.values()), reports)
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    progress.close()
+    if not any(r.status in ("succeeded", "failed") and r.run_id for r in results.values()):
+        build_index(reports)  # nothing ran: still (re)write the index once
+    return [results[i] for i in range(len(jobs))]
+
+
+def summary_lines(results: list[RunResult], *, elapsed: float, reports_dir: Path) -> list[str]:
+    """A few lines for the end of ``run --all``: counts, then every failure with its cell and report."""
+    n = {k: sum(r.status == k for r in results) for k in ("succeeded", "skipped", "failed")}
+    lines = [f"{len(results)} job{'s' if len(results) != 1 else ''}: {n['succeeded']} succeeded, "
+             f"{n['skipped']} skipped (unchanged), {n['failed']} failed, in {duration_text(elapsed)}"]
+    for r in results:
+        if r.status == "failed":
+            lines.append(f"  FAILED {r.job}: {r.where()}")
+            if r.html:
+                lines.append(f"         report: {_rel(r.html)}")
+    lines.append(f"Index: {_rel(str(Path(reports_dir) / 'index.html'))}")
+    return lines
+
+
+def _rel(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path

@@ -1,0 +1,249 @@
+"""The ``workbench`` command: a thin layer over the runner modules.
+
+    workbench list [--json]                              report notebooks and their parameters
+    workbench run NOTEBOOK [-p NAME VALUE]... [-f params.yaml] [--name RUN] [--show-code]
+                  [--reports-dir DIR] [--force]          one report
+    workbench run --all [--jobs N] [--force] [--dry-run] [--catalog FILE]
+                                                         every job in catalog.yaml
+    workbench verify RUN_DIR [--no-execute]              re-run a recorded run and compare
+    workbench index [--reports-dir DIR]                  rebuild reports/index.html
+
+Parameter sources merge in a fixed order: the notebook's defaults, then ``-f`` (YAML), then ``-p``.
+Exit codes: 0 success (skipped jobs count as success), 1 a run failed or verify found a difference,
+2 bad usage or parameters (nothing was run), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from workbench import config
+from workbench.errors import WorkbenchError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _reports_dir(args) -> Path:
+    return Path(args.reports_dir).resolve() if getattr(args, "reports_dir", None) else config.REPORTS_DIR
+
+
+def _rel(path: str | os.PathLike) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("../..") else str(path)
+
+
+# --------------------------------------------------------------------------------------------- commands
+
+def cmd_list(args) -> int:
+    from workbench.runner.notebook import list_notebooks, read_notebook
+
+    folder = Path(args.notebooks_dir) if args.notebooks_dir else config.NOTEBOOKS_DIR
+    paths = list_notebooks(folder)
+    status = EXIT_OK
+    out = []
+    for p in paths:
+        try:
+            info = read_notebook(p)
+        except WorkbenchError as exc:
+            out.append({"name": p.stem, "path": _rel(p), "error": str(exc)})
+            status = EXIT_FAILED
+            continue
+        out.append({"name": info.name, "title": info.title, "path": info.display_path,
+                    "parameters": [{"name": s.name, "type": s.type_name, "default": s.default,
+                                    "default_source": s.default_source, "help": s.help} for s in info.params]})
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return status
+    if not out:
+        print(f"No report notebooks in {_rel(folder)}/ yet.")
+        return status
+    for nb in out:
+        if "error" in nb:
+            print(f"{nb['name']}  ({nb['path']})\n    cannot read the parameters: {nb['error']}\n")
+            continue
+        print(f"{nb['name']}  {nb['title']}\n    {nb['path']}")
+        params = nb["parameters"]
+        if not params:
+            print("    (no parameters)\n")
+            continue
+        w_name = max(4, *(len(p["name"]) for p in params))
+        w_type = max(4, *(len(p["type"]) for p in params))
+        w_def = min(40, max(7, *(len(p["default_source"]) for p in params)))
+        print(f"    {'NAME':<{w_name}}  {'TYPE':<{w_type}}  {'DEFAULT':<{w_def}}  HELP")
+        for p in params:
+            default = p["default_source"]
+            default = default if len(default) <= w_def else default[: w_def - 1] + "…"
+            print(f"    {p['name']:<{w_name}}  {p['type']:<{w_type}}  {default:<{w_def}}  {p['help']}")
+        print()
+    return status
+
+
+def cmd_run(args) -> int:
+    if args.all:
+        if args.notebook or args.param or args.params_file or args.name:
+            print("workbench run --all takes no NOTEBOOK, -p, -f or --name (the catalog sets them)", file=sys.stderr)
+            return EXIT_USAGE
+        return _run_all(args)
+    if not args.notebook:
+        print("workbench run: give a NOTEBOOK (see `workbench list`) or --all", file=sys.stderr)
+        return EXIT_USAGE
+    from workbench.runner.execute import prepare_run, run_notebook
+    from workbench.runner.files import slug
+    from workbench.runner.params import read_params_file
+
+    values = read_params_file(args.params_file) if args.params_file else {}
+    text = {name: value for name, value in (args.param or [])}
+    run_name = slug(args.name) if args.name else "manual"
+    prep = prepare_run(args.notebook, parameters=values, text_parameters=text,
+                       origin=str(args.params_file or ""), run_name=run_name)
+    print(f"running {prep.job} ({prep.info.display_path}) ...", flush=True)
+    result = run_notebook(prep, reports_dir=_reports_dir(args), show_code=args.show_code, force=args.force)
+    if result.status == "skipped":
+        print(f"skipped {result.job}: {result.reason} (--force reruns)")
+    elif result.status == "succeeded":
+        print(f"succeeded {result.job} in {result.duration_s:.1f} s")
+    else:
+        print(f"FAILED {result.job}: Exception encountered at {result.where()}")
+    if result.html:
+        print(f"Report: {_rel(result.html)}")
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _run_all(args) -> int:
+    from workbench.runner.batch import run_catalog, summary_lines
+    from workbench.runner.catalog import load_catalog
+
+    jobs = load_catalog(args.catalog)
+    reports = _reports_dir(args)
+    if args.dry_run:
+        return _dry_run(jobs, reports, args)
+    if not jobs:
+        print(f"The catalog ({_rel(args.catalog or config.CATALOG_PATH)}) lists no jobs yet.")
+    t0 = time.monotonic()
+    results = run_catalog(jobs, reports_dir=reports, max_jobs=args.jobs, force=args.force,
+                          show_code=args.show_code)
+    for line in summary_lines(results, elapsed=time.monotonic() - t0, reports_dir=reports):
+        print(line)
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _dry_run(jobs, reports: Path, args) -> int:
+    from workbench.runner.execute import check_unchanged, prepare_run
+
+    status = EXIT_OK
+    for job in jobs:
+        try:
+            prep = prepare_run(job.notebook, parameters=job.parameters, origin=job.where,
+                               run_name=job.run_name, base=job.base)
+        except WorkbenchError as exc:
+            print(f"invalid   {job.label}: {exc}")
+            status = EXIT_FAILED
+            continue
+        if args.force:
+            print(f"would run {prep.job} (forced)")
+            continue
+        skipped, reason = check_unchanged(prep, reports, show_code=args.show_code)
+        print(f"would skip {prep.job}: {skipped.reason}" if skipped else f"would run {prep.job}: {reason}")
+    return status
+
+
+def cmd_verify(args) -> int:
+    from workbench.runner.verify import ABS_TOL, REL_TOL, verify_run
+
+    print(f"verifying {_rel(args.run_dir)} (numbers compared with relative tolerance {REL_TOL:g}, "
+          f"absolute {ABS_TOL:g}) ...", flush=True)
+    report = verify_run(args.run_dir, execute=not args.no_execute)
+    for note in report.notes:
+        print(f"note: {note}")
+    for diff in report.differences:
+        print(f"DIFFERENCE: {diff}")
+    if report.ok:
+        what = f"{report.compared} metric{'s' if report.compared != 1 else ''} reproduced" if not args.no_execute \
+            else "inputs and notebook unchanged (not re-executed)"
+        print(f"OK: {what}; inputs match their recorded sha256.")
+        return EXIT_OK
+    print(f"MISMATCH: {len(report.differences)} difference{'s' if len(report.differences) != 1 else ''}.")
+    return EXIT_FAILED
+
+
+def cmd_index(args) -> int:
+    from workbench.runner.index import build_index
+
+    path = build_index(_reports_dir(args))
+    print(f"Index: {_rel(path)}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Run the workbench's report notebooks into "
+                                     "self-contained HTML reports (reports/<notebook>/<run-id>/).")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="report notebooks and their parameters (name, type, default, help)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--notebooks-dir", help="folder to list (default: notebooks/)")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("run", help="run one report, or every job in the catalog with --all",
+                       description="Run a report notebook (by name from notebooks/ or by path). Parameters are "
+                                   "checked against the notebook's parameters cell before the kernel starts.")
+    p.add_argument("notebook", nargs="?", help="report name (e.g. sales-performance) or path to an .ipynb")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a parameter (repeatable); lists as a,b or JSON; None for an optional value")
+    p.add_argument("-f", "--params-file", metavar="YAML", help="YAML file of `name: value` lines (-p wins)")
+    p.add_argument("--name", help="run name; the job is <notebook>/<name> (default: manual)")
+    p.add_argument("--all", action="store_true", help="run every job in the catalog")
+    p.add_argument("--jobs", "-j", type=int, default=2, help="parallel jobs with --all (default 2)")
+    p.add_argument("--catalog", help="catalog file (default: catalog.yaml at the project root)")
+    p.add_argument("--dry-run", action="store_true", help="with --all: check the catalog, say what would run")
+    p.add_argument("--show-code", action="store_true", help="keep the code in the HTML report")
+    p.add_argument("--reports-dir", help="where run folders go (default: reports/, or $WORKBENCH_REPORTS_DIR)")
+    p.add_argument("--force", action="store_true", help="run even if nothing changed since the last success")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("verify", help="re-run a recorded run with its parameters and compare inputs and metrics")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, reports/<notebook>/<run-id>/")
+    p.add_argument("--no-execute", action="store_true", help="only check the input fingerprints and notebook")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("index", help="rebuild reports/index.html from the run folders")
+    p.add_argument("--reports-dir", help="reports folder (default: reports/)")
+    p.set_defaults(func=cmd_index)
+    return parser
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    import threading
+
+    args = build_parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: no partial run folder was kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except WorkbenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,342 @@
+"""Run one report: validate parameters, execute with papermill on the project kernel, write the run folder.
+
+:func:`run_notebook` is the one entry point used by ``workbench run``, by the catalog's worker processes
+and by ``workbench verify``. The HTML is exported in the same process that ran the notebook (a separate
+``jupyter nbconvert`` process costs seconds of start-up per report).
+
+Order of work: parameters are checked against the parameters cell before any kernel starts; an unchanged
+job (same notebook content, parameters, input fingerprints, package versions and code) is skipped unless
+``force``; the run writes into ``reports/.tmp/<notebook>--<run-id>/`` and is renamed to
+``reports/<notebook>/<run-id>/`` only when complete (see :mod:`workbench.runner.files`). A failed run
+still gets its folder (executed notebook, HTML showing the error and the failing cell, manifest); it
+never replaces an earlier run. A kernel that fails to start is retried once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench import config
+from workbench.errors import RunError
+from workbench.provenance import INPUTS_FILE, METRICS_FILE, RUN_DIR_ENV, read_run_records
+from workbench.runner import files
+from workbench.runner.manifest import (MANIFEST, METRICS, SCHEMA, changes_since, environment, git_state,
+                                       relative_input, write_json)
+from workbench.runner.notebook import NotebookInfo, display_path, find_notebook, read_notebook
+from workbench.runner.params import validate_parameters
+
+__all__ = ["RunResult", "run_notebook", "prepare_run", "PreparedRun", "check_unchanged", "last_successful_run"]
+
+log = logging.getLogger("workbench.runner")
+# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+
+
+class _QuietPapermillInspection(logging.Filter):
+    """papermill re-inspects the parameters cell with a regex that cannot read ``X | None`` annotations
+    and warns "Unable to parse line ..."; the runner has already parsed and validated them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(("Unable to parse line", "Passed unknown parameter"))
+
+
+logging.getLogger("papermill.translators").addFilter(_QuietPapermillInspection())
+logging.getLogger("papermill").addFilter(_QuietPapermillInspection())
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+START_TIMEOUT_S = 120
+
+
+@dataclass
+class RunResult:
+    """What happened to one job: ``status`` is ``succeeded``, ``failed`` or ``skipped``."""
+
+    status: str
+    notebook: str
+    job: str
+    run_id: str | None = None
+    run_dir: str | None = None
+    html: str | None = None
+    duration_s: float | None = None
+    error: dict | None = None
+    reason: str | None = None          # why it was skipped, or why it reran
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("succeeded", "skipped")
+
+    def where(self) -> str:
+        """'In [7] (ZeroDivisionError: division by zero)' for a failure."""
+        if not self.error:
+            return ""
+        err = self.error
+        cell = f"In [{err['execution_count']}]" if err.get("execution_count") else (err.get("stage") or "setup")
+        return f"{cell}: {err.get('ename', '')}: {err.get('evalue', '')}".strip()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunResult:
+        return cls(**d)
+
+
+@dataclass
+class PreparedRun:
+    """A job checked and ready to execute: the notebook, its validated parameters, the job name."""
+
+    info: NotebookInfo
+    overrides: dict[str, Any]
+    effective: dict[str, Any]
+    job: str                      # "<notebook>/<run name>"
+    run_name: str
+
+
+def prepare_run(notebook: str | os.PathLike, *, parameters: dict | None = None,
+                text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = "manual",
+                base: str | os.PathLike | None = None) -> PreparedRun:
+    """Resolve the notebook and validate the parameters (no kernel yet). Raises ``ParameterError``."""
+    info = read_notebook(find_notebook(notebook, base=base))
+    overrides = validate_parameters(list(info.params), parameters, text=text_parameters, notebook=info.name,
+                                    origin=origin)
+    effective = {s.name: s.default for s in info.params} | overrides
+    return PreparedRun(info=info, overrides=overrides, effective=effective, job=f"{info.name}/{run_name}",
+                       run_name=run_name)
+
+
+def last_successful_run(reports_dir: Path, notebook: str, job: str) -> tuple[Path, dict] | None:
+    """The newest successful run of ``job`` in ``reports/<notebook>/`` (by start time), or None."""
+    import json
+
+    best: tuple[str, Path, dict] | None = None
+    for mf in (Path(reports_dir) / notebook).glob(f"*/{MANIFEST}"):
+        try:
+            m = json.loads(mf.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if m.get("job") == job and m.get("status") == "succeeded":
+            key = m.get("started", "")
+            if best is None or key > best[0]:
+                best = (key, mf.parent, m)
+    return (best[1], best[2]) if best else None
+
+
+def check_unchanged(prep: PreparedRun, reports_dir: Path, *, show_code: bool = False,
+                    env: dict | None = None) -> tuple[RunResult | None, str]:
+    """(a "skipped" result, reason) when nothing changed since the job's last successful run, else (None, why)."""
+    last = last_successful_run(reports_dir, prep.info.name, prep.job)
+    if last is None:
+        return None, "no earlier successful run"
+    run_dir, manifest = last
+    changes = changes_since(manifest, notebook_sha256=prep.info.sha256, parameters=prep.effective,
+                            show_code=show_code, env=env or environment())
+    if changes:
+        return None, "; ".join(changes)
+    html = run_dir / manifest.get("files", {}).get("html", f"{prep.info.name}.html")
+    return RunResult(status="skipped", notebook=prep.info.name, job=prep.job, run_id=manifest["run_id"],
+                     run_dir=str(run_dir), html=str(html), duration_s=0.0,
+                     reason=f"unchanged since run {manifest['run_id']}"), ""
+
+
+def run_notebook(notebook: str | os.PathLike | PreparedRun, *, parameters: dict | None = None,
+                 text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = "manual",
+                 reports_dir: str | os.PathLike | None = None, show_code: bool = False, force: bool = False,
+                 run_id: str | None = None, update_index: bool = True) -> RunResult:
+    """Run one report notebook into ``reports/<notebook>/<run-id>/``.
+
+    Parameters
+    ----------
+    notebook : str, path or PreparedRun
+        Report name (``sales-performance``), path to an ``.ipynb``, or the result of :func:`prepare_run`.
+    parameters, text_parameters : dict, optional
+        Typed values (YAML, catalog) and command-line strings (win over ``parameters``).
+    run_name : str
+        The job's run name; the job is ``<notebook>/<run_name>`` ("manual" for ad-hoc runs).
+    reports_dir : path, optional
+        Default ``workbench.config.REPORTS_DIR``.
+    show_code : bool
+        Keep code inputs in the HTML.
+    force : bool
+        Run even when nothing changed since the job's last successful run.
+    update_index : bool
+        Rebuild ``reports/index.html`` afterwards (the catalog runner does it itself).
+
+    Returns
+    -------
+    RunResult
+        ``status`` "succeeded", "failed" (the folder is written, ``error`` names the cell) or "skipped".
+
+    Raises
+    ------
+    ParameterError
+        Unknown parameter or a value that cannot be converted (before any kernel starts).
+    KeyboardInterrupt
+        Passed on after the temporary folder has been removed.
+    """
+    prep = notebook if isinstance(notebook, PreparedRun) else prepare_run(
+        notebook, parameters=parameters, text_parameters=text_parameters, origin=origin, run_name=run_name)
+    info = prep.info
+    reports = Path(reports_dir or config.REPORTS_DIR).resolve()
+    reports.mkdir(parents=True, exist_ok=True)
+    env = environment()
+
+    if force:
+        reason = "forced"
+    else:
+        skipped, reason = check_unchanged(prep, reports, show_code=show_code, env=env)
+        if skipped is not None:
+            return skipped
+
+    files.clean_stale_temp_dirs(reports)
+    run_id = run_id or files.new_run_id(prep.run_name)
+    tmp = files.temp_run_dir(reports, info.name, run_id)
+    files.claim_temp_dir(tmp)
+    final = reports / info.name / run_id
+    try:
+        result = _run_in(tmp, final, prep, env=env, show_code=show_code, run_id=run_id, reason=reason)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if update_index:
+        from workbench.runner.index import build_index
+
+        build_index(reports)
+    return result
+
+
+def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: bool, run_id: str,
+            reason: str) -> RunResult:
+    info = prep.info
+    out_nb = tmp / f"{info.name}.ipynb"
+    started = files.utc_now()
+    t0 = time.monotonic()
+    nb, error = _execute(info, prep.overrides, tmp, out_nb)
+    duration = time.monotonic() - t0
+    ended = files.utc_now()
+    inputs, metrics = read_run_records(tmp)
+    manifest = {
+        "schema": SCHEMA,
+        "run_id": run_id,
+        "job": prep.job,
+        "title": info.title,
+        "status": "failed" if error else "succeeded",
+        "notebook": {"name": info.name, "path": info.display_path, "sha256": info.sha256},
+        "parameters": prep.effective,
+        "overrides": prep.overrides,
+        "inputs": [relative_input(i) for i in inputs],
+        "environment": env,
+        "git": git_state(),
+        "started": started.isoformat(timespec="milliseconds"),
+        "ended": ended.isoformat(timespec="milliseconds"),
+        "duration_s": round(duration, 3),
+        "error": error,
+        "options": {"show_code": show_code},
+        "files": {"notebook": out_nb.name, "html": f"{info.name}.html", "metrics": METRICS},
+    }
+    metrics_out = [{k: m.get(k) for k in ("name", "value", "label", "kind", "unit")} for m in metrics]
+    html_text = _render(nb, manifest, metrics_out, info=info, show_code=show_code, final=final)
+    write_json(tmp / METRICS, {"metrics": metrics_out})
+    write_json(tmp / MANIFEST, manifest)
+    (tmp / manifest["files"]["html"]).write_text(html_text, encoding="utf-8")
+    for f in (INPUTS_FILE, METRICS_FILE, files.OWNER_FILE):
+        (tmp / f).unlink(missing_ok=True)
+    return RunResult(status=manifest["status"], notebook=info.name, job=prep.job, run_id=run_id,
+                     run_dir=str(final), html=str(final / manifest["files"]["html"]), duration_s=round(duration, 3),
+                     error=error, reason=reason)
+
+
+def _render(nb, manifest: dict, metrics: list[dict], *, info: NotebookInfo, show_code: bool, final: Path) -> str:
+    from workbench.runner.html import render_error_page, render_report
+
+    help_ = {s.name: s.help for s in info.params}
+    shown = display_path(final)
+    if nb is None:
+        err = manifest["error"] or {}
+        return render_error_page(manifest, metrics, f"{err.get('ename')}: {err.get('evalue')}", param_help=help_,
+                                 run_dir_display=shown)
+    try:
+        return render_report(nb, manifest, metrics, show_code=show_code, param_help=help_, run_dir_display=shown)
+    except Exception as exc:  # a broken output must not lose the run: record it and write a plain page
+        log.exception("HTML export failed")
+        manifest["status"] = "failed"
+        manifest["error"] = manifest["error"] or {"stage": "html export", "ename": type(exc).__name__,
+                                                  "evalue": str(exc), "execution_count": None, "cell_index": None,
+                                                  "cell_id": None, "source": None, "traceback": None}
+        return render_error_page(manifest, metrics, f"HTML export failed: {type(exc).__name__}: {exc}",
+                                 param_help=help_, run_dir_display=shown)
+
+
+def _reset_records(tmp: Path, out_nb: Path) -> None:
+    for f in (tmp / INPUTS_FILE, tmp / METRICS_FILE, out_nb):
+        f.unlink(missing_ok=True)
+
+
+def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path):
+    """Execute with papermill on the project kernel; returns (executed notebook or None, error dict or None)."""
+    import nbformat
+    import papermill as pm
+    from jupyter_client.kernelspec import NoSuchKernel
+    from papermill.exceptions import PapermillExecutionError
+
+    previous = os.environ.get(RUN_DIR_ENV)
+    os.environ[RUN_DIR_ENV] = str(tmp)
+    try:
+        for attempt in (1, 2):
+            kernel_ready = {"yes": False}
+
+            def _ready(**_: Any) -> None:
+                kernel_ready["yes"] = True
+
+            try:
+                nb = pm.execute_notebook(str(info.path), str(out_nb), parameters=overrides or None,
+                                         kernel_name=config.KERNEL_NAME, language="python",
+                                         cwd=str(config.PROJECT_ROOT), progress_bar=False, log_output=False,
+                                         start_timeout=START_TIMEOUT_S, on_notebook_start=_ready,
+                                         extra_arguments=KERNEL_ARGS)
+                return nb, None
+            except PapermillExecutionError as exc:
+                nb = nbformat.read(str(out_nb), as_version=4)
+                return nb, _cell_error(exc, nb)
+            except NoSuchKernel as exc:
+                return None, _setup_error("kernel start", "NoSuchKernel",
+                                          f"Jupyter kernel {config.KERNEL_NAME!r} is not registered ({exc}); "
+                                          "run `make setup` to register it")
+            except Exception as exc:  # noqa: BLE001 - anything else: kernel start or a dead kernel
+                if not kernel_ready["yes"] and attempt == 1:
+                    log.warning("%s: kernel start failed (%s: %s); retrying once", info.name, type(exc).__name__, exc)
+                    _reset_records(tmp, out_nb)
+                    continue
+                stage = "kernel" if kernel_ready["yes"] else "kernel start"
+                nb = nbformat.read(str(out_nb), as_version=4) if out_nb.exists() else None
+                return nb, _setup_error(stage, type(exc).__name__, str(exc) or repr(exc))
+        raise RunError("unreachable")  # pragma: no cover
+    finally:
+        if previous is None:
+            os.environ.pop(RUN_DIR_ENV, None)
+        else:
+            os.environ[RUN_DIR_ENV] = previous
+
+
+def _setup_error(stage: str, ename: str, evalue: str) -> dict:
+    return {"stage": stage, "ename": ename, "evalue": evalue, "execution_count": None, "cell_index": None,
+            "cell_id": None, "source": None, "traceback": None}
+
+
+def _cell_error(exc, nb) -> dict:
+    """The failing cell as the manifest records it; ``cell_index`` is 0-based in the source notebook."""
+    marker = "papermill-error-cell-tag"
+    cells = [c for c in nb.cells if marker not in c.get("metadata", {}).get("tags", [])]
+    cell = cells[exc.cell_index] if 0 <= exc.cell_index < len(cells) else None
+    source_cells = [c for c in cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    index = next((i for i, c in enumerate(source_cells) if c is cell), None)
+    tb = "\n".join(_ANSI.sub("", line) for line in (exc.traceback or []))
+    return {"stage": "cell", "ename": exc.ename, "evalue": exc.evalue, "execution_count": exc.exec_count,
+            "cell_index": index, "cell_id": cell.get("id") if cell is not None else None,
+            "source": exc.source, "traceback": tb}
