@@ -213,7 +213,7 @@ def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | Non
         target = [str(p) for p in paths]
         expr = con.read_parquet(target if len(target) > 1 else target[0])
         return _load_lazy(expr, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
-                          num_rows=_parquet_rows(paths))
+                          num_rows=_parquet_rows(paths), parquet_files=paths if columns is None else None)
     if suffix in _DUCKDB_SUFFIXES:
         return _load_duckdb(path, name=name, fmt=format, columns=columns, opts=opts, table=table)
     if suffix in _EXCEL_SUFFIXES:
@@ -527,8 +527,8 @@ def _canonical_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _load_duckdb(path: Path, *, name: str, fmt: str, columns: dict | None, opts: dict,
                  table: str | None) -> OrderLines:
+    tables = _duckdb_tables(path, name)
     con = ibis.duckdb.connect(str(path), read_only=True)
-    tables = con.list_tables()
     if table is None:
         table = "orders" if "orders" in tables else (tables[0] if len(tables) == 1 else None)
     if table is None or table not in tables:
@@ -540,8 +540,24 @@ def _load_duckdb(path: Path, *, name: str, fmt: str, columns: dict | None, opts:
                       num_rows=None)
 
 
+def _duckdb_tables(path: Path, name: str) -> list[str]:
+    """Table names of a DuckDB file (read with duckdb itself: ibis 12's list_tables fails on duckdb 2.0)."""
+    import duckdb
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise DataError(f"not a DuckDB database ({exc.__class__.__name__})", source=name,
+                        fix="Pass a .duckdb file written by DuckDB, or export the orders as Parquet or CSV") from None
+    try:
+        rows = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                           "ORDER BY table_name").fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
 def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: dict | None, opts: dict,
-               num_rows: int | None) -> OrderLines:
+               num_rows: int | None, parquet_files: list[Path] | None = None) -> OrderLines:
     header = list(expr.columns)
     _check_header(header, name)
     if columns is not None:
@@ -608,7 +624,8 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     if "currency" in base.columns:
         base = base.mutate(currency=base.currency.strip().upper())
         if ctx_currency is None:
-            codes = _distinct_currencies(base)
+            single = _parquet_single_value(parquet_files, "currency") if parquet_files else None
+            codes = [single] if single else _distinct_currencies(base)
             if len(codes) > 1:
                 raise DataError(f"amounts are in {len(codes)} currencies: {codes}", source=name, column="currency",
                                 rows=None, example=codes[1],
@@ -655,6 +672,30 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     summary.lines_kept = base.count()
     summary.note("Read lazily through DuckDB: counts are computed when the summary is first shown.")
     return OrderLines(base, summary, source=source, format=fmt_name, frame=None)
+
+
+def _parquet_single_value(paths: list[Path], column: str) -> str | None:
+    """The one value a column holds in every row group, read from Parquet statistics (no data scanned).
+
+    None when statistics are missing, show more than one value, or the column has nulls: then a query decides.
+    """
+    try:
+        import pyarrow.parquet as pq
+        value = None
+        for p in paths:
+            meta = pq.ParquetFile(p).metadata
+            idx = meta.schema.names.index(column)
+            for g in range(meta.num_row_groups):
+                st = meta.row_group(g).column(idx).statistics
+                if st is None or not st.has_min_max or st.null_count or st.min != st.max:
+                    return None
+                v = st.min.decode() if isinstance(st.min, bytes) else st.min
+                if value is not None and v != value:
+                    return None
+                value = v
+        return str(value).strip().upper() if value is not None else None
+    except Exception:  # noqa: BLE001 - statistics are an optimisation only
+        return None
 
 
 def _distinct_currencies(table: ibis.Table, limit: int = 10) -> list[str]:

@@ -191,7 +191,7 @@ class LoadSummary:
         return self.to_markdown().replace("**", "")
 
     def __repr__(self) -> str:
-        lazy = not isinstance(self.lines_read, (int, float))
+        lazy = not all(isinstance(v, (int, float)) for v in (self.lines_read, self.lines_kept))
         if lazy:
             return f"<LoadSummary {self.format} from {_short(self.source)}: counts not computed yet>"
         return f"<LoadSummary {self.headline()}>"
