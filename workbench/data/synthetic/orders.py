@@ -167,8 +167,10 @@ def iter_order_batches(n_lines: int, *, seed: int = 20261128, start: str = "2022
         sign = np.where(is_ret, -1, 1)
         # keep whole customers (guest orders count as their own customers) up to the batch size; the final
         # batch tops up with the first lines of one more customer so the total is exact
-        owner = cust_line[all_i]
-        owner = np.where(owner >= 0, owner, n_cust + line_order[all_i])
+        owner = cust_line[all_i].astype("float64")
+        guest_key = rng.uniform(0, n_cust, n_orders) + 0.5  # guests spread among the customers
+        owner = np.where(owner >= 0, owner, guest_key[line_order[all_i]])
+        _, owner = np.unique(owner, return_inverse=True)
         counts = np.bincount(owner)
         fit = int(np.searchsorted(np.cumsum(counts), want, side="right"))
         keep = owner < fit
