@@ -66,7 +66,8 @@ def compare_metrics(recorded: list[dict], now: list[dict]) -> list[str]:
             out.append(f"metric {name}: recorded {value!r}, not recorded by the re-run")
         elif not _same(value, new[name]):
             rel = ""
-            if isinstance(value, (int, float)) and isinstance(new[name], (int, float)) and value not in (0, None):
+            numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, new[name]))
+            if numbers and value != 0:
                 rel = f" (relative difference {abs(new[name] - value) / abs(value):.3g})"
             out.append(f"metric {name}: recorded {value!r}, re-run gives {new[name]!r}{rel}")
     for name in new:
