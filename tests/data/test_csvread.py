@@ -139,3 +139,26 @@ class TestParseDates:
     def test_index_is_kept(self):
         got = parse_dates(pd.Series(["2024-01-01", "2024-01-02"], index=[10, 20]))
         assert got.index.tolist() == [10, 20]
+
+
+class TestCompressed:
+    def test_gzip_and_zip(self, tmp_path):
+        import gzip
+        import zipfile
+        body = b"order_id,revenue\nA1,5\n"
+        gz = write(tmp_path, gzip.compress(body), "orders.csv.gz")
+        assert read_csv_robust(gz).frame["order_id"].tolist() == ["A1"]
+        zp = tmp_path / "export.zip"
+        with zipfile.ZipFile(zp, "w") as zf:
+            zf.writestr("orders_export_1.csv", body)
+        assert read_csv_robust(zp).frame["revenue"].tolist() == ["5"]
+
+    def test_zip_with_several_files(self, tmp_path):
+        import zipfile
+        zp = tmp_path / "export.zip"
+        with zipfile.ZipFile(zp, "w") as zf:
+            zf.writestr("a.csv", "x\n1\n")
+            zf.writestr("b.csv", "x\n2\n")
+        with pytest.raises(DataError, match=r"export\.zip: the zip archive holds 2 files, expected one \(2 rows; "
+                                            r"first: files: \['a\.csv', 'b\.csv'\]\)\. Unzip it"):
+            read_csv_robust(zp)

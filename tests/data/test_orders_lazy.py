@@ -166,3 +166,13 @@ class TestFrames:
         assert loaded.format == "canonical"
         assert loaded.columns == list(frame.columns)
         assert loaded.to_pandas()["revenue"].sum() == pytest.approx(frame["revenue"].sum())
+
+
+def test_text_dates_checked_at_load(tmp_path, canonical_frame):
+    frame = canonical_frame.assign(order_date=["2024-01-01", "2024-01-02", "soon", "2024-01-04", "2024-01-05"])
+    with pytest.raises(DataError, match=r"orders\.parquet: column `order_date`: values are not dates \(checked the "
+                                        r"first 5 rows\) \(1 row; first: row 3: 'soon'\)\. Store dates as ISO"):
+        load_orders(parquet(tmp_path, frame))
+    frame = canonical_frame.assign(order_date=["1/31/2024"] * 5)
+    with pytest.raises(DataError, match=r"column `order_date`: dates in a Parquet/DuckDB text column must be ISO"):
+        load_orders(parquet(tmp_path, frame))

@@ -5,7 +5,7 @@ Public functions other loaders reuse:
 - :func:`read_csv_robust` reads a delimited text file into a frame of **strings** (nothing converted yet)
   plus what it detected (:class:`CsvRead`: encoding, delimiter, likely decimal mark, header, row count).
   It copes with UTF-8 with or without BOM, Latin-1/cp1252, ``,``/``;``/tab/``|`` delimiters, quoted
-  newlines in product names, and refuses an empty file, a header without rows and a duplicated header.
+  newlines in product names, ``.gz`` files and one-file ``.zip`` archives (exports sent by e-mail), and refuses an empty file, a header without rows and a duplicated header.
 - :func:`parse_numbers` turns amount text into floats: currency symbols and codes (``$``, ``€``, ``EUR``),
   thousands separators (``1,234.50``, ``1.234,50``, ``1 234,50``, ``1'234.50``), decimal commas,
   accounting negatives ``(12.00)`` and trailing minus signs. Anything else raises one ``DataError`` naming
@@ -104,6 +104,24 @@ def detect_encoding(raw: bytes) -> tuple[str, str | None]:
         return "latin-1", "Not UTF-8: read as Latin-1."
 
 
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes; ``.gz`` files and ``.zip`` archives holding one file are unpacked."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        import gzip
+        return gzip.decompress(raw)
+    if raw[:4] == b"PK\x03\x04":
+        import zipfile
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX")]
+            if len(members) != 1:
+                raise DataError(f"the zip archive holds {len(members)} files, expected one", source=name,
+                                rows=len(members), example=f"files: {members[:5]}",
+                                fix="Unzip it and pass the orders file itself")
+            return zf.read(members[0])
+    return raw
+
+
 def _detect_delimiter(first_line: str) -> str:
     """The candidate delimiter that occurs most often in the header line outside quotes."""
     unquoted = re.sub(r'"[^"]*"', "", first_line)
@@ -144,7 +162,7 @@ def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, en
     """
     path = Path(path)
     name = source or path.name
-    raw = path.read_bytes()
+    raw = _read_bytes(path, name)
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise DataError("the file is empty (no header, no rows)", source=name,
                         fix="Export the orders again, or check that the right file was given")
@@ -204,7 +222,7 @@ def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, en
 
 # plain pattern strings (not compiled) so pandas can hand them to pyarrow's vectorised regex engine
 _STRIP_RE = r"(US\$|R\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|zł|\bkr\b|\b[A-Z]{3}\b)"
-_SPACES_RE = r"[\s\u00a0\u202f']"
+_SPACES_RE = "[ \t\u00a0\u202f']"  # real characters (not regex escapes), so pyarrow's RE2 can run it
 
 
 def _clean_number_text(s: pd.Series) -> pd.Series:
@@ -316,7 +334,8 @@ def currency_of_amounts(values: pd.Series) -> pd.Series:
 # dates
 # ------------------------------------------------------------------------------------------------------
 
-_OFFSET_RE = r"(?:\s*(?:Z|UTC|GMT)?\s*[+-]\d{2}:?\d{2}|\s*Z|\s+UTC|\s+GMT)$"
+# spaces spelled out: pandas sends patterns with \s to Python's re (slow) instead of pyarrow's RE2
+_OFFSET_RE = r"(?:[ \t]*(?:Z|UTC|GMT)?[ \t]*[+-]\d{2}:?\d{2}|[ \t]*Z|[ \t]+UTC|[ \t]+GMT)$"
 _TIME_RE = r"\d{1,2}:\d{2}"
 _ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",

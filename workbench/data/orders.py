@@ -63,7 +63,7 @@ ORDER_FORMATS = ("canonical", "cdnow", "shopify", "woocommerce", "woocommerce-ex
 
 _DTYPES = {c.name: c.dtype for c in ORDERS}
 _IBIS_TYPES = {"string": "string", "datetime64[us]": "timestamp", "float64": "float64", "int64": "int64"}
-_CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
+_CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".zip"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
 _DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
@@ -586,6 +586,7 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
         want = _IBIS_TYPES[_DTYPES[c]]
         if want == "timestamp":
             if schema[c].is_string():
+                _check_lazy_dates(expr, c, name)
                 col = col.cast("timestamp")
             elif schema[c].is_date():
                 col = col.cast("timestamp")
@@ -672,6 +673,26 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     summary.lines_kept = base.count()
     summary.note("Read lazily through DuckDB: counts are computed when the summary is first shown.")
     return OrderLines(base, summary, source=source, format=fmt_name, frame=None)
+
+
+def _check_lazy_dates(expr: ibis.Table, column: str, name: str, sample: int = 10_000) -> None:
+    """Text dates in a lazy source: check a sample now (one small query), so a bad file fails at load time
+    with a DataError instead of deep inside an analysis query."""
+    from workbench.engine import to_pandas
+    head = to_pandas(expr.select(v=expr[column]).limit(sample))["v"]
+    try:
+        from workbench.data.csvread import parse_dates
+        parse_dates(head, source=name, column=column)
+    except DataError as exc:
+        raise DataError(exc.problem + f" (checked the first {len(head):,} rows)", source=name, column=column,
+                        rows=exc.rows, example=exc.example,
+                        fix="Store dates as ISO text (2024-01-31 09:15:00) or as a timestamp column") from None
+    iso = head.dropna().astype(str).str.match(r"^\d{4}-\d{2}-\d{2}")
+    if not iso.all():
+        first = head.dropna()[~iso.to_numpy()].iloc[0]
+        raise DataError("dates in a Parquet/DuckDB text column must be ISO (YYYY-MM-DD ...) to be read lazily",
+                        source=name, column=column, rows=int((~iso).sum()), example=repr(first),
+                        fix="Store the dates as a timestamp column or ISO text, or load a CSV export instead")
 
 
 def _parquet_single_value(paths: list[Path], column: str) -> str | None:
