@@ -1,4 +1,338 @@
-"""RFM scores and named segments."""
+"""RFM: recency, frequency and monetary value per customer, quintile scores 1-5 and named segments.
+
+Definitions (as of a date, using the order lines dated on or before it):
+
+- **recency_days**: days from the customer's last order to the as-of date (0 = ordered that day);
+- **frequency**: distinct orders (sale lines);
+- **monetary**: **total** net revenue (sales net of discounts, minus returns, before tax and shipping), as the
+  R package ``rfm`` uses (``amount = sum(revenue)``); ``avg_order_value`` is given alongside.
+
+**Scores** are quintiles 1-5 over the customers of the table, 5 = best (most recent, most orders, most
+revenue). Ties are never split: a customer's score is 1 + floor(5 x the share of customers with a strictly
+worse value), so equal values always share a score, and a score can be skipped when one value holds more
+than a fifth of the customers (half of the CDNOW customers ordered once: they all get F = 1 and the next
+frequency gets F = 3). pandas' ``qcut`` on ranks splits ties arbitrarily, which gives identical customers
+different scores; the R package ``rfm`` uses quantile breaks, which also keep ties together but with a
+``+1`` on each break that only makes sense for whole numbers. The score equals
+``1 + floor(scipy.stats.percentileofscore(values, x, kind="strict") / 20)``, the independent reference the
+tests use. Monetary values are scored on whole cents, so which customers tie does not depend on the last bits
+of a floating-point sum (these differ between engines and summation orders).
+
+**Segments** follow the ``rfm`` 0.2.x rules (score ranges R / F / M, see :data:`RFM_SEGMENTS`). The rules
+overlap (39 of the 125 score triples match two or more rules) and leave gaps (36 triples match none), so the
+assignment is one explicit rule, applied in this order:
+
+1. a customer belongs to the segment whose score box is **nearest** to their (R, F, M) triple, distance =
+   score steps outside the box summed over R, F and M (0 inside the box);
+2. among equally near boxes, the one that needs the smaller step on **recency** wins (recency is the
+   strongest of the three signals of who will buy again: R3 F2 M5 is Loyal, not At risk);
+3. then the **smaller box** (the more specific rule: New before Potential loyalist, Can't lose them before
+   At risk, Champions before Loyal, Need attention before Potential loyalist);
+4. then the segment listed first in :data:`RFM_SEGMENTS`.
+
+The R package resolves overlaps by the order of its rule list (the first rule that matches wins, in
+``rfm_segment``) and puts uncovered triples in "Others"; here no customer is left in a catch-all.
+
+Every triple therefore has exactly one segment; ``segment_exact`` says whether the triple is inside the
+segment's own box (True) or was placed by nearness (False), and :func:`rfm_segment_grid` lists all 125
+triples. PyMC-Marketing scores by quartiles and uses other names; this module follows ``rfm``.
+
+The per-customer aggregation over order lines is one Ibis expression; scoring and segments run in pandas on
+the per-customer table (one row per customer: about 24,000 rows for CDNOW, about a million for a 10M-line
+store, a few tens of MB), where ranks with ties are simple and exact.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench import engine
+from workbench.errors import DataError
+
+__all__ = ["RFM_SEGMENTS", "RFM_DEFINITIONS", "RfmSegment", "rfm", "rfm_scores", "quintile_score",
+           "rfm_segment_of", "rfm_segment_rules", "rfm_segment_grid", "rfm_segment_summary"]
+
+
+@dataclass(frozen=True)
+class RfmSegment:
+    """A named RFM segment: score ranges (inclusive) for R, F and M, what it means, what to do."""
+    name: str
+    r: tuple[int, int]
+    f: tuple[int, int]
+    m: tuple[int, int]
+    description: str
+    action: str
+
+    @property
+    def size(self) -> int:
+        """Number of score triples inside the box."""
+        return (self.r[1] - self.r[0] + 1) * (self.f[1] - self.f[0] + 1) * (self.m[1] - self.m[0] + 1)
+
+    def distance(self, r: int, f: int, m: int) -> int:
+        """Score steps from (r, f, m) to the box, summed over the three scores (0 inside)."""
+        return sum(max(lo - x, 0, x - hi) for x, (lo, hi) in ((r, self.r), (f, self.f), (m, self.m)))
+
+
+# The rfm 0.2.x rules (R package `rfm`, vignette "RFM analysis"), in the package's order.
+RFM_SEGMENTS: tuple[RfmSegment, ...] = (
+    RfmSegment("Champions", (4, 5), (4, 5), (4, 5),
+               "Bought recently, buy often and spend the most.", "Reward them; early access, ask for reviews."),
+    RfmSegment("Loyal", (2, 5), (3, 5), (3, 5),
+               "Spend good money and buy often.", "Upsell higher-value products; loyalty programme."),
+    RfmSegment("Potential loyalist", (3, 5), (1, 3), (1, 3),
+               "Recent customers with average frequency and spend.", "Membership or loyalty offers, recommendations."),
+    RfmSegment("New", (4, 5), (1, 1), (1, 1),
+               "Bought very recently, once, for little.", "Onboarding, early success, build the relationship."),
+    RfmSegment("Promising", (3, 4), (1, 1), (1, 1),
+               "Fairly recent, one small purchase.", "Create brand awareness, free trials."),
+    RfmSegment("Need attention", (2, 3), (2, 3), (2, 3),
+               "Middling recency, frequency and spend.", "Limited-time offers based on past purchases."),
+    RfmSegment("About to sleep", (2, 3), (1, 2), (1, 2),
+               "Below-average recency, few orders, low spend.", "Share popular products, renewed discounts."),
+    RfmSegment("At risk", (1, 2), (2, 5), (2, 5),
+               "Spent well and bought often, but long ago.", "Personal reactivation emails, renewals."),
+    RfmSegment("Can't lose them", (1, 1), (4, 5), (4, 5),
+               "Made the biggest and most frequent purchases, but not for a long time.",
+               "Win them back with new products; talk to them."),
+    RfmSegment("Lost", (1, 2), (1, 2), (1, 2),
+               "Last order long ago, few orders, low spend (some tools call them Hibernating).",
+               "Revive interest with a campaign, or stop spending on them."),
+)
+_ORDER = {s.name: i for i, s in enumerate(RFM_SEGMENTS)}
+
+RFM_DEFINITIONS: dict[str, dict[str, Any]] = {
+    "recency_days": dict(label="Recency", kind="number", good="down",
+                         definition="Days from the customer's last order to the as-of date.",
+                         formula="as-of date - last order date"),
+    "frequency": dict(label="Frequency", kind="count", good="up",
+                      definition="Distinct orders the customer placed up to the as-of date.",
+                      formula="count distinct order id (sale lines)"),
+    "monetary": dict(label="Monetary value", kind="money", good="up",
+                     definition="Total net revenue of the customer up to the as-of date (sales net of discounts "
+                                "minus returns, before tax and shipping), as the R package rfm uses.",
+                     formula="sum of line revenue"),
+    "rfm_score": dict(label="R, F, M scores", kind="text", good="up",
+                      definition="Quintile scores 1-5 over all customers, 5 = most recent / most orders / most "
+                                 "revenue; equal values share a score.",
+                      formula="1 + floor(5 x share of customers with a strictly worse value)"),
+    "segment": dict(label="RFM segment", kind="text", good="up",
+                    definition="Named group from the rfm 0.2.x score rules; overlapping rules go to the more "
+                               "specific one, uncovered score triples to the nearest rule.",
+                    formula="nearest rule box in score steps; ties to the smaller box, then listed order"),
+}
+
+_NEED = ("order_id", "customer_id", "order_date", "revenue", "line_type")
+
+
+def quintile_score(values: Any, *, bins: int = 5, higher_is_better: bool = True) -> pd.Series:
+    """Score values 1..``bins`` by quantile rank, ties kept together.
+
+    ``score = 1 + floor(bins x (number of values strictly worse) / n)``: the lowest value scores 1, a value
+    better than at least 80% of all values scores 5 (with ``bins=5``). With ``higher_is_better=False``
+    (recency in days) smaller values are better.
+
+    >>> quintile_score([10, 20, 30, 40, 50]).tolist()
+    [1, 2, 3, 4, 5]
+    >>> quintile_score([1, 1, 1, 2, 5]).tolist()
+    [1, 1, 1, 4, 5]
+    """
+    s = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
+    if s.isna().any():
+        raise DataError("cannot score missing values", source="quintile_score", rows=int(s.isna().sum()),
+                        example=f"position {int(np.flatnonzero(s.isna().to_numpy())[0])}",
+                        fix="Drop or fill the missing values first.")
+    n = len(s)
+    if n == 0:
+        return pd.Series([], dtype="int64", index=s.index)
+    worse = (s if higher_is_better else -s).rank(method="min").astype("int64") - 1
+    return (1 + (bins * worse) // n).astype("int64")
+
+
+def rfm_scores(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
+    """Add ``r_score``, ``f_score``, ``m_score``, ``rfm_score`` ('545'), ``segment`` and ``segment_exact``.
+
+    ``customers`` has one row per customer with ``recency_days``, ``frequency`` and ``monetary`` (as
+    :func:`rfm` returns). Scores are taken over the customers of this table. Returns a new frame.
+    """
+    missing = [c for c in ("recency_days", "frequency", "monetary") if c not in customers.columns]
+    if missing:
+        raise DataError(f"columns {missing} not found", source="rfm_scores", column=missing[0],
+                        fix="Pass the per-customer table from wb.customers.rfm(orders).")
+    out = customers.copy()
+    out["r_score"] = quintile_score(out["recency_days"], bins=bins, higher_is_better=False)
+    out["f_score"] = quintile_score(out["frequency"], bins=bins)
+    # scored on whole cents, so ties cannot depend on an engine's floating-point summation order
+    out["m_score"] = quintile_score(out["monetary"].round(2), bins=bins)
+    out["rfm_score"] = (out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str))
+    if bins == 5:
+        grid = rfm_segment_grid().set_index(["r_score", "f_score", "m_score"])
+        key = pd.MultiIndex.from_frame(out[["r_score", "f_score", "m_score"]])
+        out["segment"] = pd.Categorical(grid["segment"].reindex(key).to_numpy(),
+                                        categories=[s.name for s in RFM_SEGMENTS])
+        out["segment_exact"] = grid["segment_exact"].reindex(key).to_numpy().astype(bool)
+    return out
+
+
+def rfm_segment_of(r: int, f: int, m: int) -> tuple[str, bool]:
+    """The segment of one score triple and whether the triple is inside that segment's own box."""
+    if not all(isinstance(x, (int, np.integer)) and 1 <= x <= 5 for x in (r, f, m)):
+        raise DataError("RFM scores must be whole numbers from 1 to 5", source="rfm_segment_of",
+                        example=repr((r, f, m)), fix="Score with wb.customers.rfm_scores first.")
+    def rank(s: RfmSegment) -> tuple[int, int, int, int]:
+        recency_gap = max(s.r[0] - r, 0, r - s.r[1])
+        return s.distance(r, f, m), recency_gap, s.size, _ORDER[s.name]
+
+    best = min(RFM_SEGMENTS, key=rank)
+    return best.name, best.distance(r, f, m) == 0
+
+
+def rfm_segment_grid() -> pd.DataFrame:
+    """All 125 score triples with their segment, whether the triple is inside the segment's box, and how
+    many rules cover it (0 = placed by nearness, 2+ = overlapping rules resolved by specificity)."""
+    rows = []
+    for r in range(1, 6):
+        for f in range(1, 6):
+            for m in range(1, 6):
+                name, exact = rfm_segment_of(r, f, m)
+                covering = sum(s.distance(r, f, m) == 0 for s in RFM_SEGMENTS)
+                rows.append((r, f, m, name, exact, covering))
+    return pd.DataFrame(rows, columns=["r_score", "f_score", "m_score", "segment", "segment_exact",
+                                       "rules_covering"])
+
+
+def rfm_segment_rules() -> pd.DataFrame:
+    """The segment rules as a table for reports: name, R / F / M score ranges, meaning, suggested action."""
+    def rng(lo_hi):
+        lo, hi = lo_hi
+        return f"{lo}" if lo == hi else f"{lo}-{hi}"
+    return pd.DataFrame({
+        "Segment": [s.name for s in RFM_SEGMENTS],
+        "R": [rng(s.r) for s in RFM_SEGMENTS], "F": [rng(s.f) for s in RFM_SEGMENTS],
+        "M": [rng(s.m) for s in RFM_SEGMENTS],
+        "Who they are": [s.description for s in RFM_SEGMENTS],
+        "Suggested action": [s.action for s in RFM_SEGMENTS],
+    })
+
+
+def rfm(
+    orders: Any, *, as_of: Any = None, bins: int = 5, customer: str = "customer_id", date: str = "order_date",
+    order: str = "order_id", revenue: str = "revenue", line_type: str | None = "line_type",
+) -> pd.DataFrame:
+    """Recency, frequency, monetary value, scores and segment: one row per customer, as of a date.
+
+    Parameters
+    ----------
+    orders : DataFrame, ibis.Table or OrderLines
+        Canonical order lines.
+    as_of : date-like, optional
+        The day the analysis looks from; lines dated after it are ignored. ``None`` = the last order date in
+        the data.
+    bins : int
+        Number of score classes (5 = quintiles). Segments are assigned only for 5.
+    customer, date, order, revenue, line_type : str
+        Column names when they differ from the canonical ones (``line_type=None``: every line is a sale).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``first_order_date``, ``last_order_date``, ``recency_days``, ``frequency``,
+        ``monetary`` (total net revenue), ``avg_order_value`` (sales revenue / orders), ``r_score``,
+        ``f_score``, ``m_score``, ``rfm_score``, ``segment``, ``segment_exact``; one row per customer with at
+        least one order up to ``as_of``; ``attrs["as_of"]`` holds the date used (ISO text).
+
+    Raises
+    ------
+    DataError
+        If ``as_of`` is not a date or lies before the first order, or no line has a customer id.
+    """
+    t = engine.order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
+                                                         "order_id": order, "revenue": revenue,
+                                                         "line_type": line_type})
+    src = engine.source_name(orders)
+    if as_of is None:
+        as_of = pd.Timestamp(engine.to_pandas(t.order_date.max())).normalize()
+        if pd.isna(as_of):
+            raise DataError("there are no order lines", source=src, rows=0,
+                            fix="Check the file and any filter applied before this call.")
+    else:
+        try:
+            as_of = pd.Timestamp(as_of).normalize()
+        except (TypeError, ValueError) as exc:
+            raise DataError("as_of is not a date", source="as_of", example=repr(as_of),
+                            fix="Give a date like '1998-06-30', or None for the last order date.") from exc
+    upto = t.filter(t.customer_id.notnull() & (t.order_date < engine.timestamp(as_of + pd.Timedelta(days=1))))
+    is_sale = upto.line_type == engine.SALE
+    # lines -> orders -> customers: two plain aggregations, cheaper than a distinct count per customer
+    per_order = upto.group_by(["customer_id", "order_id"]).aggregate(
+        _first=upto.order_date.min(where=is_sale),
+        _last=upto.order_date.max(where=is_sale),
+        _sale_lines=upto.count(where=is_sale),
+        _revenue=upto.revenue.sum(),
+        _sales=upto.revenue.sum(where=is_sale),
+    )
+    is_order = per_order._sale_lines > 0
+    per_customer = per_order.group_by("customer_id").aggregate(
+        first_order_date=per_order._first.min(),
+        last_order_date=per_order._last.max(),
+        frequency=per_order.count(where=is_order),
+        monetary=per_order._revenue.sum(),
+        _sales=per_order._sales.sum(),
+    )
+    per_customer = per_customer.filter(per_customer.frequency > 0).order_by("customer_id")
+    df = engine.to_pandas(per_customer)
+    if df.empty:
+        raise DataError(f"no customer has an order on or before {as_of:%Y-%m-%d}", source=src, column=customer,
+                        fix="Check that the customer column is filled and as_of is inside the data's dates.")
+    for c in ("first_order_date", "last_order_date"):
+        df[c] = pd.to_datetime(df[c]).astype("datetime64[us]")
+    df["recency_days"] = (as_of - df["last_order_date"].dt.normalize()).dt.days.astype("int64")
+    df["frequency"] = df["frequency"].astype("int64")
+    df["monetary"] = df["monetary"].astype("float64")
+    df["avg_order_value"] = df.pop("_sales").astype("float64") / df["frequency"]
+    out = rfm_scores(df[["customer_id", "first_order_date", "last_order_date", "recency_days", "frequency",
+                         "monetary", "avg_order_value"]], bins=bins)
+    out.attrs["as_of"] = as_of.date().isoformat()  # JSON-able, so the frame can be written to Parquet
+    return out
+
+
+def rfm_segment_summary(customers: pd.DataFrame) -> pd.DataFrame:
+    """One row per segment (all ten, in rule order, empty ones included): size, revenue and behaviour.
+
+    Columns ``segment``, ``customers``, ``customer_share``, ``revenue`` (sum of monetary), ``revenue_share``,
+    ``orders`` (sum of frequency), ``aov`` (revenue / orders), ``revenue_per_customer``,
+    ``median_recency_days``, ``mean_frequency``, ``mean_monetary``, ``placed_by_nearness`` (customers whose
+    score triple is outside the segment's own rule box).
+    """
+    if "segment" not in customers.columns:
+        raise DataError("the table has no `segment` column", source="rfm_segment_summary", column="segment",
+                        fix="Pass the result of wb.customers.rfm(orders) (with the default bins=5).")
+    seg = pd.Categorical(customers["segment"], categories=[s.name for s in RFM_SEGMENTS])
+    g = customers.assign(segment=seg).groupby("segment", observed=False)
+    out = pd.DataFrame({
+        "customers": g.size(),
+        "revenue": g["monetary"].sum(),
+        "orders": g["frequency"].sum(),
+        "median_recency_days": g["recency_days"].median(),
+        "mean_frequency": g["frequency"].mean(),
+        "mean_monetary": g["monetary"].mean(),
+        "placed_by_nearness": g["segment_exact"].apply(lambda s: int((~s.astype(bool)).sum())),
+    })
+    out["customer_share"] = out["customers"] / out["customers"].sum()
+    total = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / total if total else np.nan
+    out["aov"] = out["revenue"] / out["orders"].where(out["orders"] != 0)
+    out["revenue_per_customer"] = out["revenue"] / out["customers"].where(out["customers"] != 0)
+    out = out.reset_index()
+    out["segment"] = out["segment"].astype(str)
+    return out[["segment", "customers", "customer_share", "revenue", "revenue_share", "orders", "aov",
+                "revenue_per_customer", "median_recency_days", "mean_frequency", "mean_monetary",
+                "placed_by_nearness"]]
+
+
+# `workbench.analyses.customers` star-imports this module, which rebinds the package attribute `rfm` from this
+# module to the function `rfm` above; its `__init__` then reads `rfm.__all__`. Give the function the same
+# list so that works (the module itself stays reachable as sys.modules["workbench.analyses.customers.rfm"]).
+rfm.__all__ = __all__  # type: ignore[attr-defined]

@@ -1,4 +1,197 @@
-"""Monthly acquisition cohorts: customer and revenue retention, cumulative revenue per customer."""
+"""Monthly acquisition cohorts: customer retention, revenue retention, cohort sizes, cumulative revenue.
+
+Conventions (Shopify's customer cohort analysis; Fivetran's ``shopify__customer_cohorts`` model):
+
+- A customer's **cohort** is the calendar month of their first sale, judged on the whole history in the data.
+- **Age** k = calendar months since the cohort month (k = 0 is the acquisition month itself).
+- **Retention** (cell k) = customers of the cohort who placed at least one order in month k / cohort size;
+  it is 100% at k = 0 by construction.
+- **Revenue retention** (cell k) = the cohort's net revenue in month k / its net revenue in month 0 (it can
+  exceed 100% when the customers who stay spend more).
+- **Cumulative revenue per customer** (cell k) = the cohort's net revenue in months 0..k / cohort size: what
+  an acquired customer has brought in by that age, on average.
+
+Net revenue includes the cohort's returns (dated when processed); lines without a customer id belong to no
+cohort. Return lines dated before a customer's first sale (returns of purchases made before the data starts)
+are left out. A trailing month the data covers only in part is left out by default, so the last column does not
+look like a collapse in retention. Cells a cohort has not reached yet are missing (NaN), not zero.
+
+The per-line work (first purchase, month of every line, distinct customers per cohort and month) is one Ibis
+expression; the result has one row per (cohort, month) and is completed in pandas.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+import pandas as pd
+
+from workbench import engine
+from workbench.analyses.sales.kpis import METRIC_DEFINITIONS, period_bounds
+from workbench.errors import DataError
+
+__all__ = ["COHORT_METRICS", "cohort_table", "cohort_matrix", "retention_by_age", "cohort_headline"]
+
+COHORT_METRICS = ("cohort_size", "retention", "revenue_retention", "cumulative_revenue_per_customer")
+
+METRIC_DEFINITIONS.update({
+    "cohort_size": dict(
+        label="Cohort size", kind="count", good="up",
+        definition="Customers whose first order ever falls in the cohort month.",
+        formula="count of customers by month of first order"),
+    "retention": dict(
+        label="Customer retention (cohort)", kind="percent", good="up",
+        definition="Share of a cohort's customers who ordered again in the k-th month after the month of their "
+                   "first order (k = 0 is the first month, always 100%).",
+        formula="cohort customers with an order in month k / cohort size"),
+    "revenue_retention": dict(
+        label="Revenue retention (cohort)", kind="percent", good="up",
+        definition="A cohort's net revenue in month k as a share of its net revenue in its first month.",
+        formula="cohort net revenue in month k / cohort net revenue in month 0"),
+    "cumulative_revenue_per_customer": dict(
+        label="Cumulative revenue per customer", kind="money", good="up",
+        definition="Net revenue a cohort has brought in from its first month to month k, per acquired customer.",
+        formula="sum of cohort net revenue, months 0..k / cohort size"),
+})
+
+_NEED = ("order_id", "customer_id", "order_date", "revenue", "line_type")
+
+
+def cohort_table(
+    orders: Any, *, complete_months_only: bool = True, customer: str = "customer_id", date: str = "order_date",
+    order: str = "order_id", revenue: str = "revenue", line_type: str | None = "line_type",
+) -> pd.DataFrame:
+    """Monthly acquisition cohorts in long form: one row per cohort and month since acquisition.
+
+    Parameters
+    ----------
+    orders : DataFrame, ibis.Table or OrderLines
+        Canonical order lines, the whole history (a customer's cohort is the month of their first order in it).
+    complete_months_only : bool
+        Leave out a trailing month the data covers only in part (default).
+    customer, date, order, revenue, line_type : str
+        Column names when they differ from the canonical ones (``line_type=None``: every line is a sale).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``cohort`` (first day of the cohort month), ``age`` (months since acquisition),
+        ``cohort_size``, ``active_customers``, ``orders``, ``revenue``, ``retention``, ``revenue_retention``,
+        ``cumulative_revenue``, ``cumulative_revenue_per_customer``. Only observed cells: a cohort's ages run
+        from 0 to the last month in the data.
+
+    Raises
+    ------
+    DataError
+        If no line has a customer id (cohorts need identified customers).
+    """
+    t = engine.order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
+                                                         "order_id": order, "revenue": revenue,
+                                                         "line_type": line_type})
+    last = pd.Timestamp(engine.to_pandas(t.order_date.max()))
+    if pd.isna(last):
+        raise DataError("there are no order lines to build cohorts from", source=engine.source_name(orders),
+                        rows=0, fix="Check the file and any filter applied before this call.")
+    month_start, month_end = period_bounds(last, "month")
+    through = month_start if (not complete_months_only or last.normalize() >= month_end) \
+        else month_start - pd.DateOffset(months=1)
+    through_index = through.year * 12 + through.month
+
+    known = t.filter(t.customer_id.notnull())
+    known = known.mutate(_m=known.order_date.year() * 12 + known.order_date.month())  # month index
+    is_sale = known.line_type == engine.SALE
+    # lines -> one row per (customer, order, month); the cohort is the month of the first sale
+    po = known.group_by(["customer_id", "order_id", "_m"]).aggregate(
+        _sale_lines=known.count(where=is_sale), revenue=known.revenue.sum())
+    first = po.filter(po._sale_lines > 0).group_by("customer_id").aggregate(_c=po._m.min())
+    lines = po.join(first, "customer_id")
+    lines = lines.mutate(age=lines._m - lines._c)
+    lines = lines.filter((lines.age >= 0) & (lines._m <= through_index))
+    has_sale = lines._sale_lines > 0
+    cells = lines.group_by(["_c", "age"]).aggregate(
+        active_customers=lines.customer_id.nunique(where=has_sale),
+        orders=lines.order_id.nunique(where=has_sale),
+        revenue=lines.revenue.sum(),
+    )
+    acquired = first.filter(first._c <= through_index)
+    sizes = acquired.group_by("_c").aggregate(cohort_size=acquired.count())
+    cells, sizes = engine.to_pandas(cells), engine.to_pandas(sizes)
+    if sizes.empty:
+        raise DataError("no line has a customer id, so there are no cohorts", source=engine.source_name(orders),
+                        column=customer, fix="Cohorts need identified customers: map the customer column "
+                                             "(e.g. customer='Email') when loading.")
+    return _complete(cells, sizes, through_index)
+
+
+def _complete(cells: pd.DataFrame, sizes: pd.DataFrame, through_index: int) -> pd.DataFrame:
+    """Every (cohort, age) cell up to the last month, zeros where nobody came back, and the ratios."""
+    grid = pd.DataFrame([(c, k) for c in sizes["_c"].astype(int) for k in range(through_index - c + 1)],
+                        columns=["_c", "age"])
+    cells = cells.astype({"_c": "int64", "age": "int64"})
+    df = grid.merge(sizes.astype({"_c": "int64"}), on="_c").merge(cells, on=["_c", "age"], how="left")
+    df[["active_customers", "orders"]] = df[["active_customers", "orders"]].fillna(0).astype("int64")
+    df["revenue"] = df["revenue"].astype("float64").fillna(0.0)
+    df = df.sort_values(["_c", "age"], ignore_index=True)
+    df.insert(0, "cohort", pd.to_datetime({"year": (df["_c"] - 1) // 12, "month": (df["_c"] - 1) % 12 + 1,
+                                           "day": 1}).astype("datetime64[us]"))
+    df["cohort_size"] = df["cohort_size"].astype("int64")
+    df["retention"] = df["active_customers"] / df["cohort_size"]
+    month0 = df.groupby("_c")["revenue"].transform("first")
+    df["revenue_retention"] = df["revenue"] / month0.where(month0 != 0)
+    df["cumulative_revenue"] = df.groupby("_c")["revenue"].cumsum()
+    df["cumulative_revenue_per_customer"] = df["cumulative_revenue"] / df["cohort_size"]
+    return df.drop(columns="_c")[["cohort", "age", "cohort_size", "active_customers", "orders", "revenue",
+                                  "retention", "revenue_retention", "cumulative_revenue",
+                                  "cumulative_revenue_per_customer"]]
+
+
+def cohort_matrix(cohorts: pd.DataFrame, *, value: str = "retention") -> pd.DataFrame:
+    """The cohort x age matrix of one column of :func:`cohort_table` (cells not reached yet are NaN).
+
+    Rows are cohorts (first day of the month), columns ages 0, 1, 2, ... (months since acquisition).
+    """
+    if value not in cohorts.columns:
+        raise DataError(f"value {value!r} is not a column of the cohort table", source="cohort_matrix",
+                        fix=f"Pick one of {[c for c in cohorts.columns if c not in ('cohort', 'age')]}.")
+    m = cohorts.pivot(index="cohort", columns="age", values=value)
+    m.columns.name = "months since first order"
+    return m
+
+
+def retention_by_age(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Retention at each age over all cohorts that reached it, weighted by cohort size.
+
+    Columns ``age``, ``cohorts`` (how many cohorts reached that age), ``customers`` (their combined size),
+    ``active_customers``, ``retention`` (= active / customers), ``cumulative_revenue_per_customer`` (combined
+    cumulative revenue / combined size).
+    """
+    g = cohorts.groupby("age")
+    out = pd.DataFrame({"cohorts": g.size(), "customers": g["cohort_size"].sum(),
+                        "active_customers": g["active_customers"].sum(),
+                        "cumulative_revenue": g["cumulative_revenue"].sum()}).reset_index()
+    out["retention"] = out["active_customers"] / out["customers"]
+    out["cumulative_revenue_per_customer"] = out["cumulative_revenue"] / out["customers"]
+    return out
+
+
+def cohort_headline(cohorts: pd.DataFrame, *, currency: str = "USD", ages: tuple[int, ...] = (1, 3, 12)) -> str:
+    """Cohort findings in words (Markdown), every number taken from ``cohorts``."""
+    from workbench.present import fmt
+
+    by_age = retention_by_age(cohorts).set_index("age")
+    n_cohorts = cohorts["cohort"].nunique()
+    first, last = cohorts["cohort"].min(), cohorts["cohort"].max()
+    parts = [f"{fmt.num(n_cohorts)} monthly cohort{'s' if n_cohorts != 1 else ''} ({first:%b %Y} to {last:%b %Y}), "
+             f"{fmt.num(cohorts.drop_duplicates('cohort')['cohort_size'].sum())} customers in all."]
+    shown = [k for k in ages if k in by_age.index]
+    if shown:
+        parts.append("Across cohorts (weighted by size), " + "; ".join(
+            f"{fmt.pct(by_age.loc[k, 'retention'])} ordered again in month {k}" for k in shown) + ".")
+        k = max(shown)
+        parts.append(f"By month {k} an acquired customer had brought in "
+                     f"{fmt.money(by_age.loc[k, 'cumulative_revenue_per_customer'], currency, 2)} of net revenue "
+                     f"on average ({fmt.num(by_age.loc[k, 'cohorts'])} cohort"
+                     f"{'s' if by_age.loc[k, 'cohorts'] != 1 else ''} old enough).")
+    else:
+        parts.append("No cohort is old enough yet to show retention after its first month.")
+    return " ".join(parts)
+

@@ -1,4 +1,589 @@
-"""Store KPIs per period and for a period against the previous one and the same period last year."""
+"""Store KPIs per period, and one period against the previous one and the same period last year.
+
+Every metric is defined once, in :data:`METRIC_DEFINITIONS` (label, business definition, formula, how to
+format it, which direction is good); the functions below compute exactly those definitions and the report's
+glossary renders the same dictionary.
+
+Conventions (where practices differ, the choice is written down here and in the glossary):
+
+- **Revenue** is net sales as :mod:`workbench.data.schema` defines it: quantity x price minus discounts,
+  before tax and shipping, with returns as negative lines on the day they are processed (Shopify's sales
+  report convention). Net revenue of a period = sales - returns (+ any kept non-product lines).
+- **Orders** and **customers** count ``sale`` lines only; lines without a customer id count for revenue and
+  orders, not for customer metrics.
+- **AOV** = sales revenue of the period / orders of the period, net of discounts, excluding tax, shipping and
+  returns (Shopify's "average order value" also leaves returns out: a return processed this month usually
+  belongs to an order of an earlier month).
+- **New customer**: the customer's first order ever (judged on the whole history in the data) falls in the
+  period; **returning customer**: ordered in the period and had ordered before it.
+- **Repeat purchase rate** (within the window): customers with 2+ orders in the period / customers in the
+  period. **Returning customer rate** (Shopify): customers in the period who have ordered more than once in
+  their whole history up to the end of the period / customers in the period.
+- **Return rate**: returned revenue / sales revenue of the same period (both dated when processed); shown
+  only when the data has return lines at all, otherwise "not in the data".
+- **Period**: day, week (Monday to Sunday, ISO 8601), month or quarter. By default the report period is the
+  **last complete period** in the data: the last one whose final day is on or before the last order date.
+  The comparison periods are the previous period and the same period a year earlier (12 months earlier for
+  months and quarters; 52 weeks / 364 days earlier for weeks and days, so weekdays line up).
+
+All aggregation over order lines is one Ibis expression per table (portable to Spark and warehouses);
+only the per-period result (one row per period) comes back to pandas, where ratios are taken.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from workbench import engine
+from workbench.errors import DataError
+
+__all__ = ["METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
+           "PeriodWindow", "period_bounds", "period_label", "last_complete_period", "monday_page",
+           "kpi_headline", "glossary"]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Definitions: written once, rendered by the report's glossary
+# --------------------------------------------------------------------------------------------------------
+
+METRIC_DEFINITIONS: dict[str, dict[str, Any]] = {
+    "revenue": dict(
+        label="Net revenue", kind="money", good="up",
+        definition="Money from product sales in the period, net of discounts and of returns processed in the "
+                   "period; excludes tax and shipping.",
+        formula="sum of line revenue (sales - returns)"),
+    "gross_sales": dict(
+        label="Sales revenue", kind="money", good="up",
+        definition="Revenue of sale lines only (net of discounts, before returns, tax and shipping).",
+        formula="sum of revenue on sale lines"),
+    "returns": dict(
+        label="Returns", kind="money", good="down",
+        definition="Revenue given back on return, refund and cancellation lines processed in the period "
+                   "(a positive amount).",
+        formula="- sum of revenue on return lines"),
+    "orders": dict(
+        label="Orders", kind="count", good="up",
+        definition="Distinct orders with at least one sale line in the period.",
+        formula="count distinct order id (sale lines)"),
+    "customers": dict(
+        label="Customers", kind="count", good="up",
+        definition="Distinct identified customers who placed an order in the period (guest lines without a "
+                   "customer id are not counted).",
+        formula="count distinct customer id (sale lines)"),
+    "new_customers": dict(
+        label="New customers", kind="count", good="up",
+        definition="Customers whose first order ever (judged on the whole history in the data) falls in the "
+                   "period.",
+        formula="customers with first order date in the period"),
+    "returning_customers": dict(
+        label="Returning customers", kind="count", good="up",
+        definition="Customers who ordered in the period and had already ordered before it.",
+        formula="customers - new customers"),
+    "new_customer_revenue": dict(
+        label="Revenue from new customers", kind="money", good="up",
+        definition="Net revenue of the period's lines that belong to new customers.",
+        formula="sum of revenue of new customers' lines"),
+    "returning_customer_revenue": dict(
+        label="Revenue from returning customers", kind="money", good="up",
+        definition="Net revenue of the period's lines that belong to customers who had ordered before the "
+                   "period (including returns of customers without a sale in the data).",
+        formula="net revenue - new customer revenue - guest revenue"),
+    "guest_revenue": dict(
+        label="Revenue without a customer id", kind="money", good="up",
+        definition="Net revenue of lines that carry no customer id (guest checkouts, anonymous lines).",
+        formula="sum of revenue where customer id is missing"),
+    "units": dict(
+        label="Units sold", kind="count", good="up",
+        definition="Units on sale lines.", formula="sum of quantity (sale lines)"),
+    "aov": dict(
+        label="Average order value", kind="money", good="up",
+        definition="Sales revenue per order: net of discounts, excluding tax, shipping and returns (Shopify's "
+                   "convention; GA4's purchase value also excludes tax and shipping).",
+        formula="sales revenue / orders"),
+    "units_per_order": dict(
+        label="Units per order", kind="ratio", good="up",
+        definition="Average number of units in an order.", formula="units sold / orders"),
+    "revenue_per_customer": dict(
+        label="Revenue per customer", kind="money", good="up",
+        definition="Net revenue of identified customers per customer who ordered in the period.",
+        formula="(new + returning customer revenue) / customers"),
+    "repeat_purchase_rate": dict(
+        label="Repeat purchase rate (within the period)", kind="percent", good="up",
+        definition="Share of the period's customers who placed two or more orders inside the period.",
+        formula="customers with 2+ orders in the period / customers in the period"),
+    "returning_customer_rate": dict(
+        label="Returning customer rate (Shopify)", kind="percent", good="up",
+        definition="Share of the period's customers who have ordered more than once in their whole history "
+                   "up to the end of the period (Shopify's definition).",
+        formula="customers with 2+ orders ever (to period end) / customers in the period"),
+    "return_rate": dict(
+        label="Return rate", kind="percent", good="down",
+        definition="Returned revenue as a share of sales revenue in the same period (both dated when "
+                   "processed). Not shown when the data has no return lines.",
+        formula="returns / sales revenue"),
+}
+
+# The metrics of the period comparison ("Monday page"), in display order.
+COMPARISON_METRICS: tuple[str, ...] = (
+    "revenue", "orders", "aov", "units_per_order", "customers", "new_customers", "returning_customers",
+    "new_customer_revenue", "returning_customer_revenue", "repeat_purchase_rate", "returning_customer_rate",
+    "return_rate",
+)
+
+_OFFSETS = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1),
+            "quarter": pd.DateOffset(months=3)}
+_YEAR_AGO = {"day": pd.DateOffset(days=364), "week": pd.DateOffset(weeks=52), "month": pd.DateOffset(months=12),
+             "quarter": pd.DateOffset(months=12)}
+_NEED = ("order_id", "customer_id", "order_date", "revenue", "quantity", "line_type")
+
+
+def _columns(customer, date, order, revenue, quantity, line_type) -> dict[str, str | None]:
+    return {"customer_id": customer, "order_date": date, "order_id": order, "revenue": revenue,
+            "quantity": quantity, "line_type": line_type}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------------------
+
+def period_bounds(when: Any, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the ``period`` (day/week/month/quarter) that contains the date ``when``.
+
+    >>> period_bounds("1998-06-17", "month")
+    (Timestamp('1998-06-01 00:00:00'), Timestamp('1998-06-30 00:00:00'))
+    """
+    engine.check_period(period)
+    day = pd.Timestamp(when).normalize()
+    if period == "day":
+        start = day
+    elif period == "week":
+        start = day - pd.Timedelta(days=day.weekday())
+    elif period == "month":
+        start = day.replace(day=1)
+    else:
+        start = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+    return start, start + _OFFSETS[period] - pd.Timedelta(days=1)
+
+
+def period_label(start: Any, period: str) -> str:
+    """How reports name a period: ``'Jun 1998'``, ``'Q2 1998'``, ``'Week of 22 Jun 1998'``, ``'30 Jun 1998'``."""
+    start = pd.Timestamp(start)
+    if period == "month":
+        return start.strftime("%b %Y")
+    if period == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    if period == "week":
+        return f"Week of {start.day} {start.strftime('%b %Y')}"
+    return f"{start.day} {start.strftime('%b %Y')}"
+
+
+def last_complete_period(last_date: Any, period: str) -> pd.Timestamp:
+    """Start of the last period whose final day is on or before ``last_date`` (the last order date).
+
+    Data running to 30 Jun 1998 has June 1998 as its last complete month; data running to 17 Jun 1998 has May.
+    """
+    start, end = period_bounds(last_date, period)
+    if pd.Timestamp(last_date).normalize() >= end:
+        return start
+    return start - _OFFSETS[period]
+
+
+# --------------------------------------------------------------------------------------------------------
+# KPIs per period
+# --------------------------------------------------------------------------------------------------------
+
+def kpis_by_period(
+    orders: Any, *, period: str = "month", customer: str = "customer_id", date: str = "order_date",
+    order: str = "order_id", revenue: str = "revenue", quantity: str = "quantity",
+    line_type: str | None = "line_type",
+) -> pd.DataFrame:
+    """Store KPIs for every period from the first to the last order date, one row per period.
+
+    Parameters
+    ----------
+    orders : DataFrame, ibis.Table or OrderLines
+        Canonical order lines (:mod:`workbench.data.schema`).
+    period : {"day", "week", "month", "quarter"}
+        Reporting period; weeks run Monday to Sunday.
+    customer, date, order, revenue, quantity, line_type : str
+        Column names, when they differ from the canonical ones. ``line_type=None`` treats every line as a
+        sale (a table without returns).
+
+    Returns
+    -------
+    DataFrame
+        One row per period (periods without orders included, with zeros), columns ``period_start``,
+        ``period_end`` (last day), ``label``, ``complete`` (the data covers the whole period) and one column
+        per metric of :data:`METRIC_DEFINITIONS`, plus ``repeat_customers`` and ``multi_order_customers``
+        (the numerators of the two repeat rates). ``return_rate`` is NaN when the data has no return lines.
+
+    Notes
+    -----
+    New vs returning is judged on each customer's first sale in the whole table, so pass the full history,
+    not a filtered window. The returning customer rate counts a customer as returning when they ordered
+    before the period, or placed 2+ orders inside it (= more than one order up to the period's end).
+    """
+    engine.check_period(period)
+    t = engine.order_lines(orders, need=_NEED,
+                           columns=_columns(customer, date, order, revenue, quantity, line_type))
+    lines = t.mutate(_period=engine.period_start(t.order_date, period))
+    is_sale = lines.line_type == engine.SALE
+    is_return = lines.line_type == engine.RETURN
+    # 1. Lines -> one row per (period, customer, order): every later step reads this smaller table.
+    po = lines.group_by(["_period", "customer_id", "order_id"]).aggregate(
+        revenue=lines.revenue.sum(),
+        gross_sales=lines.revenue.sum(where=is_sale),
+        returns=(-lines.revenue).sum(where=is_return),
+        return_lines=lines.count(where=is_return),
+        units=lines.quantity.sum(where=is_sale),
+        _sale_lines=lines.count(where=is_sale),
+        _first_sale=lines.order_date.min(where=is_sale),
+        _first_day=lines.order_date.min(),
+        _last_day=lines.order_date.max(),
+    )
+    # 2. Each identified customer's first sale ever, as the period it falls in.
+    buyers = po.filter(po.customer_id.notnull() & (po._sale_lines > 0))
+    first = buyers.group_by("customer_id").aggregate(_first=buyers._first_sale.min())
+    first = first.mutate(_first_period=engine.period_start(first._first, period)).drop("_first")
+    j = po.left_join(first, "customer_id").drop("customer_id_right")
+    has_sale = j._sale_lines > 0
+    is_new = j.customer_id.notnull() & (j._first_period == j._period)
+    # 3. Sums and distinct orders per period.
+    per_period = j.group_by("_period").aggregate(
+        revenue=j.revenue.sum(),
+        gross_sales=j.gross_sales.sum(),
+        returns=j.returns.sum(),
+        return_lines=j.return_lines.sum(),
+        orders=j.order_id.nunique(where=has_sale),
+        units=j.units.sum(),
+        new_customer_revenue=j.revenue.sum(where=is_new),
+        guest_revenue=j.revenue.sum(where=j.customer_id.isnull()),
+        _first_day=j._first_day.min(),
+        _last_day=j._last_day.max(),
+    )
+    # 4. Customers per period: orders each placed in it, and whether it is their first period.
+    cb = j.filter(j.customer_id.notnull() & has_sale)
+    cp = cb.group_by(["_period", "customer_id"]).aggregate(_n=cb.count(), _new=_is_new(cb).any())
+    per_customer = cp.group_by("_period").aggregate(
+        customers=cp.count(),
+        new_customers=cp.count(where=cp._new),
+        repeat_customers=cp.count(where=cp._n >= 2),
+        multi_order_customers=cp.count(where=~cp._new | (cp._n >= 2)),
+    )
+    # One query (the shared steps run once), one small frame back.
+    both = engine.to_pandas(per_period.left_join(per_customer, "_period").drop("_period_right"))
+    if both.empty:
+        raise DataError("there are no order lines to report on", source=engine.source_name(orders),
+                        rows=0, fix="Check the file and any filter applied before this call.")
+    a = both[list(per_period.columns)]
+    b = both[["_period", *[c for c in per_customer.columns if c != "_period"]]]
+    return _finish(a, b, period)
+
+
+def _is_new(t: ibis.Table) -> ibis.Value:
+    """True where a (period, customer) row is the customer's first period."""
+    return t._first_period == t._period
+
+
+def _finish(a: pd.DataFrame, b: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Complete the per-period frame: all periods, zeros for gaps, ratios, labels and completeness."""
+    has_returns = bool(a["return_lines"].fillna(0).sum() > 0)
+    first_day = pd.Timestamp(a["_first_day"].min()).normalize()
+    last_day = pd.Timestamp(a["_last_day"].max()).normalize()
+    df = a.drop(columns=["_first_day", "_last_day", "return_lines"]).merge(b, on="_period", how="left")
+    df["_period"] = pd.to_datetime(df["_period"]).astype("datetime64[us]")
+    starts = pd.date_range(period_bounds(first_day, period)[0], period_bounds(last_day, period)[0],
+                           freq=_OFFSETS[period]).astype("datetime64[us]")
+    df = df.set_index("_period").reindex(starts)
+    counts = ["orders", "units", "customers", "new_customers", "repeat_customers", "multi_order_customers"]
+    money = ["revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue"]
+    df[counts] = df[counts].fillna(0).astype("int64")
+    df[money] = df[money].astype("float64").fillna(0.0)
+    out = pd.DataFrame({"period_start": starts})
+    out["period_end"] = [period_bounds(s, period)[1] for s in starts]
+    out["label"] = [period_label(s, period) for s in starts]
+    out["complete"] = (out["period_start"] >= first_day) & (out["period_end"] <= last_day)
+    for c in [*money[:3], "orders", "customers", "new_customers"]:
+        out[c] = df[c].to_numpy()
+    out["returning_customers"] = out["customers"] - out["new_customers"]
+    out["new_customer_revenue"] = df["new_customer_revenue"].to_numpy()
+    out["guest_revenue"] = df["guest_revenue"].to_numpy()
+    out["returning_customer_revenue"] = out["revenue"] - out["new_customer_revenue"] - out["guest_revenue"]
+    out["units"] = df["units"].to_numpy()
+    out["aov"] = _ratio(out["gross_sales"], out["orders"])
+    out["units_per_order"] = _ratio(out["units"], out["orders"])
+    out["revenue_per_customer"] = _ratio(out["new_customer_revenue"] + out["returning_customer_revenue"],
+                                         out["customers"])
+    out["repeat_customers"] = df["repeat_customers"].to_numpy()
+    out["multi_order_customers"] = df["multi_order_customers"].to_numpy()
+    out["repeat_purchase_rate"] = _ratio(out["repeat_customers"], out["customers"])
+    out["returning_customer_rate"] = _ratio(out["multi_order_customers"], out["customers"])
+    out["return_rate"] = _ratio(out["returns"], out["gross_sales"]) if has_returns else np.nan
+    # attrs hold JSON-able values only (pandas writes them into Parquet metadata)
+    out.attrs.update(period=period, first_date=first_day.isoformat(), last_date=last_day.isoformat(),
+                     has_returns=has_returns)
+    return out
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    den = den.astype("float64")
+    return (num.astype("float64") / den.where(den != 0)).astype("float64")
+
+
+# --------------------------------------------------------------------------------------------------------
+# One period against the previous one and the same period last year
+# --------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PeriodWindow:
+    """One reporting period: its first and last day, its label, and whether the data covers all of it."""
+    start: pd.Timestamp
+    end: pd.Timestamp
+    label: str
+    complete: bool
+    in_data: bool
+
+
+@dataclass(frozen=True)
+class KpiComparison:
+    """A period's KPIs against the previous period and the same period a year earlier.
+
+    ``table`` has one row per metric (index = metric key, see :data:`METRIC_DEFINITIONS`) and columns
+    ``label``, ``kind``, ``good``, ``current``, ``previous``, ``change``, ``change_pct``, ``last_year``,
+    ``yoy_change``, ``yoy_change_pct``. Changes are absolute (current - other) and relative
+    (current / other - 1); for rates the absolute change is in percentage points (0.012 = +1.2 pp).
+    """
+    period: str
+    current: PeriodWindow
+    previous: PeriodWindow
+    last_year: PeriodWindow
+    table: pd.DataFrame
+    has_returns: bool
+    first_date: pd.Timestamp
+    last_date: pd.Timestamp
+
+    def value(self, metric: str, which: str = "current") -> float:
+        """A number of the table: ``cmp.value("revenue")``, ``cmp.value("aov", "previous")``."""
+        return self.table.loc[metric, which]
+
+    def __repr__(self) -> str:
+        return (f"<KpiComparison {self.period} {self.current.label} vs {self.previous.label} and "
+                f"{self.last_year.label}: revenue {self.value('revenue'):,.2f}>")
+
+
+def kpi_comparison(
+    orders: Any, *, period: str = "month", period_end: Any = None, kpis: pd.DataFrame | None = None,
+    customer: str = "customer_id", date: str = "order_date", order: str = "order_id",
+    revenue: str = "revenue", quantity: str = "quantity", line_type: str | None = "line_type",
+) -> KpiComparison:
+    """The KPIs of one period against the previous period and the same period last year.
+
+    Parameters
+    ----------
+    orders : DataFrame, ibis.Table or OrderLines
+        Canonical order lines, the whole history (new vs returning is judged on it).
+    period : {"day", "week", "month", "quarter"}
+        Reporting period.
+    period_end : date-like, optional
+        Any day of the period to report (its last day, typically). ``None`` = the last complete period in
+        the data (see :func:`last_complete_period`).
+    kpis : DataFrame, optional
+        The result of :func:`kpis_by_period` for the same orders and period, to avoid computing it twice.
+    customer, date, order, revenue, quantity, line_type : str
+        Column names, as in :func:`kpis_by_period`.
+
+    Returns
+    -------
+    KpiComparison
+
+    Raises
+    ------
+    DataError
+        If ``period_end`` is not a date or lies outside the data's date range.
+    """
+    engine.check_period(period)
+    if kpis is None:
+        kpis = kpis_by_period(orders, period=period, customer=customer, date=date, order=order,
+                              revenue=revenue, quantity=quantity, line_type=line_type)
+    first_date, last_date = pd.Timestamp(kpis.attrs["first_date"]), pd.Timestamp(kpis.attrs["last_date"])
+    if period_end is None:
+        start = last_complete_period(last_date, period)
+        if start < kpis["period_start"].min():  # not one complete period: report the partial one
+            start = kpis["period_start"].max()
+    else:
+        try:
+            when = pd.Timestamp(period_end)
+        except (TypeError, ValueError) as exc:
+            raise DataError("period_end is not a date", source="period_end", example=repr(period_end),
+                            fix="Give a date like '1998-06-30', or None for the last complete period.") from exc
+        if pd.isna(when) or not (period_bounds(first_date, period)[0] <= when.normalize() <= last_date):
+            raise DataError(f"period_end {period_end!r} is outside the orders' date range "
+                            f"{first_date:%Y-%m-%d} to {last_date:%Y-%m-%d}", source="period_end",
+                            example=repr(period_end),
+                            fix="Pick a date inside the data, or None for the last complete period.")
+        start = period_bounds(when, period)[0]
+    windows = {"current": start, "previous": start - _OFFSETS[period], "last_year": start - _YEAR_AGO[period]}
+    by_start = kpis.set_index("period_start")
+    rows, info = {}, {}
+    for which, s in windows.items():
+        s = period_bounds(s, period)[0]  # a year before a Monday week start is a Monday again
+        in_data = s in by_start.index
+        end = period_bounds(s, period)[1]
+        info[which] = PeriodWindow(start=s, end=end, label=period_label(s, period),
+                                   complete=bool(by_start.loc[s, "complete"]) if in_data else False,
+                                   in_data=in_data)
+        rows[which] = by_start.loc[s] if in_data else pd.Series(np.nan, index=by_start.columns)
+    table = pd.DataFrame(index=pd.Index(COMPARISON_METRICS, name="metric"))
+    table["label"] = [METRIC_DEFINITIONS[m]["label"] for m in COMPARISON_METRICS]
+    table["kind"] = [METRIC_DEFINITIONS[m]["kind"] for m in COMPARISON_METRICS]
+    table["good"] = [METRIC_DEFINITIONS[m]["good"] for m in COMPARISON_METRICS]
+    for which in windows:
+        table[which] = [float(rows[which][m]) for m in COMPARISON_METRICS]
+    for other, prefix in (("previous", "change"), ("last_year", "yoy_change")):
+        table[prefix] = table["current"] - table[other]
+        base = table[other].where(table[other] != 0)
+        table[f"{prefix}_pct"] = table["current"] / base - 1
+    return KpiComparison(period=period, current=info["current"], previous=info["previous"],
+                         last_year=info["last_year"], table=table,
+                         has_returns=bool(kpis.attrs["has_returns"]), first_date=first_date, last_date=last_date)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Presentation helpers for the Monday page (strings only; no plotting)
+# --------------------------------------------------------------------------------------------------------
+
+def _fmt_value(x: float, kind: str, currency: str) -> str:
+    from workbench.present import fmt
+
+    if kind == "money":
+        return fmt.money(x, currency, 2 if not pd.isna(x) and 0 < abs(x) < 1000 else 0)
+    if kind == "percent":
+        return fmt.pct(x)
+    if kind == "ratio":
+        return fmt.num(x, 2)
+    return fmt.num(x)
+
+
+def _fmt_change(cur: float, other: float, change: float, change_pct: float, kind: str, currency: str) -> str:
+    from workbench.present import fmt
+
+    if pd.isna(other):
+        return "no data"
+    if pd.isna(cur):
+        return f"n/a (was {_fmt_value(other, kind, currency)})"
+    if change == 0:
+        return f"= no change (was {_fmt_value(other, kind, currency)})"
+    arrow = "▲" if change > 0 else "▼"
+    if kind == "percent":
+        delta = fmt.pp(change)
+    elif pd.isna(change_pct):
+        delta = "new" if change > 0 else "n/a"
+    else:
+        delta = fmt.pct(change_pct, signed=True)
+    return f"{arrow} {delta} (was {_fmt_value(other, kind, currency)})"
+
+
+def monday_page(comparison: KpiComparison, *, currency: str = "USD"):
+    """The KPI summary table a manager reads on Monday: this period, and the change vs the two others.
+
+    Values are formatted (money in ``currency``, rates as percentages, changes of rates in percentage
+    points); arrows show the direction and are coloured green when the move is good for the business
+    (up for revenue, down for returns), red when it is bad. Metrics the data cannot support (return rate
+    without return lines) are left out. Returns a pandas ``Styler``.
+    """
+    t = comparison.table
+    if not comparison.has_returns:
+        t = t.drop(index="return_rate")
+    cur, prev, ly = comparison.current, comparison.previous, comparison.last_year
+    col_cur = f"{cur.label}{'' if cur.complete else ' (partial)'}"
+    col_prev, col_ly = f"vs {prev.label}", f"vs {ly.label}"
+    out = pd.DataFrame({
+        "Metric": t["label"],
+        col_cur: [_fmt_value(v, k, currency) for v, k in zip(t["current"], t["kind"])],
+        col_prev: [_fmt_change(r.current, r.previous, r.change, r.change_pct, r.kind, currency)
+                   for r in t.itertuples()],
+        col_ly: [_fmt_change(r.current, r.last_year, r.yoy_change, r.yoy_change_pct, r.kind, currency)
+                 for r in t.itertuples()],
+    })
+    colours = {}
+    for col, change in ((col_prev, t["change"]), (col_ly, t["yoy_change"])):
+        good = np.where(t["good"] == "up", change > 0, change < 0)
+        bad = np.where(t["good"] == "up", change < 0, change > 0)
+        colours[col] = ["color: #2e7d32" if g else "color: #c62828" if b else "" for g, b in zip(good, bad)]
+
+    def _style(frame: pd.DataFrame) -> pd.DataFrame:
+        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for col, values in colours.items():
+            css[col] = values
+        return css
+
+    return (out.style.apply(_style, axis=None).hide(axis="index")
+            .set_caption(f"{comparison.period.capitalize()} {cur.label} ({cur.start:%d %b %Y} to "
+                         f"{cur.end:%d %b %Y}) against the previous {comparison.period} and a year earlier"))
+
+
+def kpi_headline(comparison: KpiComparison, *, currency: str = "USD") -> str:
+    """The Monday page in words (Markdown), every number taken from ``comparison``.
+
+    Example: "**Jun 1998**: net revenue **$66,000**, **-5.1%** against May 1998 and **-76.3%** against
+    Jun 1997. ..."
+    """
+    from workbench.present import fmt
+
+    c, t = comparison, comparison.table
+
+    def vs(metric: str, which: str) -> str:
+        col = "change_pct" if which == "previous" else "yoy_change_pct"
+        window = c.previous if which == "previous" else c.last_year
+        if not window.in_data:
+            return f"no data for {window.label}"
+        value = t.loc[metric, col]
+        if pd.isna(value):
+            return f"n/a against {window.label}"
+        return f"**{fmt.pct(value, signed=True)}** against {window.label}"
+
+    rev = t.loc["revenue", "current"]
+    partial = "" if c.current.complete else " (the data does not cover the whole period)"
+    lines = [
+        f"**{c.current.label}**{partial}: net revenue **{fmt.money(rev, currency)}**, {vs('revenue', 'previous')} "
+        f"and {vs('revenue', 'last_year')}.",
+        f"{fmt.num(t.loc['orders', 'current'])} orders ({vs('orders', 'previous')}) at an average order value "
+        f"of {fmt.money(t.loc['aov', 'current'], currency, 2)} ({vs('aov', 'previous')}); "
+        f"{fmt.num(t.loc['units_per_order', 'current'], 2)} units per order.",
+        f"{fmt.num(t.loc['customers', 'current'])} customers ordered: {fmt.num(t.loc['new_customers', 'current'])} "
+        f"new and {fmt.num(t.loc['returning_customers', 'current'])} returning; returning customers brought "
+        f"{fmt.money(t.loc['returning_customer_revenue', 'current'], currency)} "
+        f"({fmt.pct(_share(t.loc['returning_customer_revenue', 'current'], rev))} of net revenue).",
+        f"{fmt.pct(t.loc['repeat_purchase_rate', 'current'])} of the period's customers ordered twice or more "
+        f"within it (repeat purchase rate); {fmt.pct(t.loc['returning_customer_rate', 'current'])} have ordered "
+        f"more than once in their history (Shopify's returning customer rate).",
+    ]
+    if c.has_returns:
+        lines.append(f"Return rate {fmt.pct(t.loc['return_rate', 'current'])} of sales revenue "
+                     f"({fmt.pp(t.loc['return_rate', 'change'])} against {c.previous.label}).")
+    else:
+        lines.append("The data has no return or refund lines, so no return rate is shown.")
+    return "\n\n".join(lines)
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else np.nan
+
+
+def glossary(metrics: Any = None, *, definitions: dict[str, dict[str, Any]] | None = None) -> pd.DataFrame:
+    """Definitions as a table for a report's glossary.
+
+    ``metrics`` picks keys (default: all) of ``definitions`` (default :data:`METRIC_DEFINITIONS`, which also
+    holds the cohort metrics).
+    """
+    definitions = METRIC_DEFINITIONS if definitions is None else definitions
+    keys = list(definitions) if metrics is None else list(metrics)
+    return pd.DataFrame({
+        "Metric": [definitions[k]["label"] for k in keys],
+        "Definition": [definitions[k]["definition"] for k in keys],
+        "Formula": [definitions[k]["formula"] for k in keys],
+    })
