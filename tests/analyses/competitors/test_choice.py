@@ -317,3 +317,29 @@ class TestWhatIf:
         # under IIA the split follows the current shares closely
         rest = others.share_now / others.share_now.sum()
         np.testing.assert_allclose(took, rest, atol=0.03)
+
+
+class TestReportHelpers:
+    def test_pick_brand_and_phrases(self, model):
+        assert wb.competitors.pick_brand(model) == "Yoplait"  # the most price-sensitive
+        assert wb.competitors.pick_brand(model, "weight") == "Weight Watchers"
+        assert wb.competitors.change_phrase(-0.10) == "cuts its price by 10%"
+        assert wb.competitors.change_phrase(0.025) == "raises its price by 2.5%"
+        assert wb.competitors.column_label("share_promoted") == "Share when promoted"
+        assert wb.competitors.column_label("some_new_column") == "Some new column"
+
+    def test_record_elasticities(self, model):
+        from workbench import provenance
+
+        own = wb.competitors.record_elasticities(model)
+        rec = provenance.recorded_metrics()
+        assert rec["own_price_elasticity_weight_watchers"] == pytest.approx(own["Weight Watchers"])
+        assert rec["own_price_elasticity_yoplait"] == pytest.approx(-2.319, abs=1e-3)
+
+    def test_fit_table_text(self, model):
+        ft = model.fit_table().set_index("statistic")["value"]
+        assert ft["Purchase occasions"] == "2,412"
+        assert ft["Log-likelihood"] == "-2,656.89"
+        assert ft["McFadden rho-squared (vs all brands equally likely)"] == "0.205"
+        assert ft["Hit rate of always predicting the most bought brand"] == "40.2%"
+        assert "rho2 0.205" in repr(model)

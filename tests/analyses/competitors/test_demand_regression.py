@@ -58,12 +58,12 @@ class TestLogLog:
         d = pd.DataFrame({"units": units, "price": p, "rival": q, "promo": promo})
         r = wb.competitors.loglog_demand(d, competitor_prices=["rival"], promotions=["promo"], cov_type="nonrobust")
         e = r.elasticities.set_index("term")
-        assert e.at["log price", "estimate"] == pytest.approx(-1.5, abs=1e-10)
-        assert e.at["log rival", "estimate"] == pytest.approx(0.8, abs=1e-10)
+        assert e.at["own price", "estimate"] == pytest.approx(-1.5, abs=1e-10)
+        assert e.at["rival", "estimate"] == pytest.approx(0.8, abs=1e-10)
         assert e.at["promo", "estimate"] == pytest.approx(0.3, abs=1e-10)
         assert e.at["promo", "effect"] == pytest.approx(np.exp(0.3) - 1, abs=1e-10)
         assert r.r_squared == pytest.approx(1.0)
-        assert e.at["log price", "estimate_poisson"] == pytest.approx(-1.5, abs=1e-6)
+        assert e.at["own price", "estimate_poisson"] == pytest.approx(-1.5, abs=1e-6)
 
     def test_matches_numpy_least_squares_and_hand_hc1(self, weekly):
         d = weekly[weekly.brand == "Citrus Hill"]
@@ -104,9 +104,9 @@ class TestLogLog:
         for data, suffix in ((lognormal, ""), (counts, "_poisson")):
             r = wb.competitors.loglog_demand(data, competitor_prices=["rival"], promotions=["promo"])
             e = r.elasticities.set_index("term")
-            for term, true in (("log price", -2.0), ("log rival", 1.0), ("promo", 0.4)):
+            for term, true in (("own price", -2.0), ("rival", 1.0), ("promo", 0.4)):
                 assert e.at[term, "ci_low" + suffix] < true < e.at[term, "ci_high" + suffix], (term, suffix)
-            est = e.at["log price", "estimate" + suffix]
+            est = e.at["own price", "estimate" + suffix]
             assert est == pytest.approx(-2.0, abs=0.15)
 
     def test_bad_input(self):
@@ -121,3 +121,13 @@ class TestLogLog:
             wb.competitors.loglog_demand(d, competitor_prices=["rival"])
         with pytest.raises(DataError, match=r"fewer periods with sales than parameters"):
             wb.competitors.loglog_demand(pd.DataFrame({"units": [1, 0], "price": [1.0, 2.0]}))
+
+
+def test_by_brand_stacks_the_fits(weekly):
+    kw = dict(competitor_prices=["competitor_price"], promotions=["special"], fixed_effects=["store_id"])
+    both = wb.competitors.loglog_demand_by(weekly, **kw)
+    mm = wb.competitors.loglog_demand(weekly[weekly.brand == "Minute Maid"], **kw)
+    got = both[both.brand == "Minute Maid"].reset_index(drop=True)
+    np.testing.assert_allclose(got.estimate, mm.elasticities.estimate)
+    assert got.term.tolist() == ["own price", "competitor price", "special"]
+    assert (got.periods == mm.n_obs).all() and (got.zero_periods == 64).all()

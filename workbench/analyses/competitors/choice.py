@@ -48,7 +48,7 @@ from workbench.errors import DataError
 
 __all__ = ["choice_shares", "promotion_shares", "ChoiceLogit", "fit_choice_logit", "choice_probabilities",
            "elasticity_matrix", "own_price_elasticities", "what_if", "price_cut_scenarios", "iia_note",
-           "most_price_sensitive"]
+           "most_price_sensitive", "pick_brand", "record_elasticities", "change_phrase", "column_label"]
 
 PRICE = "price"
 PROMOTION_TERMS = ("feature", "display")
@@ -220,14 +220,20 @@ class ChoiceLogit:
         return out
 
     def fit_table(self) -> pd.DataFrame:
-        """The fit statistics as a two-column table (``statistic``, ``value``) for display."""
-        names = {"occasions": "Purchase occasions", "parameters": "Parameters",
-                 "log_likelihood": "Log-likelihood", "ll_equal_shares": "Log-likelihood, all brands equally likely",
-                 "ll_constants_only": "Log-likelihood, brand shares only", "rho2": "McFadden rho-squared",
-                 "rho2_adjusted": "Adjusted rho-squared", "rho2_vs_shares": "rho-squared beyond brand shares",
-                 "aic": "AIC", "bic": "BIC", "hit_rate": "Hit rate (most likely brand was bought)",
-                 "hit_rate_naive": "Hit rate of always predicting the most bought brand"}
-        return pd.DataFrame({"statistic": [names[k] for k in names], "value": [self.fit_stats_[k] for k in names]})
+        """The fit statistics as a two-column table of text (``statistic``, ``value``), formatted for display
+        like a model summary (counts with separators, likelihoods with 2 decimals, rates as percentages)."""
+        s = self.fit_stats_
+        rows = [("Purchase occasions", f"{int(s['occasions']):,}"), ("Parameters", f"{int(s['parameters'])}"),
+                ("Log-likelihood", f"{s['log_likelihood']:,.2f}"),
+                ("Log-likelihood, all brands equally likely", f"{s['ll_equal_shares']:,.2f}"),
+                ("Log-likelihood, brand shares only", f"{s['ll_constants_only']:,.2f}"),
+                ("McFadden rho-squared (vs all brands equally likely)", f"{s['rho2']:.3f}"),
+                ("Adjusted rho-squared", f"{s['rho2_adjusted']:.3f}"),
+                ("rho-squared beyond brand shares (what price and promotion add)", f"{s['rho2_vs_shares']:.3f}"),
+                ("AIC", f"{s['aic']:,.1f}"), ("BIC", f"{s['bic']:,.1f}"),
+                ("Hit rate (the most likely brand was bought)", f"{s['hit_rate']:.1%}"),
+                ("Hit rate of always predicting the most bought brand", f"{s['hit_rate_naive']:.1%}")]
+        return pd.DataFrame(rows, columns=["statistic", "value"])
 
     def __repr__(self) -> str:
         s = self.fit_stats_
@@ -518,6 +524,60 @@ def own_price_elasticities(model: ChoiceLogit, *, method: str = "aggregate") -> 
 def most_price_sensitive(model: ChoiceLogit, *, method: str = "aggregate") -> str:
     """The brand whose share reacts most to its own price (most negative own-price elasticity)."""
     return str(own_price_elasticities(model, method=method).idxmin())
+
+
+def change_phrase(change: float) -> str:
+    """``-0.10`` -> ``"cuts its price by 10%"``, ``0.05`` -> ``"raises its price by 5%"`` (for report sentences)."""
+    pct = f"{abs(change) * 100:.3g}%"
+    return f"cuts its price by {pct}" if change < 0 else f"raises its price by {pct}" if change > 0 \
+        else "keeps its price"
+
+
+_LABELS = {
+    "alternative": "Brand", "occasions_won": "Occasions won", "share": "Share", "mean_price": "Mean price",
+    "median_price": "Median price", "feature_rate": "Feature ad rate", "display_rate": "Display rate",
+    "promotion": "Promotion", "occasions_promoted": "Occasions promoted", "share_promoted": "Share when promoted",
+    "share_not_promoted": "Share when not promoted", "lift": "Difference",
+    "term": "Term", "estimate": "Estimate", "std_error": "Std. error", "z": "z", "p_value": "p-value",
+    "ci_low": "95% CI low", "ci_high": "95% CI high", "std_error_household": "Std. error (by household)",
+    "price_equivalent": "Price equivalent", "statistic": "Statistic", "value": "Value",
+    "observed_share": "Observed share", "share_now": "Share now (model)", "share_after": "Share after",
+    "change": "Change", "change_relative": "Relative change", "biggest_loser": "Loses most",
+    "biggest_loss": "Its change",
+    "method": "Method", "price_index": "Price index", "skus_used": "Products with an index",
+    "skus_without_index": "Products without", "weight_share": "Share of revenue covered", "position": "Position",
+    "skus": "Products", "seller": "Seller", "stockout_share": "Out-of-stock share", "change_rate": "Price-change rate",
+    "days_between_changes": "Days between changes", "median_abs_change": "Median change size",
+    "promo_share": "Promo share", "mean_discount": "Mean promo discount", "index_vs_seller": "Our index vs seller",
+    "brand": "Brand", "estimate_poisson": "Estimate (Poisson check)", "periods": "Weeks used",
+    "zero_periods": "Weeks with 0 units", "kind": "Kind",
+}
+
+
+def column_label(name: Any) -> str:
+    """A readable column heading for the competitor tables (``"share_promoted"`` -> ``"Share when promoted"``);
+    for ``Styler.format_index(column_label, axis="columns")``."""
+    return _LABELS.get(str(name), str(name).replace("_", " ").capitalize())
+
+
+def pick_brand(model: ChoiceLogit, name: str | None = None) -> str:
+    """The brand called ``name`` (display name or code), or the most price-sensitive brand when ``name`` is None."""
+    return model.brand(name) if name else most_price_sensitive(model)
+
+
+def record_elasticities(model: ChoiceLogit, *, method: str = "aggregate") -> pd.Series:
+    """Record each brand's own-price elasticity as a headline metric (``own_price_elasticity_<brand>``).
+
+    Returns the elasticities (a Series by brand) so a report cell can record and show them in one call.
+    """
+    from workbench.provenance import record
+
+    own = own_price_elasticities(model, method=method)
+    for brand, value in own.items():
+        slug = re.sub(r"[^0-9a-z]+", "_", str(brand).lower()).strip("_")
+        record(f"own_price_elasticity_{slug}", float(value), label=f"Own-price elasticity: {brand}",
+               kind="number")
+    return own
 
 
 def what_if(model: ChoiceLogit, *, pct: dict[str, float] | None = None, level: dict[str, float] | None = None,

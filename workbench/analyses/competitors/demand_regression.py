@@ -30,7 +30,7 @@ import pandas as pd
 
 from workbench.errors import DataError
 
-__all__ = ["oj_weekly_sales", "DemandRegression", "loglog_demand"]
+__all__ = ["oj_weekly_sales", "DemandRegression", "loglog_demand", "loglog_demand_by"]
 
 
 def oj_weekly_sales(purchases: pd.DataFrame, *, season_weeks: int = 13) -> pd.DataFrame:
@@ -100,7 +100,8 @@ class DemandRegression:
     Attributes
     ----------
     elasticities : DataFrame
-        One row per price and promotion term: ``term``, ``kind`` (``own price``, ``competitor price``,
+        One row per price and promotion term: ``term`` (``own price``, then the competitor-price and
+        promotion columns with spaces for underscores), ``kind`` (``own price``, ``competitor price``,
         ``promotion``), ``estimate`` (elasticity; for promotions the log-points), ``std_error``, ``ci_low``,
         ``ci_high``, ``p_value``, ``effect`` (promotions: exp(estimate) - 1, the % change in units; prices:
         the elasticity again), and the Poisson check ``estimate_poisson``, ``ci_low_poisson``,
@@ -193,15 +194,15 @@ def loglog_demand(sales: pd.DataFrame, *, units: str = "units", price: str = "pr
                             example=f"row {i + 1}: {d[c].tolist()[i]!r}", fix="Correct or remove those periods")
     X = pd.DataFrame(index=d.index)
     X["log_price"] = np.log(d[price].astype("float64"))
-    terms = {"log_price": (f"log {price}", "own price")}
+    terms = {"log_price": ("own price", "own price")}
     for c in competitor_prices:
         name = f"log_{_safe(c)}"
         X[name] = np.log(d[c].astype("float64"))
-        terms[name] = (f"log {c}", "competitor price")
+        terms[name] = (c.replace("_", " "), "competitor price")
     for c in promotions:
         name = _safe(c)
         X[name] = pd.to_numeric(d[c], errors="coerce").astype("float64")
-        terms[name] = (c, "promotion")
+        terms[name] = (c.replace("_", " "), "promotion")
     for c in ([season] if season else []) + list(fixed_effects):
         dummies = pd.get_dummies(d[c].astype(str), prefix=_safe(c), drop_first=True, dtype="float64")
         X = X.join(dummies)
@@ -231,3 +232,24 @@ def loglog_demand(sales: pd.DataFrame, *, units: str = "units", price: str = "pr
     return DemandRegression(elasticities=pd.DataFrame(rows), n_obs=int(positive.sum()), zero_rows=zero_rows,
                             r_squared=float(ols.rsquared), cov_type=cov_type, results=ols, results_poisson=pois,
                             notes=notes)
+
+
+def loglog_demand_by(sales: pd.DataFrame, *, by: str = "brand", **kwargs: Any) -> pd.DataFrame:
+    """Fit :func:`loglog_demand` separately for each value of ``by`` (each brand) and stack the elasticities.
+
+    Returns
+    -------
+    The ``elasticities`` tables with ``by`` as first column, plus ``periods`` (used by OLS),
+    ``zero_periods`` and ``r_squared`` of each fit.
+    """
+    if by not in sales.columns:
+        raise DataError(f"column `{by}` not found", source="sales", column=by,
+                        fix=f"Columns present: {list(sales.columns)[:20]}")
+    parts = []
+    for value, part in sales.groupby(by, sort=False):
+        r = loglog_demand(part, **kwargs)
+        e = r.elasticities.copy()
+        e.insert(0, by, value)
+        e["periods"], e["zero_periods"], e["r_squared"] = r.n_obs, r.zero_rows, r.r_squared
+        parts.append(e)
+    return pd.concat(parts, ignore_index=True)

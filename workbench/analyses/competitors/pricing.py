@@ -39,7 +39,8 @@ import pandas as pd
 from workbench.errors import DataError
 
 __all__ = ["POSITIONS", "price_snapshot", "price_index", "overall_price_index", "price_index_trend",
-           "price_changes", "promotion_intensity", "stockout_share", "seller_scorecard", "position_counts"]
+           "price_changes", "promotion_intensity", "stockout_share", "seller_scorecard", "position_counts",
+           "describe_index", "reference_label"]
 
 POSITIONS = ("cheapest", "tied cheapest", "in line", "tied most expensive", "most expensive")
 
@@ -371,8 +372,9 @@ def stockout_share(data: Any) -> pd.DataFrame:
     return _seller_order(out, own, competitors)
 
 
-def seller_scorecard(data: Any, *, reference_index: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per seller: price moves, promotions and stock-outs side by side, plus our index against each.
+def seller_scorecard(data: Any) -> pd.DataFrame:
+    """One row per seller (ours first): price moves, promotions and stock-outs side by side, plus our index
+    against each competitor.
 
     ``index_vs_seller`` is the unweighted mean over skus of 100 x our price / that seller's counted price
     at the latest snapshot (below 100 = we are cheaper than that seller).
@@ -387,8 +389,27 @@ def seller_scorecard(data: Any, *, reference_index: pd.DataFrame | None = None) 
         idx = price_index(data, reference=c)
         vs[c] = idx["price_index"].mean()
     out["index_vs_seller"] = pd.Series(vs)
-    out["is_own"] = out.index == own
     return _seller_order(out, own, competitors)
+
+
+def describe_index(value: float, *, tolerance: float = 0.005) -> str:
+    """Words for a price index: ``96.4`` -> ``"3.6% cheaper than"``, ``103`` -> ``"3.0% more expensive than"``,
+    within ``tolerance`` of 100 -> ``"level with"``."""
+    if value is None or not np.isfinite(value):
+        return "not comparable with"
+    gap = value / 100 - 1
+    if abs(gap) <= tolerance:
+        return "level with"
+    return f"{abs(gap):.1%} {'cheaper' if gap < 0 else 'more expensive'} than"
+
+
+def reference_label(reference: str) -> str:
+    """How a report names the reference price: ``"mean"`` -> ``"the competitors' mean price"``."""
+    if reference == "mean":
+        return "the competitors' mean price"
+    if reference in ("min", "lowest"):
+        return "the lowest competitor price"
+    return f"{reference}'s price"
 
 
 def _seller_order(frame: pd.DataFrame, own: str, competitors: list[str]) -> pd.DataFrame:
