@@ -59,6 +59,15 @@ class TestShippedCdnow:
         assert "80 sale lines with revenue 0: kept as sales of revenue 0" in s.to_markdown()
         assert "no_customer" not in s and "returns" not in s
 
+    def test_literature_sample(self, cdnow):
+        """The 1/10 sample of Fader, Hardie & Lee (2005): 2,357 customers with 6,919 lines (data/raw/README.md,
+        checked by the packager against btyd's CDNOW_sample.txt)."""
+        ids = pd.read_csv("data/raw/cdnow/cdnow_sample_customer_ids.csv", dtype={"customer_id": str})
+        df = cdnow.to_pandas()
+        sample = df[df["customer_id"].isin(ids["customer_id"].str.lstrip("0"))]
+        assert sample["customer_id"].nunique() == 2_357
+        assert len(sample) == 6_919
+
     def test_csv_twin_identical(self, cdnow):
         twin = load_orders("data/raw/cdnow/cdnow_transactions.csv")
         assert twin.format == "cdnow"

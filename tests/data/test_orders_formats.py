@@ -114,6 +114,14 @@ class TestShopify:
         assert "1 line without a customer id: kept for revenue, left out of customer metrics" in str(s)
         assert any("time-zone offsets dropped" in n for n in s.notes)
 
+    def test_zipped_export(self, tmp_path, shopify):
+        """Shopify e-mails large exports as a zip archive holding one CSV."""
+        import zipfile
+        zp = tmp_path / "orders_export.zip"
+        with zipfile.ZipFile(zp, "w") as zf:
+            zf.write(FIX / "shopify_orders_export.csv", "orders_export_1.csv")
+        pd.testing.assert_frame_equal(load_orders(zp).to_pandas(), shopify.to_pandas())
+
     def test_cancelled_drop_and_returns_drop(self):
         df = load_orders(FIX / "shopify_orders_export.csv", cancelled="drop", returns="drop").to_pandas()
         assert df["order_id"].tolist() == ["#1001", "#1001", "#1002", "#1003", "#1003", "#1005"]

@@ -622,8 +622,11 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     base = expr.select(**{c: cols[c] for c in ORDER_COLUMNS if c in cols})
 
     ctx_currency = opts["currency"]
+    raw = base
+    keep = ibis.literal(True)
+    counts: dict[str, Any] = {}   # every lazy count, computed together in one scan on first access
     if "currency" in base.columns:
-        base = base.mutate(currency=base.currency.strip().upper())
+        raw = base = base.mutate(currency=base.currency.strip().upper())
         if ctx_currency is None:
             single = _parquet_single_value(parquet_files, "currency") if parquet_files else None
             codes = [single] if single else _distinct_currencies(base)
@@ -633,45 +636,72 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
                                 fix=f"Pass currency='{codes[0]}' to keep the lines in one currency (the others are "
                                     "left out and counted), or convert the amounts before loading")
         else:
-            other = base.currency.notnull() & (base.currency != ctx_currency)
-            summary.add("other_currency", base.filter(other).count(), "dropped",
-                        f"lines in another currency than {ctx_currency}: left out")
+            other = raw.currency.notnull() & (raw.currency != ctx_currency)
+            counts["other_n"] = other.sum()
+            keep = keep & ~other
             base = base.filter(~other).mutate(currency=ibis.literal(ctx_currency))
     elif ctx_currency is not None:
         base = base.mutate(currency=ibis.literal(ctx_currency))
         summary.note(f"Amounts taken to be in {ctx_currency} (currency=; the data names none).")
 
-    is_ret = base.line_type == "return"
-    is_np = base.line_type == "non_product"
-    ret_stats = base.filter(is_ret)
+    is_ret = raw.line_type == "return"
+    is_np = raw.line_type == "non_product"
+    counts["ret_n"] = (keep & is_ret).sum()
+    counts["ret_rev"] = raw.revenue.sum(where=keep & is_ret)
     if opts["returns"] == "drop":
-        summary.add("returns", ret_stats.count(), "dropped",
-                    "lines of returns, refunds and cancellations: left out (returns='drop'; revenue is gross sales)",
-                    revenue=ret_stats.revenue.sum())
-        base = base.filter(~is_ret)
-    else:
-        summary.add("returns", ret_stats.count(), "kept",
-                    "lines of returns, refunds and cancellations: kept as negative revenue, so revenue is net of "
-                    "returns (returns='drop' to leave them out)", revenue=ret_stats.revenue.sum())
-    np_stats = base.filter(base.line_type == "non_product")
+        keep = keep & ~is_ret
+        base = base.filter(base.line_type != "return")
+    counts["np_n"] = (keep & is_np).sum()
+    counts["np_rev"] = raw.revenue.sum(where=keep & is_np)
     if opts["non_product"] == "drop":
-        summary.add("non_product", np_stats.count(), "dropped",
-                    "lines not for products (postage, fees, adjustments): left out of the table (non_product='keep' to "
-                    "keep them)", revenue=np_stats.revenue.sum())
+        keep = keep & ~is_np
         base = base.filter(base.line_type != "non_product")
+    counts["nocust_n"] = (keep & raw.customer_id.isnull()).sum()
+    counts["nocust_rev"] = raw.revenue.sum(where=keep & raw.customer_id.isnull())
+    counts["zero_n"] = (keep & (raw.revenue == 0) & (raw.line_type == "sale")).sum()
+    counts["kept_n"] = keep.sum()
+    if num_rows is None:
+        counts["read_n"] = raw.count()
+    query = raw.aggregate(**counts)
+    cache: dict[str, Any] = {}
+
+    def lazy(key: str):
+        def get():
+            if not cache:
+                from workbench.engine import to_pandas
+                row = to_pandas(query).iloc[0]
+                cache.update({k: (0 if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()})
+            return cache[key]
+        return get
+
+    if "other_n" in counts:
+        summary.add("other_currency", lazy("other_n"), "dropped",
+                    f"lines in another currency than {ctx_currency}: left out")
+    if opts["returns"] == "drop":
+        summary.add("returns", lazy("ret_n"), "dropped",
+                    "lines of returns, refunds and cancellations: left out (returns='drop'; revenue is gross sales)",
+                    revenue=lazy("ret_rev"))
     else:
-        summary.add("non_product", np_stats.count(), "kept",
+        summary.add("returns", lazy("ret_n"), "kept",
+                    "lines of returns, refunds and cancellations: kept as negative revenue, so revenue is net of "
+                    "returns (returns='drop' to leave them out)", revenue=lazy("ret_rev"))
+    if opts["non_product"] == "drop":
+        summary.add("non_product", lazy("np_n"), "dropped",
+                    "lines not for products (postage, fees, adjustments): left out of the table (non_product='keep' to "
+                    "keep them)", revenue=lazy("np_rev"))
+    else:
+        summary.add("non_product", lazy("np_n"), "kept",
                     "lines not for products (postage, fees, adjustments): kept (non_product='keep'); revenue includes "
-                    "them", revenue=np_stats.revenue.sum())
-    del is_np
-    nocust = base.filter(base.customer_id.isnull())
-    summary.add("no_customer", nocust.count(), "kept",
+                    "them", revenue=lazy("np_rev"))
+    summary.add("no_customer", lazy("nocust_n"), "kept",
                 "lines without a customer id: kept for revenue, left out of customer metrics",
-                revenue=nocust.revenue.sum())
-    summary.add("zero_revenue", base.filter((base.revenue == 0) & (base.line_type == "sale")).count(), "kept",
-                "sale lines with revenue 0: kept as sales of revenue 0")
-    summary.lines_kept = base.count()
-    summary.note("Read lazily through DuckDB: counts are computed when the summary is first shown.")
+                revenue=lazy("nocust_rev"))
+    summary.add("zero_revenue", lazy("zero_n"), "kept", "sale lines with revenue 0: kept as sales of revenue 0")
+    summary.lines_kept = lazy("kept_n")
+    if num_rows is None:
+        summary.lines_read = lazy("read_n")
+    summary.note("Read lazily through DuckDB: the counts above come from one query run when the summary was "
+                 "first shown.")
     return OrderLines(base, summary, source=source, format=fmt_name, frame=None)
 
 
