@@ -108,6 +108,7 @@ table.wb-kv td.hash { font-family: "SFMono-Regular", Menlo, Consolas, monospace;
 .wb-body thead th { background: var(--soft); font-weight: 600; text-align: left; }
 .wb-body tbody th { background: #fbfcfd; font-weight: 600; text-align: left; }
 .wb-body td { text-align: right; }
+.wb-body td:first-child { text-align: left; }
 .wb-body tbody tr:nth-child(even) td { background: #fbfcfd; }
 .wb-body blockquote { margin: 8px 0; padding: 4px 14px; border-left: 3px solid var(--line); color: var(--muted); }
 .wb-footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted);

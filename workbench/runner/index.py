@@ -106,7 +106,7 @@ def render_index(runs: list[dict], root: Path) -> str:
         return page("Report runs", "\n".join(parts), extra_css=_INDEX_CSS)
 
     rows = []
-    for job, m in sorted(latest.items(), key=lambda kv: (kv[1].get("title") or kv[0]).lower()):
+    for job, m in sorted(latest.items(), key=lambda kv: ((kv[1].get("title") or kv[0]).lower(), kv[0])):
         ok = last_ok.get(job)
         fallback = ""
         if m.get("status") != "succeeded" and ok is not None:

@@ -1,0 +1,61 @@
+"""End to end: run the whole catalog (catalog.yaml) into a temporary folder with two parallel jobs, then
+read every report back: header present, no error output, every image embedded, nothing loaded from a URL,
+metrics and data fingerprints in the header, and the index links every run."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.runner.catalog_reports import run_project_catalog
+from tests.runner.html_checks import check_report, parse
+from workbench.runner.index import scan_runs
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    run = run_project_catalog(tmp_path_factory)
+    if not run.jobs:
+        pytest.skip("catalog.yaml lists no jobs yet")
+    return run
+
+
+def test_every_job_succeeds(catalog):
+    assert catalog.returncode == 0, catalog.output
+    runs = scan_runs(catalog.reports)
+    assert sorted(m["job"] for m in runs) == sorted(catalog.jobs)
+    assert all(m["status"] == "succeeded" for m in runs), [(m["job"], m["error"]) for m in runs]
+    assert not list((catalog.reports / ".tmp").iterdir())
+
+
+def test_every_report_is_self_contained_and_clean(catalog):
+    problems = {}
+    for m in scan_runs(catalog.reports):
+        found = check_report(m["_dir"] / m["files"]["html"])
+        if found:
+            problems[m["job"]] = found
+    assert not problems, json.dumps(problems, indent=1)
+
+
+def test_headers_show_metrics_parameters_and_fingerprints(catalog):
+    for m in scan_runs(catalog.reports):
+        html = (m["_dir"] / m["files"]["html"]).read_text(encoding="utf-8")
+        text = parse(html).plain_text
+        assert m["title"] in text
+        assert m["_metrics"], f"{m['job']}: records no headline metric (wb.record)"
+        for metric in m["_metrics"]:
+            assert (metric.get("label") or metric["name"]) in text
+        for name in m["parameters"]:
+            assert name in text, f"{m['job']}: parameter {name} not in the header"
+        for item in m["inputs"]:
+            assert item["sha256"] in text and item["path"] in text
+
+
+def test_index_lists_every_run(catalog):
+    index = (catalog.reports / "index.html").read_text(encoding="utf-8")
+    hrefs = {a["href"] for t, a in parse(index).tags if t == "a"}
+    for m in scan_runs(catalog.reports):
+        assert (m["_dir"] / m["files"]["html"]).relative_to(catalog.reports).as_posix() in hrefs
+    assert "<script" not in index
