@@ -133,6 +133,15 @@ class TestSmallPanels:
         assert p.table.feature.tolist() == [1, 0, 0, 0]
         assert any("No `feature` column for ['b']" in n for n in p.notes)
 
+    def test_r_spelling_of_the_wide_layout(self):
+        # Ecdat's Yogurt as R writes it: id, feat.<brand>, price.<brand>, choice
+        frame = pd.DataFrame({"id": [1, 1], "feat.yoplait": [0, 1], "feat.dannon": [0, 0], "price.yoplait": [10.8, 9.0],
+                              "price.dannon": [8.1, 8.6], "choice": ["dannon", "yoplait"]})
+        p = wb.load_choice_panel(frame)
+        assert p.alternatives == ["yoplait", "dannon"]  # readable names only for a full shipped brand set
+        assert p.table.feature.tolist() == [0, 0, 1, 0] and p.table.chosen.tolist() == [0, 1, 1, 0]
+        assert p.n_households == 1 and p.promotions == ["feature"]
+
     def test_long_layout(self):
         p = wb.load_choice_panel(FIX / "long_panel.csv")
         assert p.n_occasions == 2 and p.alternatives == ["alpha", "beta", "gamma"]

@@ -174,7 +174,9 @@ def _read_any(source: Any, role: str) -> tuple[pd.DataFrame, str, str]:
             from workbench.data.csvread import read_csv_robust
 
             frame = read_csv_robust(path).frame
-    frame.columns = [str(c).strip().lower().replace(".", "_").replace(" ", "_") for c in frame.columns]
+    cols = [str(c).strip().lower().replace(".", "_").replace(" ", "_") for c in frame.columns]
+    # Ecdat / mlogit spell the flags feat.<brand> and disp.<brand>
+    frame.columns = [re.sub(r"^feat_", "feature_", re.sub(r"^disp_", "display_", c)) for c in cols]
     return frame, label, stem
 
 
@@ -191,7 +193,8 @@ def load_choice_panel(source: str | os.PathLike | pd.DataFrame = "yogurt", *,
 
         - **wide** (the shipped panels): one row per occasion with ``choice`` (the alternative bought),
           ``price_<alt>`` for every alternative, optional ``feature_<alt>`` / ``display_<alt>`` (0/1),
-          optional ``household_id`` (or ``id``) and ``row_id`` (occasion id);
+          optional ``household_id`` (or ``id``) and ``row_id`` (occasion id); R's spelling
+          (``price.yoplait``, ``feat.yoplait``, ``disp.<alt>``, as in Ecdat and mlogit) is understood too;
         - **long**: one row per occasion x alternative with ``occasion_id``, ``alternative``, ``chosen``
           (0/1), ``price``, optional ``household_id``, ``feature``, ``display``.
     labels : "auto", dict or None
