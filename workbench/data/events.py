@@ -687,8 +687,8 @@ def load_experiment(
         sample = experiment_sample(sample_users, seed=seed)
         asg = check_assignments(sample.assignments, source="generated sample")
         label = f"generated sample (seed {seed}, {sample_users:,} users; known true effects)"
-        notes = [f"No data source given: the report runs on a GENERATED sample ({label}); its numbers describe "
-                 "no real shop.", *asg.attrs["notes"]]
+        notes = [f"No data source given: the report runs on a GENERATED {label}; its numbers describe no real "
+                 "shop.", *asg.attrs["notes"]]
         ev = sample.events
         ev.attrs = {"notes": [], "checks": {"rows_out_of_order": 0, "events": len(ev)}, "source": "generated"}
         checks = {**asg.attrs["checks"], "rows_out_of_order": 0}

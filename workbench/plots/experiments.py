@@ -28,6 +28,13 @@ def _label(step: str) -> str:
     return _STEP_LABELS.get(step, step.replace("_", " ").capitalize())
 
 
+def _placeholder(ax: Axes, title: str, message: str) -> Axes:
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
+    return ax
+
+
 def _rows(funnel_table: pd.DataFrame, counting: str, segment: str | None = None) -> pd.DataFrame:
     f = funnel_table[funnel_table["counting"] == counting]
     if segment is not None:
@@ -39,11 +46,16 @@ def _rows(funnel_table: pd.DataFrame, counting: str, segment: str | None = None)
     return f.sort_values("step_number")
 
 
-def funnel_bars(funnel_table: pd.DataFrame, *, counting: str = "strict", segment: str = "All users",
+def funnel_bars(funnel_table: pd.DataFrame | None, *, counting: str = "strict", segment: str = "All users",
                 title: str | None = None, ax: Axes | None = None) -> Axes:
-    """Classic funnel: users at each step, with the share of first-step users and the drop-off between steps."""
-    f = _rows(funnel_table, counting, segment)
+    """Classic funnel: users at each step, with the share of first-step users and the drop-off between steps.
+
+    ``funnel_table`` None (no event log) draws a note instead of bars.
+    """
     ax = ax or plt.gca()
+    if funnel_table is None:
+        return _placeholder(ax, title or "Checkout funnel", "No event log given: no funnel to show.")
+    f = _rows(funnel_table, counting, segment)
     x = np.arange(len(f))
     users = f["users"].to_numpy(dtype=float)
     ax.bar(x, users, color=PALETTE[0], width=0.62)
@@ -65,9 +77,16 @@ def funnel_bars(funnel_table: pd.DataFrame, *, counting: str = "strict", segment
     return ax
 
 
-def funnel_segment_dropoff(funnel_table: pd.DataFrame, *, counting: str = "strict", segment_name: str = "segment",
-                           title: str | None = None, ax: Axes | None = None) -> Axes:
-    """Share of users lost at each step transition, one bar per segment, labelled with the drop-off."""
+def funnel_segment_dropoff(funnel_table: pd.DataFrame | None, *, counting: str = "strict",
+                           segment_name: str | None = "segment", title: str | None = None,
+                           ax: Axes | None = None) -> Axes:
+    """Share of users lost at each step transition, one bar per segment, labelled with the drop-off.
+
+    ``funnel_table`` None (no event log) draws a note instead of bars.
+    """
+    if funnel_table is None:
+        return _placeholder(ax or plt.gca(), title or "Where shoppers drop out", "No event log given: no funnel.")
+    segment_name = segment_name or "segment"
     f = funnel_table[(funnel_table["counting"] == counting) & (funnel_table["step_number"] > 1)]
     if f.empty:
         raise ValueError(f"no funnel rows for counting={counting!r}")

@@ -50,9 +50,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest, test_proportions_2indep
 
 from workbench.errors import DataError
 from workbench.present import fmt
@@ -61,7 +61,7 @@ __all__ = [
     "SRMResult", "CupedResult", "Decision", "Readout", "variant_order", "srm_check", "conversion_test",
     "mean_metric_test", "ratio_metric_test", "bootstrap_mean_diff", "cap_values", "cuped_adjust", "holm",
     "decide", "ab_readout", "variant_summary", "METRIC_LABELS", "decision_markdown", "trust_checks",
-    "metrics_table", "cuped_table",
+    "metrics_table", "cuped_table", "cuped_markdown", "true_lifts", "method_notes", "summary_view",
 ]
 
 SRM_ALPHA = 0.001
@@ -138,6 +138,18 @@ class Readout:
     cuped: list[CupedResult] = field(default_factory=list)
     cuped_comparison: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def cap_value(self) -> float | None:
+        """The revenue cap applied (None without capping)."""
+        return self.cap["value"] if self.cap else None
+
+    def lift(self, metric: str | None = None, variant: str | None = None) -> float:
+        """Relative lift of ``metric`` (default primary) for ``variant`` (default first treatment); NaN if absent."""
+        try:
+            return float(self.row(metric, variant)["lift"])
+        except KeyError:
+            return float("nan")
 
     def row(self, metric: str | None = None, variant: str | None = None) -> pd.Series:
         """One row of ``metrics`` (default: the primary metric of the first treatment)."""
@@ -234,9 +246,16 @@ def srm_check(
     return SRMResult(table=table, chi2=float(chi2), p_value=float(p), alpha=alpha, flagged=bool(p < alpha))
 
 
-def _arms(assignments: pd.DataFrame, *, variant: str, control: str) -> tuple[list[str], dict[str, pd.DataFrame]]:
+def _arms(assignments: pd.DataFrame, *, variant: str, control: str,
+          columns: Sequence[str]) -> tuple[list[str], dict[str, dict[str, np.ndarray]]]:
+    """Variant order and, per variant, the named columns as float arrays (cheaper than splitting the frame)."""
     order = variant_order(assignments, variant=variant, control=control)
-    groups = {v: g for v, g in assignments.groupby(assignments[variant].astype("string"), sort=False)}
+    labels = assignments[variant].astype("string").to_numpy()
+    arrays = {c: assignments[c].to_numpy(dtype=float) for c in columns}
+    groups = {}
+    for v in order:
+        idx = np.flatnonzero(labels == v)
+        groups[v] = {c: a[idx] for c, a in arrays.items()}
     return order, groups
 
 
@@ -254,7 +273,8 @@ def conversion_test(
     -------
     DataFrame, one row per treatment variant (columns as in :func:`ab_readout`'s ``metrics``).
     """
-    order, groups = _arms(assignments, variant=variant, control=control)
+    _require_numeric(assignments, converted)
+    order, groups = _arms(assignments, variant=variant, control=control, columns=[converted])
     c = groups[control][converted]
     xc, nc = int(c.sum()), int(c.size)
     rows = []
@@ -266,16 +286,49 @@ def conversion_test(
             row.update(p_value=1.0, method="two-proportion z-test (no variation: every user the same)")
         else:
             _, p = proportions_ztest([xt, xc], [nt, nc])
-            lo, hi = confint_proportions_2indep(xt, nt, xc, nc, method="score", compare="diff", alpha=alpha,
-                                                correction=False)
-            row.update(diff_low=float(lo), diff_high=float(hi), p_value=float(p),
-                       method="two-proportion z-test; score intervals")
-            if xc > 0:
-                rlo, rhi = confint_proportions_2indep(xt, nt, xc, nc, method="score", compare="ratio", alpha=alpha,
-                                                      correction=False)
-                row.update(lift_low=float(rlo) - 1, lift_high=float(rhi) - 1)
+            lo, hi = _score_interval(xt, nt, xc, nc, compare="diff", alpha=alpha)
+            row.update(diff_low=lo, diff_high=hi, p_value=float(p), method="two-proportion z-test; score intervals")
+            if xc > 0 and xt > 0:
+                rlo, rhi = _score_interval(xt, nt, xc, nc, compare="ratio", alpha=alpha)
+                row.update(lift_low=rlo - 1, lift_high=rhi - 1)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _score_interval(xt: int, nt: int, xc: int, nc: int, *, compare: str, alpha: float) -> tuple[float, float]:
+    """Score interval (no small-sample correction) for p_t - p_c or p_t / p_c, from statsmodels.
+
+    statsmodels brackets its root search around the Wald / log interval and fails when the score bound lies
+    outside that bracket (e.g. 59/1,000 vs 40/1,000: "f(a) and f(b) must have different signs"). Then the same
+    score test (``test_proportions_2indep``) is inverted here with brackets widened until they hold the root.
+    """
+    try:
+        lo, hi = confint_proportions_2indep(xt, nt, xc, nc, method="score", compare=compare, alpha=alpha,
+                                            correction=False)
+        return float(lo), float(hi)
+    except (ValueError, RuntimeError):
+        pass
+
+    def f(v: float) -> float:
+        p = test_proportions_2indep(xt, nt, xc, nc, value=v, compare=compare, method="score", correction=False,
+                                    alternative="two-sided").pvalue
+        return float(p) - alpha if np.isfinite(p) else -alpha
+
+    pt, pc = xt / nt, xc / nc
+    if compare == "diff":
+        est, se = pt - pc, np.sqrt(pt * (1 - pt) / nt + pc * (1 - pc) / nc) or 1e-3
+        step = lambda k, sign: float(np.clip(est + sign * k * se, -1 + 1e-9, 1 - 1e-9))  # noqa: E731
+    else:
+        est, se = pt / pc, np.sqrt(1 / xt - 1 / nt + 1 / xc - 1 / nc)
+        step = lambda k, sign: float(est * np.exp(sign * k * se))  # noqa: E731
+    bounds = []
+    for sign in (-1, 1):
+        k = 1.0
+        while f(step(k, sign)) > 0 and k < 1e4:
+            k *= 2
+        a, b = sorted((est, step(k, sign)))
+        bounds.append(float(optimize.brentq(f, a, b, xtol=1e-12)))
+    return bounds[0], bounds[1]
 
 
 def _row(metric: str, v: str, nc: int, nt: int, mc: float, mt: float) -> dict[str, Any]:
@@ -334,13 +387,17 @@ def mean_metric_test(
     bootstrap_column : str, optional
         Column to bootstrap instead of ``metric`` (the readout bootstraps capped revenue, not CUPED values).
     """
-    order, groups = _arms(assignments, variant=variant, control=control)
     _require_numeric(assignments, metric)
-    c = groups[control][metric].to_numpy(dtype=float)
+    col = bootstrap_column or metric
+    if bootstrap:
+        _require_numeric(assignments, col)
+    order, groups = _arms(assignments, variant=variant, control=control,
+                          columns=list(dict.fromkeys([metric, col] if bootstrap else [metric])))
+    c = groups[control][metric]
     z = stats.norm.ppf(1 - alpha / 2)
     rows = []
     for i, v in enumerate(order[1:]):
-        t = groups[v][metric].to_numpy(dtype=float)
+        t = groups[v][metric]
         row = _row(name or metric, v, c.size, t.size, float(c.mean()), float(t.mean()))
         if c.size < 2 or t.size < 2 or (c.var() == 0 and t.var() == 0):
             row.update(p_value=1.0 if row["diff"] == 0 else np.nan, method="Welch t-test (no variation)")
@@ -352,9 +409,8 @@ def mean_metric_test(
             lo, hi = _delta_log_ratio_ci(t.mean(), t.var(ddof=1) / t.size, c.mean(), c.var(ddof=1) / c.size, z)
             row.update(lift_low=lo, lift_high=hi)
         if bootstrap:
-            col = bootstrap_column or metric
-            b = bootstrap_mean_diff(groups[control][col].to_numpy(dtype=float), groups[v][col].to_numpy(dtype=float),
-                                    n_resamples=n_resamples, confidence=1 - alpha, seed=seed + i)
+            b = bootstrap_mean_diff(groups[control][col], groups[v][col], n_resamples=n_resamples,
+                                    confidence=1 - alpha, seed=seed + i)
             row.update({f"boot_{k}": val for k, val in b.items()})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -418,14 +474,13 @@ def ratio_metric_test(
     lift interval uses the delta method on log(R_t / R_c). Users with D = 0 count in n (they are part of the
     randomised population) and add nothing to the sums.
     """
-    order, groups = _arms(assignments, variant=variant, control=control)
     _require_numeric(assignments, numerator)
     _require_numeric(assignments, denominator)
+    order, groups = _arms(assignments, variant=variant, control=control, columns=[numerator, denominator])
     z = stats.norm.ppf(1 - alpha / 2)
 
-    def arm(g: pd.DataFrame) -> tuple[float, float, int]:
-        num = g[numerator].to_numpy(dtype=float)
-        den = g[denominator].to_numpy(dtype=float)
+    def arm(g: dict[str, np.ndarray]) -> tuple[float, float, int]:
+        num, den = g[numerator], g[denominator]
         n = num.size
         mn, md = num.mean(), den.mean()
         if md == 0 or n < 2:
@@ -469,7 +524,7 @@ def cuped_adjust(
         raise DataError(f"covariate column {covariate!r} not found; columns present: {list(assignments.columns)[:20]}",
                         source="assignments", column=covariate,
                         fix="Give a pre-period column (e.g. pre_revenue) or covariate=None to skip CUPED")
-    _require_numeric(assignments, covariate)
+    _require_numeric(assignments, covariate, allow_missing=True)
     _require_numeric(assignments, metric)
     x = assignments[covariate].astype("float64")
     y = assignments[metric].astype("float64")
@@ -499,7 +554,7 @@ def holm(p_values: Sequence[float], *, alpha: float = 0.05) -> np.ndarray:
     return out
 
 
-def _require_numeric(df: pd.DataFrame, column: str) -> None:
+def _require_numeric(df: pd.DataFrame, column: str, *, allow_missing: bool = False) -> None:
     if column not in df.columns:
         raise DataError(f"metric column {column!r} not found; columns present: {list(df.columns)[:20]}",
                         source="assignments", column=column,
@@ -509,7 +564,7 @@ def _require_numeric(df: pd.DataFrame, column: str) -> None:
         raise DataError("values are not numbers", source="assignments", column=column, rows=int(bad.sum()),
                         example=repr(df.loc[bad, column].iloc[0]) if bad.any() else None,
                         fix="Give per-user numbers")
-    if df[column].isna().any():
+    if not allow_missing and df[column].isna().any():
         raise DataError("missing values in a metric column", source="assignments", column=column,
                         rows=int(df[column].isna().sum()),
                         fix="Fill with 0 where the user had none (e.g. revenue of non-buyers)")
@@ -519,10 +574,11 @@ def variant_summary(
     assignments: pd.DataFrame, *, variant: str = "variant", control: str = "control",
 ) -> pd.DataFrame:
     """Per variant: users, buyers, conversion, revenue, revenue per visitor, orders and AOV (raw, uncapped)."""
-    order, groups = _arms(assignments, variant=variant, control=control)
+    order = variant_order(assignments, variant=variant, control=control)
+    labels = assignments[variant].astype("string")
     rows = []
     for v in order:
-        g = groups[v]
+        g = assignments[labels == v]
         rev = float(g["revenue"].sum()) if "revenue" in g and g["revenue"].notna().any() else np.nan
         orders = int(g["orders"].sum()) if "orders" in g else int(g["converted"].sum())
         rows.append({"variant": v, "users": len(g), "buyers": int(g["converted"].sum()),
@@ -817,32 +873,46 @@ def trust_checks(readout: Readout) -> pd.DataFrame:
 
 
 def metrics_table(readout: Readout, *, currency: str = "USD") -> pd.DataFrame:
-    """The metrics of the readout as text for a manager: values, change, intervals, raw and Holm p-values."""
+    """The metrics of the readout as text for a manager: values, change and lift with intervals, p-values.
+
+    How each metric was tested is in :func:`method_notes` (and ``readout.metrics["method"]``).
+    """
     out = []
     several = len(readout.variants) > 2
+    ci = fmt.pct(1 - readout.alpha, 0)
     for _, r in readout.metrics.iterrows():
         def val(x: float, signed: bool = False, m: str = r["metric"]) -> str:
             return _value_text(m, x, signed, currency)
 
+        boot = (f"{fmt.pct(r['boot_lift_low'], 1, signed=True)} to {fmt.pct(r['boot_lift_high'], 1, signed=True)}"
+                if np.isfinite(r["boot_lift_low"]) else "")
         out.append({
             "Metric": r["label"] + (f" ({r['variant']})" if several else ""),
             "Role": r["role"],
             readout.control: val(r["control_value"]),
-            "Treatment" if not several else "Variant": val(r["variant_value"]),
-            "Difference": val(r["diff"], True),
-            f"{fmt.pct(1 - readout.alpha, 0)} CI (difference)": f"{val(r['diff_low'], True)} to {val(r['diff_high'], True)}",
-            "Relative lift": fmt.pct(r["lift"], 1, signed=True),
-            f"{fmt.pct(1 - readout.alpha, 0)} CI (lift)": f"{fmt.pct(r['lift_low'], 1, signed=True)} to "
-                                                           f"{fmt.pct(r['lift_high'], 1, signed=True)}",
-            "Bootstrap CI (lift)": (f"{fmt.pct(r['boot_lift_low'], 1, signed=True)} to "
-                                    f"{fmt.pct(r['boot_lift_high'], 1, signed=True)}") if np.isfinite(r["boot_lift_low"])
-            else "",
+            "Variant" if several else r["variant"]: val(r["variant_value"]),
+            f"Difference ({ci} CI)": f"{val(r['diff'], True)} ({val(r['diff_low'], True)} to "
+                                     f"{val(r['diff_high'], True)})",
+            f"Relative lift ({ci} CI)": f"{fmt.pct(r['lift'], 1, signed=True)} ({fmt.pct(r['lift_low'], 1, signed=True)}"
+                                        f" to {fmt.pct(r['lift_high'], 1, signed=True)})",
+            "Bootstrap CI (lift)": boot,
             "p-value": _p(r["p_value"]),
             "Holm p-value": _p(r["p_holm"]),
             "Significant": "yes" if r["significant"] else "no",
-            "Method": r["method"],
         })
     return pd.DataFrame(out)
+
+
+def summary_view(readout: Readout, *, currency: str = "USD") -> pd.DataFrame:
+    """Per-variant totals (raw, uncapped) as text: users, buyers, conversion, revenue, per visitor, orders, AOV."""
+    s = readout.summary
+    return pd.DataFrame({
+        "Variant": s["variant"], "Users": s["users"].map(fmt.num), "Buyers": s["buyers"].map(fmt.num),
+        "Conversion": s["conversion"].map(lambda x: fmt.pct(x, 2)),
+        "Revenue": s["revenue"].map(lambda x: fmt.money(x, currency)),
+        "Revenue per visitor": s["revenue_per_visitor"].map(lambda x: fmt.money(x, currency, 2)),
+        "Orders": s["orders"].map(fmt.num), "Average order value": s["aov"].map(lambda x: fmt.money(x, currency, 2)),
+    })
 
 
 def cuped_table(readout: Readout) -> pd.DataFrame | None:
@@ -860,3 +930,67 @@ def cuped_table(readout: Readout) -> pd.DataFrame | None:
                      "ci_width_cuped": float(comp["ci_width_cuped"].iloc[0]) if len(comp) else np.nan,
                      "users_without_covariate": c.users_without_covariate})
     return pd.DataFrame(rows)
+
+
+def cuped_markdown(readout: Readout) -> str:
+    """One paragraph on CUPED: theta, correlation, variance removed, and how much narrower the interval got."""
+    skipped = [w for w in readout.warnings if "CUPED" in w]
+    if not readout.cuped:
+        return skipped[0] if skipped else "CUPED was not applied (no pre-period covariate given)."
+    parts = []
+    for c in readout.cuped:
+        name = "revenue_per_visitor" if c.metric == "revenue" else c.metric
+        comp = readout.cuped_comparison
+        comp = comp[comp["metric"] == name] if comp is not None else pd.DataFrame()
+        narrower = float(comp["ci_narrower_by"].iloc[0]) if len(comp) else np.nan
+        parts.append(f"**CUPED** adjusted {METRIC_LABELS.get(name, name).lower()} with the pre-period column "
+                     f"`{c.covariate}`: theta = {c.theta:.4f}, correlation {c.correlation:.3f}, so the adjustment "
+                     f"removed {fmt.pct(c.variance_reduction, 1)} of the variance and the confidence interval is "
+                     f"{fmt.pct(narrower, 1)} narrower than without it"
+                     + (f" ({c.users_without_covariate:,} users without pre-period data were not adjusted)"
+                        if c.users_without_covariate else "") + ".")
+    return " ".join(parts)
+
+
+def true_lifts(truth: Mapping[str, Any] | None) -> dict[tuple[str, str], float]:
+    """(metric, variant) -> true relative lift of a generated sample (empty for real data), for the forest plot."""
+    if not truth:
+        return {}
+    out: dict[tuple[str, str], float] = {}
+    ctrl = truth["control"]
+    for v, lift in truth.get("relative_lift", {}).items():
+        out[("conversion", v)] = float(lift)
+        rpv = truth.get("revenue_per_visitor", {})
+        if v in rpv:
+            out[("revenue_per_visitor", v)] = rpv[v] / rpv[ctrl] - 1
+        aov = truth.get("aov", {})
+        if v in aov:
+            out[("aov", v)] = aov[v] / aov[ctrl] - 1
+    return out
+
+
+def method_notes(readout: Readout) -> str:
+    """How every number of the readout was computed, in plain words (the report's last section)."""
+    n_tests = len(readout.metrics)
+    cap = (f" Per-user revenue was capped at {fmt.money(readout.cap['value'], decimals=2)}, the "
+           f"{readout.cap['percentile']:g}th percentile of buyers' revenue over all variants "
+           f"({readout.cap['users_capped']:,} users lowered), before revenue per visitor and average order value."
+           if readout.cap else " Revenue was not capped.")
+    return "\n".join([
+        "- **Unit**: one row per randomised user; users seen in more than one variant are excluded, not assigned.",
+        "- **Sample ratio mismatch**: chi-square goodness of fit of users per variant against the planned split; "
+        "p < 0.001 stops the readout.",
+        "- **Conversion**: share of users with at least one purchase; pooled two-proportion z-test, score "
+        "confidence intervals for the difference and the ratio (they agree with the test).",
+        "- **Revenue per visitor**: mean revenue over all users, buyers or not; Welch t-test and interval, relative "
+        "lift by the delta method on the log ratio, and a percentile bootstrap interval (2,000 resamples, fixed "
+        "seed) as a check for skewed revenue." + cap,
+        "- **Average order value**: total revenue / total orders per variant, with delta-method standard errors "
+        "because users, not orders, were randomised.",
+        f"- **Multiple comparisons**: Holm correction over all {n_tests} metric-variant comparisons; a result is "
+        f"significant when its Holm-adjusted p-value is below {readout.alpha:g}.",
+        "- **CUPED**: metric minus theta x (pre-period value - its mean), theta = cov / var over all users; it "
+        "leaves the expected difference unchanged and removes the variance the pre-period explains.",
+        "- **Decision rule**: SRM -> investigate; a guardrail significantly worse -> don't ship; primary "
+        "significantly better -> ship; primary significantly worse -> don't ship; otherwise inconclusive.",
+    ])

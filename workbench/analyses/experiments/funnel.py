@@ -31,8 +31,9 @@ import pandas as pd
 
 from workbench.engine import as_table, to_pandas
 from workbench.errors import DataError
+from workbench.present import fmt
 
-__all__ = ["GA4_STEPS", "checkout_funnel", "funnel_biggest_drop", "funnel_order_gaps", "funnel_markdown"]
+__all__ = ["GA4_STEPS", "checkout_funnel", "funnel_biggest_drop", "funnel_order_gaps", "funnel_markdown", "funnel_view"]
 
 GA4_STEPS: tuple[str, ...] = (
     "view_item", "add_to_cart", "begin_checkout", "add_shipping_info", "add_payment_info", "purchase")
@@ -50,13 +51,14 @@ def checkout_funnel(
     events: Any, *, steps: Sequence[str] = GA4_STEPS, user: str = "user_id", time: str = "event_time",
     event: str = "event_name", segment: str | None = None, counting: str = "both",
     if_segment_missing: str = "error",
-) -> pd.DataFrame:
+) -> pd.DataFrame | None:
     """Users reaching each checkout step, step and overall conversion, drop-off and median time between steps.
 
     Parameters
     ----------
-    events : DataFrame or Ibis table
-        Event log, one row per event (``workbench.data.events.EVENTS``).
+    events : DataFrame, Ibis table or None
+        Event log, one row per event (``workbench.data.events.EVENTS``). None (a readout from an assignment
+        table only) returns None, which the report's funnel text and charts show as "no event log".
     steps : sequence of str
         Event names of the funnel steps, in order (default: GA4 ecommerce steps ``view_item`` ...
         ``purchase``). Map your own names here or with ``load_events(event_names=...)``.
@@ -84,6 +86,8 @@ def checkout_funnel(
     DataError
         A named column is missing, fewer than two steps, or no unit reached the first step.
     """
+    if events is None:
+        return None
     if counting not in ("both", "strict", "loose"):
         raise DataError(f"counting must be 'both', 'strict' or 'loose', not {counting!r}", source="checkout_funnel()",
                         fix="Pick one of the three")
@@ -196,12 +200,17 @@ def _long(wide: pd.DataFrame, steps: list[str], *, counting: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def funnel_biggest_drop(funnel_table: pd.DataFrame, *, counting: str = "strict", segment: str = ALL) -> dict:
+def funnel_biggest_drop(funnel_table: pd.DataFrame | None, *, counting: str = "strict",
+                        segment: str = ALL) -> dict:
     """The step transition that loses the largest share of users, for the report's headline.
 
     Returns a dict with ``from_step``, ``to_step``, ``drop_off`` (share lost), ``dropped`` (users lost),
-    ``overall_conversion`` (last step / first step) and ``users_first`` / ``users_last``.
+    ``overall_conversion`` (last step / first step) and ``users_first`` / ``users_last``; missing values
+    (None / NaN) when there is no funnel.
     """
+    if funnel_table is None:
+        return {"from_step": None, "to_step": None, "drop_off": np.nan, "dropped": None,
+                "overall_conversion": np.nan, "users_first": None, "users_last": None}
     f = funnel_table[(funnel_table["counting"] == counting) & (funnel_table["segment"] == segment)]
     if f.empty:
         raise DataError(f"no rows for counting={counting!r}, segment={segment!r} in the funnel table",
@@ -271,3 +280,21 @@ def funnel_markdown(funnel_table: pd.DataFrame | None, *, counting: str = "stric
                         f"more users at **{worst['step']}** ({worst['share_out_of_order'] * 100:.1f}% of those who "
                         "reached it skipped or reordered an earlier step).")
     return " ".join(text)
+
+
+def funnel_view(funnel_table: pd.DataFrame | None, *, segment: str = ALL) -> pd.DataFrame:
+    """One row per step for display (text): users (strict and loose), step and overall conversion, drop-off, time."""
+    if funnel_table is None:
+        return pd.DataFrame({"note": ["No event log given: no funnel."]})
+    f = funnel_table[funnel_table["segment"] == segment]
+    strict = f[f["counting"] == "strict"].set_index("step_number")
+    out = pd.DataFrame({"step": strict["step"], "users (strict)": strict["users"].map(fmt.num)})
+    loose = f[f["counting"] == "loose"].set_index("step_number")
+    if not loose.empty:
+        out["users (loose)"] = loose["users"].map(fmt.num)
+    out["step conversion"] = strict["step_conversion"].map(fmt.pct)
+    out["overall conversion"] = strict["overall_conversion"].map(fmt.pct)
+    out["drop-off"] = strict["drop_off"].map(lambda x: fmt.pct(x, missing=""))
+    out["median time from previous step"] = [_dur(x) if np.isfinite(x) else "" for x in
+                                             strict["median_seconds_from_previous"]]
+    return out.reset_index(drop=True)

@@ -22,11 +22,12 @@ from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
 from workbench.errors import DataError
+from workbench.present import fmt
 
 __all__ = [
     "conversion_sample_size", "conversion_mde", "conversion_power", "revenue_sample_size", "revenue_mde",
     "duration_days", "observed_daily_traffic", "sample_size_table", "mde_by_duration", "power_curve", "Plan",
-    "plan_next_test",
+    "plan_next_test", "observed_days", "plan_markdown", "sample_size_view", "mde_view",
 ]
 
 
@@ -129,6 +130,14 @@ def observed_daily_traffic(assignments: pd.DataFrame, *, time: str = "first_expo
     return float(len(assignments) / days)
 
 
+def observed_days(assignments: pd.DataFrame, *, time: str = "first_exposure") -> float | None:
+    """Length of this test in days: from the first to the last exposure (None without exposure times)."""
+    if time not in assignments.columns or assignments[time].isna().all():
+        return None
+    t = pd.to_datetime(assignments[time])
+    return float((t.max() - t.min()) / pd.Timedelta(days=1))
+
+
 def sample_size_table(baseline_rate: float, *, daily_traffic: float | None = None,
                       lifts: Sequence[float] = (0.02, 0.05, 0.08, 0.10, 0.15, 0.20),
                       revenue_mean: float | None = None, revenue_sd: float | None = None, alpha: float = 0.05,
@@ -201,6 +210,8 @@ class Plan:
     sample_sizes: pd.DataFrame
     by_duration: pd.DataFrame
     curve: pd.DataFrame
+    days_observed: float | None = None
+    users_per_variant_observed: float | None = None
 
     def days_for(self, lift: float, metric: str = "conversion") -> float:
         """Days needed to detect ``lift`` on ``metric`` (computed if not in the table)."""
@@ -249,4 +260,66 @@ def plan_next_test(assignments: pd.DataFrame, *, control: str = "control", varia
                 sample_size_table(base, daily_traffic=daily_traffic, lifts=lifts, **rv, **kw),
                 mde_by_duration(base, daily_traffic=daily_traffic, **rv, **kw),
                 power_curve(base, daily_traffic=daily_traffic, alpha=alpha, n_variants=n_variants,
-                            comparisons=comparisons))
+                            comparisons=comparisons),
+                observed_days(assignments), len(ctrl))
+
+
+def plan_markdown(plan: Plan, *, lift_of_interest: float = 0.05, observed_lift: float | None = None,
+                  currency: str = "USD") -> str:
+    """Planning in sentences: baseline, traffic, users and weeks for a lift, what two weeks can detect, this test."""
+    n = conversion_sample_size(plan.baseline_rate, relative_mde=lift_of_interest, alpha=plan.alpha,
+                               power=plan.power, comparisons=plan.comparisons)
+    days = duration_days(n, daily_traffic=plan.daily_traffic, n_variants=plan.n_variants)
+    two = plan.by_duration.set_index("weeks").loc[2] if 2 in plan.by_duration["weeks"].values else None
+    level = plan.alpha / plan.comparisons
+    text = [f"Planning uses this test's control group: conversion **{plan.baseline_rate * 100:.2f}%**"
+            + (f", revenue per visitor {fmt.money(plan.revenue_mean, currency, 2)} (standard deviation "
+               f"{fmt.money(plan.revenue_sd, currency, 2)})"
+               if np.isfinite(plan.revenue_mean) else "")
+            + f", and **{plan.daily_traffic:,.0f} users a day** ({plan.traffic_source}). Each comparison is planned "
+              f"at {plan.power * 100:.0f}% power and a two-sided alpha of {level:.3g}"
+            + (f" ({plan.alpha:g} / {plan.comparisons} comparisons, the strictest Holm step)" if plan.comparisons > 1
+               else "") + "."]
+    text.append(f"To detect a **{lift_of_interest * 100:+.0f}%** relative change in conversion, the next test needs "
+                f"**{n:,} users per variant**: **{days:.0f} days** at this traffic, i.e. {math.ceil(days / 7)} full "
+                "weeks (run whole weeks to cover weekday and weekend shoppers).")
+    if two is not None:
+        text.append(f"A two-week test can detect conversion lifts of **{two['conversion_mde'] * 100:.1f}%** or more"
+                    + (f" and revenue-per-visitor lifts of {two['revenue_per_visitor_mde'] * 100:.1f}% or more"
+                       if "revenue_per_visitor_mde" in two and np.isfinite(two["revenue_per_visitor_mde"]) else "")
+                    + ".")
+    if plan.users_per_variant_observed and plan.days_observed:
+        mde = conversion_mde(plan.baseline_rate, n_per_variant=plan.users_per_variant_observed, alpha=plan.alpha,
+                             power=plan.power, comparisons=plan.comparisons)
+        obs = f"; it observed {observed_lift * 100:+.1f}%" if observed_lift is not None and np.isfinite(observed_lift) \
+            else ""
+        text.append(f"This test ran {plan.days_observed:.0f} days with about {plan.users_per_variant_observed:,.0f} "
+                    f"users in control: it had {plan.power * 100:.0f}% power only for conversion lifts of "
+                    f"{mde * 100:.1f}% or more{obs}.")
+    return " ".join(text)
+
+
+_METRIC_NAMES = {"conversion": "Conversion rate", "revenue_per_visitor": "Revenue per visitor"}
+
+
+def sample_size_view(plan: Plan) -> pd.DataFrame:
+    """The plan's sample-size table as text for a report: lift, users per variant, total, days, weeks."""
+    t = plan.sample_sizes.sort_values(["metric", "relative_mde"], kind="stable")
+    return pd.DataFrame({
+        "metric": t["metric"].map(_METRIC_NAMES),
+        "relative lift to detect": t["relative_mde"].map(lambda x: fmt.pct(x, 0, signed=True)),
+        "users per variant": t["users_per_variant"].map(fmt.num),
+        "users in total": t["total_users"].map(fmt.num),
+        "days": t["days"].map(lambda x: fmt.num(x, 0)),
+        "full weeks": t["weeks"].map(fmt.num),
+    })
+
+
+def mde_view(plan: Plan) -> pd.DataFrame:
+    """Smallest detectable relative lift by test length, as text."""
+    t = plan.by_duration
+    out = pd.DataFrame({"weeks": t["weeks"], "users per variant": t["users_per_variant"].map(fmt.num),
+                        "conversion: smallest detectable lift": t["conversion_mde"].map(lambda x: fmt.pct(x, 1))})
+    if "revenue_per_visitor_mde" in t:
+        out["revenue per visitor: smallest detectable lift"] = t["revenue_per_visitor_mde"].map(lambda x: fmt.pct(x, 1))
+    return out

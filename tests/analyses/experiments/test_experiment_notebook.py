@@ -1,0 +1,74 @@
+"""The experiment-readout notebook end to end: defaults (generated sample) and a user's GA4 export."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workbench.config import KERNEL_NAME, NOTEBOOKS_DIR
+
+NOTEBOOK = NOTEBOOKS_DIR / "experiment-readout.ipynb"
+FIX = Path(__file__).parents[2] / "fixtures" / "experiments"
+
+
+def test_committed_without_outputs_and_with_conventions():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "workbench"
+    assert nb.cells[0].source.startswith("# Experiment readout")
+    assert "remove" in nb.cells[1].metadata.get("tags", []) and "import workbench as wb" in nb.cells[1].source
+    assert "parameters" in nb.cells[2].metadata.get("tags", [])
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None
+            assert "def " not in cell.source and "class " not in cell.source and "filterwarnings" not in cell.source
+
+
+def _run(tmp_path: Path, monkeypatch, parameters: dict) -> tuple[dict, nbformat.NotebookNode]:
+    papermill = pytest.importorskip("papermill")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    monkeypatch.setenv("WORKBENCH_RUN_DIR", str(run_dir))   # the kernel inherits it and writes metrics.jsonl there
+    papermill.execute_notebook(str(NOTEBOOK), str(run_dir / "out.ipynb"), parameters=parameters,
+                               kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOK.parents[1]))
+    metrics = {}
+    for line in (run_dir / "metrics.jsonl").read_text().splitlines():
+        m = json.loads(line)
+        metrics[m["name"]] = m["value"]
+    return metrics, nbformat.read(run_dir / "out.ipynb", as_version=4)
+
+
+def _text(nb) -> str:
+    out = []
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            out.append(json.dumps(o.get("data", {})) + o.get("text", ""))
+    return "\n".join(out)
+
+
+@pytest.mark.slow
+def test_defaults_run_on_the_labelled_generated_sample(tmp_path, monkeypatch):
+    metrics, nb = _run(tmp_path, monkeypatch, {})
+    assert metrics["data_generated"] is True
+    assert metrics["decision"] in ("ship", "don't ship", "inconclusive", "investigate")
+    assert metrics["users"] == 199_800 and metrics["double_assigned_users"] == 200
+    assert metrics["primary_lift_ci_low"] < 0.08 < metrics["primary_lift_ci_high"]   # covers the true +8%
+    text = _text(nb)
+    assert "Data: GENERATED" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_runs_on_a_flattened_ga4_export(tmp_path, monkeypatch):
+    from workbench.data.synthetic.experiments import experiment_events_to_ga4, experiment_sample
+
+    s = experiment_sample(6_000, seed=21)
+    path = tmp_path / "ga4_export.csv"
+    experiment_events_to_ga4(s.events).to_csv(path, index=False)
+    metrics, nb = _run(tmp_path, monkeypatch, {"events_source": str(path), "covariate": "pre_revenue", "cap_percentile": None})
+    assert metrics["data_generated"] is False
+    assert metrics["users"] == 6_000 - 6                  # 6 double-assigned users excluded
+    text = _text(nb)
+    assert "No column 'pre_revenue' in the data: CUPED variance reduction was not applied." in text
+    assert "flattened GA4 export" in text
