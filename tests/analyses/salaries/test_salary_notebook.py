@@ -1,0 +1,119 @@
+"""The salary-benchmarking report notebook: house rules, and (slow) every figure it shows comes from the data."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+import nbformat
+import pytest
+
+from workbench.analyses.salaries.roles import ROLE_CROSSWALK
+from workbench.config import NOTEBOOKS_DIR, PROJECT_ROOT
+
+NOTEBOOK = NOTEBOOKS_DIR / "salary-benchmarking.ipynb"
+PAYROLL = "tests/fixtures/salaries/payroll_generated.csv"
+
+
+@pytest.fixture(scope="module")
+def nb():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+class TestHouseRules:
+    def test_layout(self, nb):
+        assert nb.metadata.kernelspec == {"display_name": "Python (workbench)", "language": "python",
+                                          "name": "workbench"}
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# Salary benchmarking")
+        assert nb.cells[1].metadata.get("tags") == ["remove"] and "wb.report_setup()" in nb.cells[1].source
+        assert nb.cells[2].metadata.get("tags") == ["parameters"]
+
+    def test_committed_without_outputs(self, nb):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+
+    def test_parameters_have_help_and_expected_names(self, nb):
+        lines = [ln for ln in nb.cells[2].source.splitlines() if ln.strip()]
+        names = [re.match(r"(\w+)", ln).group(1) for ln in lines]
+        assert names == ["role", "areas", "offer", "levels", "own_data", "rank_min_jobs", "oews_source"]
+        assert all("  # " in ln for ln in lines)
+
+    def test_no_logic_in_the_notebook(self, nb):
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse(cell.source)
+            for node in ast.walk(tree):
+                assert not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda)), cell.source
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    assert [a.name for a in node.names] == ["workbench"]
+            assert "filterwarnings" not in cell.source
+
+
+def _amounts(text: str) -> set[int]:
+    """Whole-dollar amounts written like $166,790 (escaped or not) in a text."""
+    return {int(m.replace(",", "")) for m in re.findall(r"\\?\$(\d{1,3}(?:,\d{3})+)(?![\d.])", text)}
+
+
+@pytest.mark.slow
+def test_every_dollar_figure_shown_comes_from_the_data(tmp_path, monkeypatch, oews, cell):
+    """Run the report for Seattle with the generated payroll: recorded metrics equal the shipped OEWS values, and
+    every whole-dollar figure in the OEWS sections is a published value of the role's occupations (or a given
+    amount: the offer, the article figures, the top-code threshold)."""
+    import papermill as pm
+
+    monkeypatch.setenv("WORKBENCH_RUN_DIR", str(tmp_path))
+    out = tmp_path / "out.ipynb"
+    params = {"areas": ["Seattle-Tacoma-Bellevue, WA"], "offer": 150000, "own_data": PAYROLL}
+    pm.execute_notebook(str(NOTEBOOK), str(out), parameters=params, kernel_name="workbench", cwd=str(PROJECT_ROOT),
+                        progress_bar=False)
+    metrics = {m["name"]: m["value"] for m in map(json.loads, (tmp_path / "metrics.jsonl").read_text().splitlines())}
+    ref = cell("11-2021", "0042660")
+    assert metrics["median_wage"] == ref.annual_p50 == 175_850
+    assert metrics["employment"] == ref.employment
+    assert [metrics[f"band_{lvl}_{e}"] for lvl in ("entry", "mid", "senior", "lead") for e in ("low", "high")] == [
+        ref.annual_p10, ref.annual_p25, ref.annual_p25, ref.annual_p50, ref.annual_p50, ref.annual_p75,
+        ref.annual_p75, ref.annual_p90]
+    expected_pct = 25 + 25 * (150_000 - ref.annual_p25) / (ref.annual_p50 - ref.annual_p25)
+    assert metrics["offer_percentile"] == pytest.approx(expected_pct)
+    assert metrics["offer_verdict"] == "competitive"
+
+    codes = ["11-2021", "11-2022", "11-1021", "13-1199"]
+    rows = oews[oews.occupation_code.isin(codes)]
+    published = set()
+    for col in ("annual_mean", "annual_p10", "annual_p25", "annual_p50", "annual_p75", "annual_p90"):
+        published |= {int(v) for v in rows[col].dropna()}
+    given = {150_000, 90_000, 60_000, 100_000, 239_200}
+    crosswalk = oews[(oews.area_code == "0000000") & (oews.industry_code == "000000")
+                     & oews.occupation_code.isin([e["soc"] for e in ROLE_CROSSWALK])]
+    given |= {int(v) for v in crosswalk.annual_p50}  # the crosswalk table shows each primary's national median
+    done = nbformat.read(out, as_version=4)
+    seen, section = set(), ""
+    for c in done.cells:
+        if c.cell_type == "markdown" and c.source.startswith("## "):
+            section = c.source.splitlines()[0]
+        if c.cell_type != "code" or section == "## Your own pay data":
+            continue
+        for o in c.outputs:
+            for kind in ("text/markdown", "text/html", "text/plain"):
+                if kind in o.get("data", {}):
+                    seen |= _amounts(o["data"][kind])
+    assert {175_850, 166_790, 129_990, 230_740, 172_390} <= seen
+    assert seen - published - given == set()
+    html = " ".join(o["data"].get("text/html", "") for c in done.cells if c.cell_type == "code" for o in c.outputs
+                    if "data" in o)
+    assert "GENERATED example payroll" in " ".join(
+        o["data"].get("text/markdown", "") for c in done.cells if c.cell_type == "code" for o in c.outputs
+        if "data" in o)
+    assert "Seattle-Tacoma-Bellevue, WA" in html
+
+
+@pytest.mark.slow
+def test_area_with_suppressed_wages_fails_with_a_clear_message(tmp_path):
+    import papermill as pm
+
+    with pytest.raises(pm.PapermillExecutionError, match=r"DataError.*BLS did not release wage estimates for "
+                                                         r"Marketing Managers \(11-2021\) in Hattiesburg, MS"):
+        pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), parameters={"areas": ["Hattiesburg, MS"]},
+                            kernel_name="workbench", cwd=str(PROJECT_ROOT), progress_bar=False)
