@@ -117,3 +117,24 @@ def test_area_with_suppressed_wages_fails_with_a_clear_message(tmp_path):
                                                          r"Marketing Managers \(11-2021\) in Hattiesburg, MS"):
         pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), parameters={"areas": ["Hattiesburg, MS"]},
                             kernel_name="workbench", cwd=str(PROJECT_ROOT), progress_bar=False)
+
+
+def test_catalog_runs_resolve(oews):
+    """Every catalog run of the report names areas that resolve to one area each and files that exist."""
+    import yaml
+
+    from workbench.analyses.salaries.market import resolve_areas
+    from workbench.config import CATALOG_PATH, resolve_path
+
+    jobs = yaml.safe_load(CATALOG_PATH.read_text())["jobs"]
+    runs = [r for j in jobs if j["notebook"] == "salary-benchmarking" for r in j["runs"]]
+    assert {r["name"] for r in runs} >= {"ecommerce-manager-national", "ecommerce-manager-new-york",
+                                         "ecommerce-manager-los-angeles", "ecommerce-manager-chicago",
+                                         "ecommerce-manager-seattle", "ecommerce-manager-san-francisco"}
+    for run in runs:
+        params = run.get("parameters", {})
+        areas = params.get("areas", [])
+        got = resolve_areas(oews, areas)
+        assert len(got) == 1 + len(areas) and set(got.area_type[1:]) <= {"metro"}
+        if params.get("own_data"):
+            assert resolve_path(params["own_data"]).is_file()
