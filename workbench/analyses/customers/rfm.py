@@ -53,7 +53,7 @@ from workbench import engine
 from workbench.errors import DataError
 
 __all__ = ["RFM_SEGMENTS", "RFM_DEFINITIONS", "RfmSegment", "rfm", "rfm_scores", "quintile_score",
-           "rfm_segment_of", "rfm_segment_rules", "rfm_segment_grid", "rfm_segment_summary"]
+           "rfm_segment_of", "rfm_segment_rules", "rfm_segment_grid", "rfm_segment_summary", "rfm_headline"]
 
 
 @dataclass(frozen=True)
@@ -330,6 +330,26 @@ def rfm_segment_summary(customers: pd.DataFrame) -> pd.DataFrame:
     return out[["segment", "customers", "customer_share", "revenue", "revenue_share", "orders", "aov",
                 "revenue_per_customer", "median_recency_days", "mean_frequency", "mean_monetary",
                 "placed_by_nearness"]]
+
+
+
+def rfm_headline(summary: pd.DataFrame, *, as_of: Any = None) -> str:
+    """The segments in words (Markdown), every number from ``summary`` (``rfm_segment_summary``): which
+    segment brings the most revenue from how many customers, and how many valuable customers are slipping."""
+    from workbench.present import fmt
+
+    s = summary.set_index("segment")
+    top = s["revenue"].idxmax()
+    slipping = int(s.loc[["At risk", "Can't lose them"], "customers"].sum())
+    slipping_rev = s.loc[["At risk", "Can't lose them"], "revenue_share"].sum()
+    when = f"As of {pd.Timestamp(as_of):%d %b %Y}, " if as_of is not None else ""
+    nearness = int(s["placed_by_nearness"].sum())
+    return (f"{when}**{top}** bring the most net revenue: {fmt.pct(s.at[top, 'revenue_share'])} of it from "
+            f"{fmt.pct(s.at[top, 'customer_share'])} of the customers ({fmt.num(s.at[top, 'customers'])}). "
+            f"{fmt.num(slipping)} customers who used to buy often or spend well have not ordered for a long time "
+            f"(At risk, Can't lose them: {fmt.pct(slipping_rev)} of net revenue so far). "
+            f"{fmt.num(nearness)} of {fmt.num(s['customers'].sum())} customers have a score combination no rule "
+            f"covers and were placed in the nearest segment.")
 
 
 # `workbench.analyses.customers` star-imports this module, which rebinds the package attribute `rfm` from this

@@ -39,9 +39,11 @@ import numpy as np
 import pandas as pd
 
 from workbench import engine
+from workbench.analyses.sales.report import data_note, is_generated_source, products_note  # re-exported
 from workbench.errors import DataError
 
-__all__ = ["METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
+# The package's __init__ star-imports kpis, cohorts and products only, so report.py's helpers are listed here.
+__all__ = ["data_note", "is_generated_source", "products_note", "METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
            "PeriodWindow", "period_bounds", "period_label", "last_complete_period", "monday_page",
            "kpi_headline", "glossary"]
 
@@ -366,9 +368,14 @@ class KpiComparison:
     first_date: pd.Timestamp
     last_date: pd.Timestamp
 
-    def value(self, metric: str, which: str = "current") -> float:
-        """A number of the table: ``cmp.value("revenue")``, ``cmp.value("aov", "previous")``."""
-        return self.table.loc[metric, which]
+    def value(self, metric: str, which: str = "current") -> float | int:
+        """A number of the table: ``cmp.value("revenue")``, ``cmp.value("aov", "previous")``; counts come back
+        as ``int`` (NaN where the period has no data), everything else as ``float``."""
+        x = float(self.table.loc[metric, which])
+        if METRIC_DEFINITIONS.get(metric, {}).get("kind") == "count" and which in ("current", "previous", "last_year") \
+                and not np.isnan(x):
+            return int(round(x))
+        return x
 
     def __repr__(self) -> str:
         return (f"<KpiComparison {self.period} {self.current.label} vs {self.previous.label} and "
