@@ -657,20 +657,23 @@ def iia_note(model: ChoiceLogit, *, brand: str | None = None, change: float = -0
     rest = others["share_now"] / others["share_now"].sum()
     lines = "\n".join(f"| {a} | {took[a]:.1%} | {rest[a]:.1%} |" for a in others.index)
     verb = "cuts" if change < 0 else "raises"
+    flow, column = (("the share it gains comes from", "part of the gain taken from it") if change < 0
+                    else ("the share it loses goes to", "part of the loss going to it"))
     return (
         "**A limit of the model: independence of irrelevant alternatives (IIA).** In a logit model the ratio of "
         "the probabilities of any two brands does not depend on the other brands. So when one brand changes "
         "its price, the share it wins (or loses) is taken from (or given to) the other brands *in proportion to "
         "their current shares*: the model cannot know that some brands are closer substitutes than others "
         f"(a diet yogurt for a diet yogurt, a 32 oz bottle for another 32 oz bottle). When {name} {verb} its "
-        f"price by {abs(change):.0%}, the share it gains comes from:\n\n"
-        "| competitor | part of the gain taken from it | its share of the rest of the market |\n|---|---|---|\n"
+        f"price by {abs(change):.0%}, {flow}:\n\n"
+        f"| competitor | {column} | its share of the rest of the market |\n|---|---|---|\n"
         f"{lines}\n\n"
-        "What this means for the what-if numbers: the total change for the brand that moves is usually "
-        "reasonable, but the split of that change across competitors follows their shares, not how similar "
-        "they are. Where close substitutes exist, the real loss of the closest competitor is larger and that "
-        "of distant ones smaller than shown. Models that relax IIA (nested logit, or the random-coefficients "
-        "logit Jain, Vilcassim & Chintagunta (1994) fitted to these panels) are the next step if the split "
-        "matters for a decision. The model also gives every brand the same price coefficient, so differences "
+        "What this means for the what-if numbers: the split of a brand's gain or loss across its competitors "
+        "follows their current shares, not how similar they are. Where close substitutes exist, the closest "
+        "competitor would in reality lose more, and distant ones less, than shown. The size of the brand's own "
+        "change rests on one price coefficient shared by all brands and on the brand's current price and share. "
+        "Models that relax IIA (a nested logit, or the random-coefficients logit Jain, Vilcassim & Chintagunta "
+        "(1994) fitted to these panels) are the next step when the split matters for a decision. Because the "
+        "price coefficient is shared, differences "
         "in price sensitivity between brands come only from their prices and shares."
     )

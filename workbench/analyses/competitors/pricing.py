@@ -372,7 +372,7 @@ def stockout_share(data: Any) -> pd.DataFrame:
     return _seller_order(out, own, competitors)
 
 
-def seller_scorecard(data: Any) -> pd.DataFrame:
+def seller_scorecard(data: Any, *, max_age_days: int = 7) -> pd.DataFrame:
     """One row per seller (ours first): price moves, promotions and stock-outs side by side, plus our index
     against each competitor.
 
@@ -386,7 +386,7 @@ def seller_scorecard(data: Any) -> pd.DataFrame:
     out = so.join(ch).join(pr)
     vs = {}
     for c in competitors:
-        idx = price_index(data, reference=c)
+        idx = price_index(data, reference=c, max_age_days=max_age_days)
         vs[c] = idx["price_index"].mean()
     out["index_vs_seller"] = pd.Series(vs)
     return _seller_order(out, own, competitors)
