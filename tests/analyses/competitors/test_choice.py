@@ -190,6 +190,19 @@ class TestConditionalLogit:
                                             r"occasion '1': 2 chosen\)"):
             wb.competitors.fit_choice_logit(two)
 
+    def test_never_bought_brand_and_separation(self):
+        long = pd.DataFrame({"occasion_id": np.repeat(np.arange(4), 3), "alternative": ["a", "b", "c"] * 4,
+                             "chosen": [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0], "price": [1.0, 2.0, 3.0, 2.0, 1.0, 3.0] * 2})
+        with pytest.raises(DataError, match=r"column `alternative`: 'c' is never bought, so its brand constant cannot "
+                                            r"be estimated \(4 rows; first: c\)"):
+            wb.competitors.fit_choice_logit(long)
+        # the cheaper brand is always bought: the price effect runs off to minus infinity
+        sep = pd.DataFrame({"occasion_id": np.repeat(np.arange(6), 2), "alternative": ["a", "b"] * 6,
+                            "chosen": [1, 0, 0, 1] * 3, "price": [1.0, 2.0, 2.0, 1.0, 1.0, 1.5, 1.5, 1.0, 1.0, 1.2,
+                                                                  1.2, 1.0]})
+        with pytest.raises(DataError, match=r"the choice model did not converge"):
+            wb.competitors.fit_choice_logit(sep)
+
     def test_tuna_without_promotions(self):
         t = wb.load_choice_panel("tuna").table
         sample = t[t.household_id.astype(int) <= 300]

@@ -37,6 +37,7 @@ the household-clustered standard errors are the usual sandwich built from statsm
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -320,9 +321,11 @@ def fit_choice_logit(panel: Any, *, promotions: str | list[str] = "auto", refere
     ------
     DataError
         An occasion without exactly one chosen alternative; prices that do not vary (no price effect can be
-        estimated); an unknown reference brand or promotion.
+        estimated); a brand that is never bought; an unknown reference brand or promotion; a fit that does
+        not converge (choices predicted perfectly, so an estimate runs off to infinity).
     """
     from statsmodels.discrete.conditional_models import ConditionalLogit
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     t0 = _long(panel)
     alts = _alternatives(panel, t0)
@@ -349,6 +352,13 @@ def fit_choice_logit(panel: Any, *, promotions: str | list[str] = "auto", refere
         raise DataError("prices do not vary, so no price effect can be estimated", source="panel", column="price",
                         rows=len(t), fix="Use a panel with price differences between brands or occasions")
     won = t.loc[t["chosen"] == 1, "alternative"].astype(str).value_counts()
+    never = [a for a in alts if a not in won.index]
+    if never:
+        offered = int((t["alternative"].astype(str) == never[0]).sum())
+        raise DataError(f"{never[0]!r} is never bought, so its brand constant cannot be estimated", source="panel",
+                        column="alternative", rows=offered, example=never[0],
+                        fix="Leave brands that are never bought out of the panel (or merge them into another "
+                            "alternative)")
     if reference is None:
         ref = won.index[0]
     else:
@@ -356,7 +366,17 @@ def fit_choice_logit(panel: Any, *, promotions: str | list[str] = "auto", refere
     X = _design(t, alts, ref, promos)
     groups = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(t)]))
     model = ConditionalLogit(chosen, X, groups=groups)
-    res = model.fit(method="newton", maxiter=maxiter, disp=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        res = model.fit(method="newton", maxiter=maxiter, disp=False)
+    params_now = np.asarray(res.params)
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught) or not np.all(np.isfinite(params_now)):
+        raise DataError("the choice model did not converge: some choices are predicted perfectly by price or "
+                        "promotion (or a brand is almost never bought), so an estimate runs off to infinity",
+                        source="panel", rows=len(starts),
+                        example=", ".join(f"{k} {v:.3g}" for k, v in zip(X.columns, params_now)),
+                        fix="Check that every brand is bought at several different prices; drop brands bought "
+                            "only a handful of times, or pass maxiter= for a slow but regular fit")
     params = pd.Series(np.asarray(res.params), index=X.columns)
     bse = pd.Series(np.asarray(res.bse), index=X.columns)
 
