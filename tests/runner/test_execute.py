@@ -306,3 +306,48 @@ class TestInterrupted:
 def _no_run_dir_env():
     yield
     assert "WORKBENCH_RUN_DIR" not in os.environ  # the runner restores the environment
+
+
+class TestNoKernel:
+    """Paths and failure handling that need no real kernel (papermill replaced by a fake)."""
+
+    @staticmethod
+    def _fake_papermill(monkeypatch):
+        import papermill
+
+        def fake(input_path, output_path, **kwargs):
+            kwargs["on_notebook_start"](notebook=None)
+            nb = nbformat.read(input_path, as_version=4)
+            nbformat.write(nb, output_path)
+            return nb
+
+        monkeypatch.setattr(papermill, "execute_notebook", fake)
+
+    def test_relative_path_typed_in_another_folder_is_made_absolute(self, tmp_path):
+        (tmp_path / "exports").mkdir()
+        (tmp_path / "exports" / "orders.csv").write_text("x")
+        prep = execute.prepare_run(TYPED, text_parameters={"data_path": "exports/orders.csv", "label": "exports"},
+                                   paths_from=tmp_path)
+        assert prep.overrides["data_path"] == str(tmp_path / "exports" / "orders.csv")
+        assert prep.overrides["label"] == str(tmp_path / "exports")  # any existing path, by design
+        at_root = execute.prepare_run(TYPED, text_parameters={"data_path": "tests/fixtures/notebooks/data/"
+                                                                           "tiny_orders.csv"},
+                                      paths_from=config.PROJECT_ROOT)
+        assert at_root.overrides["data_path"] == "tests/fixtures/notebooks/data/tiny_orders.csv"
+        missing = execute.prepare_run(TYPED, text_parameters={"data_path": "nope.csv"}, paths_from=tmp_path)
+        assert missing.overrides["data_path"] == "nope.csv"  # left for the loader's own error message
+
+    def test_html_export_failure_keeps_the_run_as_failed(self, tmp_path, monkeypatch):
+        from workbench.runner import html
+
+        self._fake_papermill(monkeypatch)
+
+        def broken(*a, **k):
+            raise ValueError("template exploded")
+
+        monkeypatch.setattr(html, "render_report", broken)
+        result = run_notebook(SLOW, reports_dir=tmp_path)
+        assert result.status == "failed"
+        assert result.error["stage"] == "html export" and result.error["evalue"] == "template exploded"
+        assert _manifest(result)["status"] == "failed"
+        assert "HTML export failed: ValueError: template exploded" in Path(result.html).read_text()

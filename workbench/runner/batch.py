@@ -222,7 +222,9 @@ def summary_lines(results: list[RunResult], *, elapsed: float, reports_dir: Path
 
 
 def _rel(path: str) -> str:
+    """Relative to the current folder when that is shorter and stays inside it, else absolute."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return path
+    return path if rel.startswith(".." + os.sep + "..") else rel

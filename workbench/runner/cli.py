@@ -37,7 +37,7 @@ def _rel(path: str | os.PathLike) -> str:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
-    return rel if not rel.startswith("../..") else str(path)
+    return str(path) if rel.startswith(".." + os.sep + "..") else rel
 
 
 # --------------------------------------------------------------------------------------------- commands
@@ -103,7 +103,7 @@ def cmd_run(args) -> int:
     text = {name: value for name, value in (args.param or [])}
     run_name = slug(args.name) if args.name else "manual"
     prep = prepare_run(args.notebook, parameters=values, text_parameters=text,
-                       origin=str(args.params_file or ""), run_name=run_name)
+                       origin=str(args.params_file or ""), run_name=run_name, paths_from=Path.cwd())
     print(f"running {prep.job} ({prep.info.display_path}) ...", flush=True)
     result = run_notebook(prep, reports_dir=_reports_dir(args), show_code=args.show_code, force=args.force)
     if result.status == "skipped":

@@ -99,14 +99,30 @@ class PreparedRun:
 
 def prepare_run(notebook: str | os.PathLike, *, parameters: dict | None = None,
                 text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = "manual",
-                base: str | os.PathLike | None = None) -> PreparedRun:
-    """Resolve the notebook and validate the parameters (no kernel yet). Raises ``ParameterError``."""
+                base: str | os.PathLike | None = None, paths_from: str | os.PathLike | None = None) -> PreparedRun:
+    """Resolve the notebook and validate the parameters (no kernel yet). Raises ``ParameterError``.
+
+    ``paths_from``: the folder the user typed the command in. The kernel runs in the project root, so a
+    text parameter naming a file or folder that exists relative to ``paths_from`` (``-p orders_path
+    exports/orders.csv`` typed in the user's own folder) is made absolute before it is passed on.
+    """
     info = read_notebook(find_notebook(notebook, base=base))
     overrides = validate_parameters(list(info.params), parameters, text=text_parameters, notebook=info.name,
                                     origin=origin)
+    if paths_from is not None:
+        overrides = {k: _absolute_if_path(v, Path(paths_from)) for k, v in overrides.items()}
     effective = {s.name: s.default for s in info.params} | overrides
     return PreparedRun(info=info, overrides=overrides, effective=effective, job=f"{info.name}/{run_name}",
                        run_name=run_name)
+
+
+def _absolute_if_path(value: Any, folder: Path) -> Any:
+    if not isinstance(value, str) or not value or os.path.isabs(value) or "\n" in value:
+        return value
+    if folder.resolve() == config.PROJECT_ROOT.resolve():
+        return value  # already what the kernel sees; keep it relative (and portable) in the manifest
+    candidate = folder / value
+    return str(candidate.resolve()) if candidate.exists() else value
 
 
 def last_successful_run(reports_dir: Path, notebook: str, job: str) -> tuple[Path, dict] | None:
@@ -249,7 +265,7 @@ def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: 
         (tmp / f).unlink(missing_ok=True)
     return RunResult(status=manifest["status"], notebook=info.name, job=prep.job, run_id=run_id,
                      run_dir=str(final), html=str(final / manifest["files"]["html"]), duration_s=round(duration, 3),
-                     error=error, reason=reason)
+                     error=manifest["error"], reason=reason)
 
 
 def _render(nb, manifest: dict, metrics: list[dict], *, info: NotebookInfo, show_code: bool, final: Path) -> str:
