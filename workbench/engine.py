@@ -11,6 +11,9 @@ machine.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import os
 import threading
 import warnings
 from collections.abc import Iterable, Mapping
@@ -23,7 +26,8 @@ import pandas as pd
 from workbench.errors import DataError, ParameterError
 
 __all__ = ["default_backend", "connect", "as_table", "to_pandas", "order_lines", "source_name",
-           "PERIODS", "check_period", "period_start", "timestamp", "SALE", "RETURN"]
+           "PERIODS", "check_period", "period_start", "timestamp", "SALE", "RETURN",
+           "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local"]
 
 _lock = threading.Lock()
 _default: Any = None
@@ -44,11 +48,42 @@ def default_backend():
         return _default
 
 
-def connect(url: str | None = None):
-    """An Ibis backend: the default DuckDB for ``None``/``"duckdb"``, else ``ibis.connect(url)``."""
+def connect(url: Any = None):
+    """An Ibis backend: the default DuckDB for ``None``/``"duckdb"``; the process's Spark session for
+    ``"spark"`` (``"spark://host:7077"``: that standalone master; see :mod:`workbench.spark`); a backend
+    object as it is; else ``ibis.connect(url)`` (``"postgres://..."``, ``"bigquery://project/dataset"``, ...)."""
     if url in (None, "", "duckdb", "local"):
         return default_backend()
+    if not isinstance(url, str):
+        return url
+    if url in ("spark", "pyspark") or url.startswith("spark://"):
+        from workbench.spark import spark_backend
+        return spark_backend(master=url if url.startswith("spark://") else None)
     return ibis.connect(url)
+
+
+# Data-size safety: on a backend that is not in-process (Spark, a warehouse) the order lines may not fit in
+# memory, so to_pandas refuses to bring back more than a limit of rows (analyses only ever bring back
+# aggregates; tests/test_data_size_safety.py runs them under a small limit).
+LOCAL_BACKENDS = frozenset({"duckdb", "polars", "datafusion"})
+MAX_COLLECT_ROWS = int(os.environ.get("WORKBENCH_MAX_COLLECT_ROWS", "1000000"))
+_collect_limit: contextvars.ContextVar[int | None] = contextvars.ContextVar("collect_limit", default=None)
+
+
+@contextlib.contextmanager
+def collect_limit(rows: int):
+    """Within the block, to_pandas on a non-local backend fails above ``rows`` rows (default
+    :data:`MAX_COLLECT_ROWS`, env ``WORKBENCH_MAX_COLLECT_ROWS``)."""
+    token = _collect_limit.set(int(rows))
+    try:
+        yield
+    finally:
+        _collect_limit.reset(token)
+
+
+def is_local(expr: Any) -> bool:
+    """True when an Ibis expression runs in this process (DuckDB, or unbound memtables), not on Spark/a warehouse."""
+    return expr._find_backend(use_default=True).name in LOCAL_BACKENDS
 
 
 def as_table(orders: Any) -> ibis.Table:
@@ -67,11 +102,27 @@ def as_table(orders: Any) -> ibis.Table:
 
 
 def to_pandas(expr: Any, **kwargs) -> pd.DataFrame | pd.Series | Any:
-    """Execute an Ibis expression and return pandas (the one place results cross to pandas)."""
+    """Execute an Ibis expression and return pandas (the one place results cross to pandas).
+
+    On a non-local backend (see :func:`is_local`) a table or column result larger than :func:`collect_limit`
+    rows raises a ``DataError`` instead of filling the memory (the query fetches at most limit + 1 rows).
+    """
     with warnings.catch_warnings():
         # ibis 12 with pandas 3 warns about `future.infer_string` on every conversion; harmless here.
         warnings.filterwarnings("ignore", message=".*infer_string.*")
-        return expr.to_pandas(**kwargs)
+        if isinstance(expr, ibis.Scalar) or is_local(expr):
+            return expr.to_pandas(**kwargs)
+        limit = _collect_limit.get() or MAX_COLLECT_ROWS
+        asked = kwargs.pop("limit", None)
+        out = expr.to_pandas(limit=limit + 1 if asked is None else min(int(asked), limit + 1), **kwargs)
+        if len(out) > limit:
+            raise DataError(f"the query would bring more than {limit:,} rows from "
+                            f"{expr._find_backend().name} into memory", source="to_pandas", rows=limit,
+                            example=f"columns {list(out.columns) if hasattr(out, 'columns') else [out.name]}",
+                            fix="Aggregate in the engine first (the workbench's analyses do), filter the table, or "
+                                "raise the limit with wb.engine.collect_limit(n) or WORKBENCH_MAX_COLLECT_ROWS if "
+                                "this machine can hold it")
+        return out
 
 
 def source_name(orders: Any) -> str:
