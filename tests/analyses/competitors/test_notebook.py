@@ -39,7 +39,8 @@ def test_report_runs_and_records_headlines(tmp_path, monkeypatch):
     assert metrics["price_coefficient"]["value"] == pytest.approx(-0.3666, abs=1e-3)
     assert metrics["most_price_sensitive_brand"]["value"] == "Yoplait"
     assert metrics["own_price_elasticity_yoplait"]["value"] == pytest.approx(-2.319, abs=1e-2)
-    assert metrics["what_if_share_change"]["value"] == pytest.approx(0.0838, abs=1e-3)
+    assert metrics["what_if_share_change_pp"]["value"] == pytest.approx(8.38, abs=0.1)
+    assert metrics["what_if_share_change_pp"]["unit"] == "pp"
     assert "GENERATED" in metrics["overall_price_index"]["label"]
     inputs = [json.loads(x)["path"] for x in (tmp_path / provenance.INPUTS_FILE).read_text().splitlines()]
     assert any(p.endswith("yogurt.csv") for p in inputs) and any(p.endswith("oj.csv") for p in inputs)
