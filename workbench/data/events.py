@@ -67,6 +67,7 @@ so offsets are converted to UTC.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -516,15 +517,16 @@ def check_assignments(
         df["first_exposure"] = _to_time(df["first_exposure"], source=source, column=first_exposure)
 
     # users in more than one variant
-    n_var = df.groupby("user_id")["variant"].nunique()
-    multi = n_var[n_var > 1].index
+    in_several = df.groupby("user_id", sort=False)["variant"].transform("nunique").to_numpy() > 1
+    multi = df.loc[in_several, "user_id"].drop_duplicates()
     checks["double_assigned_users"] = int(len(multi))
-    checks["double_assigned_rows"] = int(df["user_id"].isin(multi).sum())
+    checks["double_assigned_rows"] = int(in_several.sum())
     if len(multi):
-        ex = df[df["user_id"] == multi[0]]["variant"].unique().tolist()
+        first = multi.iloc[0]
+        ex = df.loc[df["user_id"] == first, "variant"].unique().tolist()
         notes.append(f"{_n(len(multi), 'user')} seen in more than one variant ({checks['double_assigned_rows']:,} "
-                     f"rows; first: user {multi[0]} in {ex}): excluded from the readout.")
-        df = df[~df["user_id"].isin(multi)]
+                     f"rows; first: user {first} in {ex}): excluded from the readout.")
+        df = df[~in_several]
 
     # repeated rows per user (same variant): collapse
     dup = df["user_id"].duplicated(keep=False)
@@ -618,28 +620,30 @@ def assignments_from_events(
                         f"{list(events.columns)[:20]}", source=source, column=variant, rows=len(events),
                         fix="Map the column holding the experiment arm with columns={'variant': ...} or give an "
                             "assignment table")
-    ev = events.sort_values(["user_id", "event_time"], kind="stable")
-    with_variant = ev[ev[variant].notna()]
-    pairs = with_variant[["user_id", variant]].drop_duplicates()
-    base = ev.groupby("user_id", sort=False).agg(first_exposure=("event_time", "min"))
-    for s in segments:
-        if s in ev.columns:
-            base[s] = ev.groupby("user_id", sort=False)[s].first()
-    buys = ev[ev["event_name"] == purchase_event]
-    if "revenue" in buys.columns:
-        base["revenue"] = buys.groupby("user_id")["revenue"].sum().reindex(base.index, fill_value=0.0)
-    else:
-        base["revenue"] = np.nan
-    if "transaction_id" in buys.columns:
-        key = buys["transaction_id"].fillna(buys["event_time"].astype("string"))
-        n_orders = key.groupby(buys["user_id"]).nunique()
-    else:
-        n_orders = buys.groupby("user_id").size()
-    base["orders"] = n_orders.reindex(base.index, fill_value=0).astype("int64")
-    base["converted"] = (base["orders"] > 0).astype("int64")
-    base = base.reset_index()
-    no_variant = base[~base["user_id"].isin(pairs["user_id"])][["user_id"]].assign(**{variant: pd.NA})
-    table = pd.concat([pairs, no_variant], ignore_index=True).merge(base, on="user_id", how="left")
+    import ibis  # here, not at module level: importing the data layer stays light
+
+    with warnings.catch_warnings():  # ibis 12 + pandas 3 warn about `future.infer_string` on conversions
+        warnings.filterwarnings("ignore", message=".*infer_string.*")
+        t = ibis.memtable(events)
+        segs = [s for s in segments if s in events.columns]
+        per_user = t.group_by("user_id").aggregate(
+            first_exposure=t.event_time.min(), **{s: t[s].argmin(t.event_time) for s in segs})
+        buys = t.filter(t.event_name == purchase_event)
+        if "transaction_id" in events.columns:  # an order = a distinct transaction id (else one purchase event)
+            n_orders = buys.transaction_id.fill_null(buys.event_time.cast("string")).nunique()
+        else:
+            n_orders = buys.count()
+        sums = {"revenue": buys.revenue.sum()} if "revenue" in events.columns else {}
+        per_buyer = buys.group_by("user_id").aggregate(orders=n_orders, **sums)
+        pairs = t.filter(t[variant].notnull()).select("user_id", variant).distinct()
+        joined = (per_user.left_join(pairs, "user_id").select(per_user, pairs[variant])
+                  .left_join(per_buyer, "user_id").drop("user_id_right"))
+        table = joined.to_pandas()
+    table["orders"] = table["orders"].fillna(0).astype("int64")
+    if "revenue" in table:
+        table["revenue"] = table["revenue"].astype("float64").fillna(0.0)
+    table["converted"] = (table["orders"] > 0).astype("int64")
+    table = table.sort_values("user_id", kind="stable").reset_index(drop=True)
     out = check_assignments(table, source=source, variant=variant)
     out.attrs["notes"].insert(0, f"Assignment derived from {len(events):,} events: one row per user, converted = "
                                  f"at least one `{purchase_event}` event.")

@@ -329,6 +329,12 @@ class TestReadoutOptions:
         assert r.row("revenue/orders")["diff"] == pytest.approx(aov["diff"])
         assert r.metrics["role"].tolist() == ["primary", "guardrail", "guardrail"]
 
+    def test_revenue_metric_without_revenue(self):
+        a = _sample(0.0, n=2_000).assign(revenue=np.nan)
+        with pytest.raises(DataError, match=r"column `revenue`: the column has no values.*metrics=\['conversion'\]"):
+            ab_readout(a, metrics=["conversion", "revenue_per_visitor"])
+        assert ab_readout(a, metrics=["conversion"]).metrics["metric"].tolist() == ["conversion"]
+
     def test_unknown_metric(self):
         with pytest.raises(DataError, match=r"unknown metric 'clicks'"):
             ab_readout(_sample(0.0, n=2_000), metrics=["clicks"])

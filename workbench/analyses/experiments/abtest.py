@@ -564,6 +564,11 @@ def _require_numeric(df: pd.DataFrame, column: str, *, allow_missing: bool = Fal
         raise DataError("values are not numbers", source="assignments", column=column, rows=int(bad.sum()),
                         example=repr(df.loc[bad, column].iloc[0]) if bad.any() else None,
                         fix="Give per-user numbers")
+    if df[column].isna().all():
+        raise DataError("the column has no values (the source has no such data)", source="assignments",
+                        column=column, rows=len(df),
+                        fix="Leave metrics that need it out (e.g. metrics=['conversion']) or give a source that "
+                            "has it (revenue on purchase events, or a revenue column per user)")
     if not allow_missing and df[column].isna().any():
         raise DataError("missing values in a metric column", source="assignments", column=column,
                         rows=int(df[column].isna().sum()),

@@ -158,6 +158,9 @@ def _strict(t: ibis.Table, seg_of: ibis.Table, steps: list[str], *, user: str, t
                .rename({user: "_u"}))
         path = path.left_join(nxt, path[user] == nxt[user]).select(path, nxt[f"_t{k}"])
         prev = nxt
+    with warnings.catch_warnings():  # ibis 12 calls duckdb 2's deprecated fetch_arrow_table() when caching
+        warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*", category=DeprecationWarning)
+        path = path.cache()  # one row per unit, computed once for the segment and the total aggregation
     aggs: dict[str, Any] = {}
     for k in range(len(steps)):
         aggs[f"n{k}"] = path[f"_t{k}"].count()
@@ -176,7 +179,7 @@ def _loose(t: ibis.Table, seg_of: ibis.Table, steps: list[str], *, user: str, ev
         seg_of._seg, *[flags[f"_h{k}"] for k in range(len(steps))])
     aggs = {f"n{k}": joined[f"_h{k}"].fill_null(False).cast("int64").sum() for k in range(len(steps))}
     by_seg = to_pandas(joined.group_by("_seg").aggregate(**aggs))
-    total = to_pandas(joined.aggregate(**aggs)).assign(_seg=ALL)
+    total = by_seg[[f"n{k}" for k in range(len(steps))]].sum().to_frame().T.assign(_seg=ALL)  # counts add up
     wide = pd.concat([total, by_seg[by_seg["_seg"] != ALL]], ignore_index=True)
     return _long(wide, steps, counting="loose")
 
