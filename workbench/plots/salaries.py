@@ -115,8 +115,9 @@ def salary_range_plot(frame: pd.DataFrame, *, label: str = "area_name", basis: s
         ax.axvline(float(offer), color=_OFFER, lw=1.6, ls="--", zorder=0,
                    label=_t(f"Offer {fmt.compact(offer, currency='USD')}"))
         xmax = max(xmax, float(offer))
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9)
+    if ax.get_legend_handles_labels()[0]:  # an empty strip below the last row holds the legend
+        ax.set_ylim(-1.3, len(frame) - 0.4)
+        ax.legend(loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9, ncol=2)
     ax.set_xlim(left=0, right=max(xmax * 1.18, 1))
     _money_axis(ax, basis)
     unit = "per year" if basis == "annual" else "per hour"

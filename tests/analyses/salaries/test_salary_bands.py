@@ -266,3 +266,14 @@ class TestArticlesAndRecords:
         got = provenance.recorded_metrics()
         assert got["median_wage"] == 239_200 and "offer" not in got
         assert provenance._metrics["median_wage"]["label"] == "Market median (at least; top-coded)"
+
+
+def test_article_explanation_names_the_benchmark(oews):
+    from workbench.analyses.salaries.bands import article_explanation
+
+    ecom = article_explanation(resolve_role(oews, "e-commerce manager"))
+    assert "classify as Marketing Managers" in ecom and not ecom.startswith("Note:")
+    web = article_explanation(resolve_role(oews, "web developer"))
+    assert web.startswith("Note: these article figures describe e-commerce managers, while this report "
+                          "benchmarks Web developer (15-1254 Web Developers)")
+    assert "classify as Web Developers" in web

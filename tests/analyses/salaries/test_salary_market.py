@@ -193,3 +193,14 @@ class TestIndustry:
         row = t[t.Industry == "General Merchandise Retailers (455000)"].iloc[0]
         assert (row.Jobs, row.Median, row.Mean) == ("780", "$172,390", "$179,920")
         assert "NAICS 2022" in NO_ECOMMERCE_INDUSTRY_NOTE and "products sold" in NO_ECOMMERCE_INDUSTRY_NOTE
+
+
+def test_unranked_table(oews):
+    from workbench.analyses.salaries.market import unranked_table
+
+    t = unranked_table(location_comparison(oews, "11-2021", area_type="metro"))
+    assert t.to_dict("list") == {"Area": ["Hattiesburg, MS", "Rapid City, SD"], "Type": ["metro", "metro"],
+                                 "Jobs": ["60", "60"],
+                                 "Why not ranked": ["not published (estimate not released by BLS)"] * 2}
+    none = unranked_table(location_comparison(oews, "13-1161", area_type="state"))
+    assert none.iloc[0, 0].startswith("none")

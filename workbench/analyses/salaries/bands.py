@@ -46,7 +46,7 @@ __all__ = [
     "DEFAULT_LEVELS", "COMPETITIVE_RANGE", "ARTICLE_FIGURES", "ARTICLE_EXPLANATION", "parse_levels",
     "wage_at_percentile", "pay_bands", "band_comparison", "OfferPosition", "offer_position", "check_offer",
     "ordinal", "article_comparison", "bands_sentence", "offer_sentence", "offer_table", "record_benchmark",
-    "in_area", "answer_text", "article_sentence", "md_escape",
+    "in_area", "answer_text", "article_sentence", "md_escape", "article_explanation",
 ]
 
 #: Level -> (from percentile, to percentile) of the occupation's distribution.
@@ -66,7 +66,7 @@ ARTICLE_FIGURES: tuple[dict, ...] = (
 ARTICLE_EXPLANATION = (
     "The article figures and OEWS measure different things. (1) Different jobs: salary sites group everyone who "
     "types 'e-commerce manager' as their title, from coordinators in small shops to heads of e-commerce; OEWS "
-    "counts jobs employers classify as Marketing Managers, which includes senior managers at large firms and "
+    "counts jobs employers classify as {occupation}, which includes senior staff at large firms and "
     "excludes everyone classified elsewhere. (2) Different sources: the articles quote self-reports from a "
     "salary website's visitors, a sample that is not drawn at random and leans towards smaller employers and "
     "earlier careers; OEWS is a survey of employers' payroll records, pooled over three years, covering wage "
@@ -74,7 +74,7 @@ ARTICLE_EXPLANATION = (
     "straight-time gross pay including commissions and production bonuses but not overtime or non-production "
     "bonuses, as of May 2025; the article figures' date and pay definition are not stated. So neither is wrong: "
     "the article's average sits where a broad mix of e-commerce jobs would, between the specialist and the "
-    "general-manager occupations, while 11-2021 describes a manager who directs marketing with a team."
+    "general-manager occupations, while {soc} describes one well-defined occupation."
 )
 
 
@@ -523,6 +523,16 @@ def answer_text(role, focus: pd.Series | Mapping, bands: pd.DataFrame, position:
         lines.append("Band edges marked *at least* rest on top-coded percentiles (BLS publishes only that they "
                      "are at or above the threshold).")
     return md_escape("\n".join(lines))
+
+
+def article_explanation(role) -> str:
+    """Why the article figures differ from OEWS, for the report's role (a caution first if it is not the
+    e-commerce manager, whom the article figures describe)."""
+    text = ARTICLE_EXPLANATION.format(occupation=role.occupation, soc=role.label())
+    if role.title != "E-commerce manager":
+        text = (f"Note: these article figures describe e-commerce managers, while this report benchmarks "
+                f"{role.title} ({role.label()}); they are shown for reference only. " + text)
+    return md_escape(text)
 
 
 def article_sentence(articles: pd.DataFrame) -> str:

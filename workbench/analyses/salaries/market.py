@@ -33,7 +33,7 @@ __all__ = [
     "PERCENTILES", "ECOMMERCE_INDUSTRIES", "NO_ECOMMERCE_INDUSTRY_NOTE", "resolve_areas", "market_distribution",
     "distribution_table", "wage_text", "location_comparison", "highest_paying", "lowest_paying",
     "unranked_areas", "location_table", "industry_comparison", "industry_table", "area_list", "focus_row",
-    "national_row",
+    "national_row", "unranked_table",
 ]
 
 NATIONAL = "0000000"
@@ -433,6 +433,16 @@ def unranked_areas(locations: pd.DataFrame) -> pd.DataFrame:
     """Areas left out of the rankings, with the reason (median not published or top-coded)."""
     df = locations[~locations["rankable"] & (locations["area_code"] != NATIONAL)]
     return df[["area_code", "area_name", "area_type", "employment", "note"]].reset_index(drop=True)
+
+
+def unranked_table(locations: pd.DataFrame) -> pd.DataFrame:
+    """:func:`unranked_areas` formatted for a report: area, type, jobs and why it is not ranked."""
+    df = unranked_areas(locations)
+    if df.empty:
+        return pd.DataFrame({"Areas left out of the rankings": ["none: every area's median is published and exact"]})
+    return pd.DataFrame({"Area": df["area_name"], "Type": df["area_type"],
+                         "Jobs": [fmt.num(v) if pd.notna(v) else "not published" for v in df["employment"]],
+                         "Why not ranked": df["note"]})
 
 
 def location_table(locations: pd.DataFrame, *, basis: str = "annual") -> pd.DataFrame:
