@@ -218,6 +218,10 @@ class TestOffer:
         assert offer_sentence(None) == ""
         t = offer_table(p).set_index("Item")["Value"]
         assert (t["Percentile (point)"], t["Verdict"], t["Market median"]) == ("40.4", "competitive", "$166,790")
+        assert t["Percentile (range)"] == "none: the position is exact"
+        below = offer_table(offer_position(MM, 50_000)).set_index("Item")["Value"]
+        assert (below["Percentile (point)"], below["Percentile (range)"]) == (
+            "n/a (outside the published range or top-coded)", "0.0 to 10.0")
         assert [ordinal(q) for q in (1, 2, 3, 11, 12, 22.4, 40.41, 90)] == [
             "1st", "2nd", "3rd", "11th", "12th", "22nd", "40th", "90th"]
         assert md_escape("$1 - $2") == r"\$1 - \$2" and md_escape(r"\$1") == r"\$1"
@@ -251,7 +255,12 @@ class TestArticlesAndRecords:
         assert got["employment"] == ref.employment
         assert (got["band_entry_low"], got["band_lead_high"]) == (ref.annual_p10, ref.annual_p90)
         assert got["offer_percentile"] == pytest.approx(pos.percentile) and got["offer_verdict"] == "competitive"
-        assert len(table) == 2 + 8 + 5
+        assert len(table) == 2 + 8 + 3 and "offer_percentile_low" not in got  # a point: no range recorded
+        provenance.reset()
+        record_benchmark(focus, bands, offer_position(focus, 50_000))
+        below = provenance.recorded_metrics()
+        assert below["offer_percentile"] is None
+        assert (below["offer_percentile_low"], below["offer_percentile_high"]) == (0, 10)
         role = resolve_role(oews, "e-commerce manager")
         text = answer_text(role, focus, bands, pos, release="May 2025")
         assert text.startswith("**Answer.** Recommended base-pay bands for **E-commerce manager** in "

@@ -442,7 +442,8 @@ def offer_table(position: OfferPosition | None) -> pd.DataFrame:
         return pd.DataFrame({"Offer check": ["No offer given (set the report parameter offer)."]})
     pct = "n/a (outside the published range or top-coded)" if math.isnan(position.percentile) else \
         f"{position.percentile:.1f}"
-    rng = f"{position.percentile_low:.1f} to {position.percentile_high:.1f}"
+    rng = (f"{position.percentile_low:.1f} to {position.percentile_high:.1f}"
+           if position.percentile_low != position.percentile_high else "none: the position is exact")
     return pd.DataFrame({
         "Item": ["Offer", "Occupation and area", "Market median", "Percentile (point)", "Percentile (range)",
                  "Position", "Offer / median", "Verdict"],
@@ -457,8 +458,9 @@ def record_benchmark(focus: pd.Series | Mapping, bands: pd.DataFrame, position: 
     """Record the report's headline numbers with ``wb.record`` and return them as a table.
 
     Records the market median (and employment) of the focus row, each band's low and high, and, with an
-    offer, its percentile (point estimate; missing outside 10-90), the range bounds and the verdict. Values
-    that are lower bounds (top-coded) say so in their label.
+    offer, its percentile (point estimate; missing outside 10-90 or next to a top-coded percentile), the ends
+    of the range when only a range is known, and the verdict. Values that are lower bounds (top-coded) say
+    so in their label.
     """
     from workbench.provenance import record
 
@@ -478,10 +480,11 @@ def record_benchmark(focus: pd.Series | Mapping, bands: pd.DataFrame, position: 
     if position is not None:
         items += [("offer", position.offer, "Offer checked", "money"),
                   ("offer_percentile", None if math.isnan(position.percentile) else position.percentile,
-                   "Offer percentile", "number"),
-                  ("offer_percentile_low", position.percentile_low, "Offer percentile, lower bound", "number"),
-                  ("offer_percentile_high", position.percentile_high, "Offer percentile, upper bound", "number"),
-                  ("offer_verdict", position.verdict, "Offer verdict", "text")]
+                   "Offer percentile", "number")]
+        if position.percentile_low != position.percentile_high:  # only a range is known: record its ends
+            items += [("offer_percentile_low", position.percentile_low, "Offer percentile, at least", "number"),
+                      ("offer_percentile_high", position.percentile_high, "Offer percentile, at most", "number")]
+        items.append(("offer_verdict", position.verdict, "Offer verdict", "text"))
     rows = []
     for name, value, label, kind in items:
         value = None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
