@@ -187,8 +187,14 @@ def ab_revenue_distribution(assignments: pd.DataFrame, *, variant: str = "varian
 
 def ab_power_curve(curve: pd.DataFrame, *, power: float = 0.8, days_run: float | None = None,
                    title: str | None = None, ax: Axes | None = None) -> Axes:
-    """Chance of detecting each true lift by test length (from ``planning.power_curve``)."""
+    """Chance of detecting each true lift by test length (from ``planning.power_curve``).
+
+    An empty curve (daily traffic unknown) draws a note instead.
+    """
     ax = ax or plt.gca()
+    if curve is None or curve.empty:
+        return _placeholder(ax, title or "How long the next test must run",
+                            "Daily traffic unknown: give daily_traffic to plan the test length.")
     for i, (lift, g) in enumerate(curve.groupby("relative_lift")):
         ax.plot(g["days"], g["power"], color=PALETTE[i % len(PALETTE)], lw=2,
                 label=f"true lift {fmt.pct(lift, 0, signed=True)}")

@@ -66,9 +66,28 @@ def test_runs_on_a_flattened_ga4_export(tmp_path, monkeypatch):
     s = experiment_sample(6_000, seed=21)
     path = tmp_path / "ga4_export.csv"
     experiment_events_to_ga4(s.events).to_csv(path, index=False)
-    metrics, nb = _run(tmp_path, monkeypatch, {"events_source": str(path), "covariate": "pre_revenue", "cap_percentile": None})
+    metrics, nb = _run(tmp_path, monkeypatch,
+                       {"events_source": str(path), "covariate": "pre_revenue", "cap_percentile": None})
     assert metrics["data_generated"] is False
     assert metrics["users"] == 6_000 - 6                  # 6 double-assigned users excluded
     text = _text(nb)
     assert "No column 'pre_revenue' in the data: CUPED variance reduction was not applied." in text
     assert "flattened GA4 export" in text
+
+
+@pytest.mark.slow
+def test_runs_on_an_assignment_export_with_own_column_names(tmp_path, monkeypatch):
+    from workbench.data.synthetic.experiments import experiment_sample
+
+    a = experiment_sample(8_000, seed=22, with_events=False).assignments
+    path = tmp_path / "my_test.csv"
+    a.drop(columns="first_exposure").rename(columns={"user_id": "visitor", "variant": "arm"}).to_csv(path, index=False)
+    metrics, nb = _run(tmp_path, monkeypatch, {"assignment_source": str(path), "variant_column": "arm",
+                                               "columns": ["user_id=visitor"]})
+    assert metrics["data_generated"] is False
+    assert metrics["users"] == 8_000 - 8 and metrics["double_assigned_users"] == 8
+    assert metrics["funnel_conversion"] is None and metrics["days_to_detect_5pct"] is None
+    text = _text(nb)
+    assert "No event log was given" in text
+    assert "durations need the `daily_traffic` parameter" in text
+    assert "Traceback" not in text

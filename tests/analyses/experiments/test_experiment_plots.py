@@ -80,6 +80,11 @@ def test_power_curve():
     assert "alpha 0.05" in ax.get_xlabel()
 
 
+def test_power_curve_without_traffic_draws_a_note():
+    ax = ab_power_curve(pd.DataFrame(columns=["relative_lift", "days", "users_per_variant", "power"]))
+    assert "Daily traffic unknown" in ax.texts[0].get_text()
+
+
 def test_errors_name_the_choice(funnel):
     with pytest.raises(ValueError, match="no funnel rows for counting='ordered'"):
         funnel_bars(funnel, counting="ordered")

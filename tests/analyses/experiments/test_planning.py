@@ -116,3 +116,14 @@ class TestPlanFromData:
         given = plan_next_test(a, daily_traffic=5_000)
         assert given.daily_traffic == 5_000 and given.traffic_source == "parameter"
         assert np.isfinite(given.sample_sizes["days"]).all()
+
+    def test_without_traffic_gives_sizes_but_no_durations(self):
+        a = experiment_sample(20_000, seed=5, with_events=False, double_assigned_share=0).assignments
+        plan = plan_next_test(a.drop(columns="first_exposure"))
+        assert np.isnan(plan.daily_traffic) and plan.curve.empty and plan.by_duration.empty
+        assert plan.sample_sizes["users_per_variant"].notna().all() and plan.sample_sizes["days"].isna().all()
+        assert np.isnan(plan.days_for(0.05))
+        from workbench.analyses.experiments.planning import plan_markdown
+
+        text = plan_markdown(plan)
+        assert "durations need the `daily_traffic` parameter" in text and "users per variant**." in text

@@ -614,14 +614,15 @@ def decide(metrics: pd.DataFrame, *, srm: SRMResult, primary: str, alpha: float 
         guards = rows[rows["metric"] != primary]
         harmed = [g for _, g in guards.iterrows() if _sig(g, alpha) and g["diff"] < 0]
         p_txt = _effect_text(prim)
-        if harmed:
+        harm_txt = (f"guardrail {', '.join(h['label'].lower() for h in harmed)} significantly worse "
+                    f"({'; '.join(_effect_text(h) for h in harmed)})") if harmed else ""
+        if _sig(prim, alpha) and prim["diff"] < 0:
             per[v] = "don't ship"
-            reasons.append(f"{v}: guardrail {', '.join(h['label'].lower() for h in harmed)} significantly worse "
-                           f"({'; '.join(_effect_text(h) for h in harmed)}), so the {prim['label'].lower()} result "
-                           f"({p_txt}) does not carry it.")
-        elif _sig(prim, alpha) and prim["diff"] < 0:
+            reasons.append(f"{v}: {prim['label'].lower()} is significantly worse ({p_txt})"
+                           + (f"; {harm_txt} as well." if harmed else "."))
+        elif harmed:
             per[v] = "don't ship"
-            reasons.append(f"{v}: {prim['label'].lower()} is significantly worse ({p_txt}).")
+            reasons.append(f"{v}: {harm_txt}, so the {prim['label'].lower()} result ({p_txt}) does not carry it.")
         elif _sig(prim, alpha) and prim["diff"] > 0:
             per[v] = "ship"
             lifts[v] = float(prim["lift"])
@@ -779,7 +780,8 @@ def ab_readout(
                                      alpha=alpha, bootstrap=boot, n_resamples=n_resamples, seed=seed + 100 * i,
                                      bootstrap_column=col)
                 r["method"] = "Welch t-test on CUPED-adjusted values; delta-method lift interval"
-                r["control_value"], r["variant_value"] = raw["control_value"].to_numpy(), raw["variant_value"].to_numpy()
+                r["control_value"] = raw["control_value"].to_numpy()
+                r["variant_value"] = raw["variant_value"].to_numpy()
                 for (_, a), (_, b) in zip(raw.iterrows(), r.iterrows()):
                     comparison.append({"metric": name, "variant": a["variant"], "diff_raw": a["diff"],
                                        "ci_width_raw": a["diff_high"] - a["diff_low"], "diff_cuped": b["diff"],
@@ -835,8 +837,9 @@ def decision_markdown(readout: Readout, *, source_label: str, generated: bool = 
         lines += ["", f"**Data: GENERATED**: {source_label}. No real A/B test ships with the workbench; this sample "
                   "was drawn with known effects so the readout can be checked against them."]
         if truth:
-            t = [f"{v}: true conversion {fmt.pct(truth['conversion'][v], 2)} vs {fmt.pct(truth['conversion'][readout.control], 2)} "
-                 f"({fmt.pct(truth['relative_lift'][v], 1, signed=True)} relative)" for v in truth.get("relative_lift", {})]
+            conv = truth["conversion"]
+            t = [f"{v}: true conversion {fmt.pct(conv[v], 2)} vs {fmt.pct(conv[readout.control], 2)} "
+                 f"({fmt.pct(lift, 1, signed=True)} relative)" for v, lift in truth.get("relative_lift", {}).items()]
             lines += [f"True effects built into the sample: {'; '.join(t)}; true average order value equal in all "
                       "arms. One draw of users can land anywhere inside its confidence interval."]
     else:
@@ -898,8 +901,9 @@ def metrics_table(readout: Readout, *, currency: str = "USD") -> pd.DataFrame:
             "Variant" if several else r["variant"]: val(r["variant_value"]),
             f"Difference ({ci} CI)": f"{val(r['diff'], True)} ({val(r['diff_low'], True)} to "
                                      f"{val(r['diff_high'], True)})",
-            f"Relative lift ({ci} CI)": f"{fmt.pct(r['lift'], 1, signed=True)} ({fmt.pct(r['lift_low'], 1, signed=True)}"
-                                        f" to {fmt.pct(r['lift_high'], 1, signed=True)})",
+            f"Relative lift ({ci} CI)": f"{fmt.pct(r['lift'], 1, signed=True)} "
+                                        f"({fmt.pct(r['lift_low'], 1, signed=True)} to "
+                                        f"{fmt.pct(r['lift_high'], 1, signed=True)})",
             "Bootstrap CI (lift)": boot,
             "p-value": _p(r["p_value"]),
             "Holm p-value": _p(r["p_holm"]),

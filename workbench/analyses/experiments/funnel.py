@@ -96,7 +96,8 @@ def checkout_funnel(
         raise DataError("a funnel needs at least two steps", source="checkout_funnel()", column="steps",
                         example=repr(steps), fix="Pass steps=[first_event, ..., last_event]")
     if len(set(steps)) != len(steps):
-        raise DataError("funnel steps repeat an event name", source="checkout_funnel()", column="steps", example=repr(steps),
+        raise DataError("funnel steps repeat an event name", source="checkout_funnel()", column="steps",
+                        example=repr(steps),
                         fix="Give each step once; rename events with load_events(event_names=...)")
     t = _table(events)
     notes = []
@@ -217,7 +218,8 @@ def funnel_biggest_drop(funnel_table: pd.DataFrame | None, *, counting: str = "s
     f = funnel_table[(funnel_table["counting"] == counting) & (funnel_table["segment"] == segment)]
     if f.empty:
         raise DataError(f"no rows for counting={counting!r}, segment={segment!r} in the funnel table",
-                        source="funnel_biggest_drop()", fix="Use a counting and segment that checkout_funnel() returned")
+                        source="funnel_biggest_drop()",
+                        fix="Use a counting and segment that checkout_funnel() returned")
     f = f.sort_values("step_number")
     steps = f[f["step_number"] > 1]
     worst = steps.loc[steps["drop_off"].idxmax()]
@@ -279,7 +281,8 @@ def funnel_markdown(funnel_table: pd.DataFrame | None, *, counting: str = "stric
         gaps = funnel_order_gaps(funnel_table)
         worst = gaps.loc[gaps["out_of_order"].idxmax()]
         if worst["out_of_order"] > 0:
-            text.append(f"Loose counting (reached the step at all, in any order) finds up to {int(worst['out_of_order']):,} "
+            text.append("Loose counting (reached the step at all, in any order) finds up to "
+                        f"{int(worst['out_of_order']):,} "
                         f"more users at **{worst['step']}** ({worst['share_out_of_order'] * 100:.1f}% of those who "
                         "reached it skipped or reordered an earlier step).")
     return " ".join(text)

@@ -225,6 +225,8 @@ class Plan:
         else:
             n = revenue_sample_size(self.revenue_mean, self.revenue_sd, relative_mde=lift, alpha=self.alpha,
                                     power=self.power, comparisons=self.comparisons)
+        if not np.isfinite(self.daily_traffic):
+            return float("nan")
         return duration_days(n, daily_traffic=self.daily_traffic, n_variants=self.n_variants)
 
 
@@ -251,13 +253,16 @@ def plan_next_test(assignments: pd.DataFrame, *, control: str = "control", varia
     if daily_traffic is None:
         daily_traffic = observed_daily_traffic(assignments)
         source = "observed in this test"
-    if daily_traffic is None:
-        raise DataError("daily traffic unknown: the data has no first_exposure times", source="daily_traffic",
-                        fix="Give daily_traffic (users per day reaching the tested page)")
     kw = dict(alpha=alpha, power=power, n_variants=n_variants, comparisons=comparisons)
     rv = dict(revenue_mean=mean if rev is not None else None, revenue_sd=sd if rev is not None else None)
-    return Plan(base, mean, sd, float(daily_traffic), source, alpha, power, comparisons, n_variants,
-                sample_size_table(base, daily_traffic=daily_traffic, lifts=lifts, **rv, **kw),
+    sizes = sample_size_table(base, daily_traffic=daily_traffic, lifts=lifts, **rv, **kw)
+    if daily_traffic is None:  # no exposure times and no parameter: sample sizes only, no durations
+        return Plan(base, mean, sd, float("nan"), "unknown: give daily_traffic for durations", alpha, power,
+                    comparisons, n_variants, sizes, pd.DataFrame(columns=["weeks", "users_per_variant",
+                                                                           "conversion_mde"]),
+                    pd.DataFrame(columns=["relative_lift", "days", "users_per_variant", "power"]),
+                    None, len(ctrl))
+    return Plan(base, mean, sd, float(daily_traffic), source, alpha, power, comparisons, n_variants, sizes,
                 mde_by_duration(base, daily_traffic=daily_traffic, **rv, **kw),
                 power_curve(base, daily_traffic=daily_traffic, alpha=alpha, n_variants=n_variants,
                             comparisons=comparisons),
@@ -269,33 +274,36 @@ def plan_markdown(plan: Plan, *, lift_of_interest: float = 0.05, observed_lift: 
     """Planning in sentences: baseline, traffic, users and weeks for a lift, what two weeks can detect, this test."""
     n = conversion_sample_size(plan.baseline_rate, relative_mde=lift_of_interest, alpha=plan.alpha,
                                power=plan.power, comparisons=plan.comparisons)
-    days = duration_days(n, daily_traffic=plan.daily_traffic, n_variants=plan.n_variants)
+    known = np.isfinite(plan.daily_traffic)
+    days = duration_days(n, daily_traffic=plan.daily_traffic, n_variants=plan.n_variants) if known else np.nan
     two = plan.by_duration.set_index("weeks").loc[2] if 2 in plan.by_duration["weeks"].values else None
     level = plan.alpha / plan.comparisons
     text = [f"Planning uses this test's control group: conversion **{plan.baseline_rate * 100:.2f}%**"
             + (f", revenue per visitor {fmt.money(plan.revenue_mean, currency, 2)} (standard deviation "
                f"{fmt.money(plan.revenue_sd, currency, 2)})"
                if np.isfinite(plan.revenue_mean) else "")
-            + f", and **{plan.daily_traffic:,.0f} users a day** ({plan.traffic_source}). Each comparison is planned "
-              f"at {plan.power * 100:.0f}% power and a two-sided alpha of {level:.3g}"
+            + (f", and **{plan.daily_traffic:,.0f} users a day** ({plan.traffic_source})" if known else
+               "; the data has no exposure times, so durations need the `daily_traffic` parameter")
+            + f". Each comparison is planned at {plan.power * 100:.0f}% power and a two-sided alpha of {level:.3g}"
             + (f" ({plan.alpha:g} / {plan.comparisons} comparisons, the strictest Holm step)" if plan.comparisons > 1
                else "") + "."]
     text.append(f"To detect a **{lift_of_interest * 100:+.0f}%** relative change in conversion, the next test needs "
-                f"**{n:,} users per variant**: **{days:.0f} days** at this traffic, i.e. {math.ceil(days / 7)} full "
-                "weeks (run whole weeks to cover weekday and weekend shoppers).")
+                f"**{n:,} users per variant**"
+                + (f": **{days:.0f} days** at this traffic, i.e. {math.ceil(days / 7)} full weeks (run whole weeks to "
+                   "cover weekday and weekend shoppers)." if known else "."))
     if two is not None:
         text.append(f"A two-week test can detect conversion lifts of **{two['conversion_mde'] * 100:.1f}%** or more"
                     + (f" and revenue-per-visitor lifts of {two['revenue_per_visitor_mde'] * 100:.1f}% or more"
                        if "revenue_per_visitor_mde" in two and np.isfinite(two["revenue_per_visitor_mde"]) else "")
                     + ".")
-    if plan.users_per_variant_observed and plan.days_observed:
+    if plan.users_per_variant_observed:
         mde = conversion_mde(plan.baseline_rate, n_per_variant=plan.users_per_variant_observed, alpha=plan.alpha,
                              power=plan.power, comparisons=plan.comparisons)
         obs = f"; it observed {observed_lift * 100:+.1f}%" if observed_lift is not None and np.isfinite(observed_lift) \
             else ""
-        text.append(f"This test ran {plan.days_observed:.0f} days with about {plan.users_per_variant_observed:,.0f} "
-                    f"users in control: it had {plan.power * 100:.0f}% power only for conversion lifts of "
-                    f"{mde * 100:.1f}% or more{obs}.")
+        ran = f"ran {plan.days_observed:.0f} days with" if plan.days_observed else "had"
+        text.append(f"This test {ran} about {plan.users_per_variant_observed:,.0f} users in control: it had "
+                    f"{plan.power * 100:.0f}% power only for conversion lifts of {mde * 100:.1f}% or more{obs}.")
     return " ".join(text)
 
 
