@@ -1,0 +1,277 @@
+"""Benchmark: store KPIs, RFM and cohorts through the package (Ibis on DuckDB) vs plain vectorised pandas.
+
+For each generated order-line Parquet file (1M and 10M lines by default) the script runs two subprocesses,
+one per side, so each side's peak resident memory is its own:
+
+- **package**: ``wb.load_orders(path)`` (lazy: DuckDB reads the Parquet file inside each query), then
+  ``wb.sales.kpis_by_period`` (monthly), ``wb.customers.rfm`` and ``wb.sales.cohort_table``;
+- **pandas**: ``pd.read_parquet`` of the needed columns, then the same numbers with straightforward vectorised
+  pandas (groupby / map / nunique; no Python loops over lines): the functions ``pandas_*`` below.
+
+Each side writes its results to a temporary folder; the parent checks that both agree (counts and scores
+exactly; money to a relative 1e-9 or 0.5 cent absolute, because floating sums differ in the last bits between
+engines and summation orders) and prints a table of wall time per computation and peak RSS per process.
+
+The data are **generated** by ``benchmarks/generate_orders.py`` (``workbench.data.synthetic.orders``: seeded,
+every canonical column, returns, guest orders), written once to ``data/generated/orders_{1M,10M}.parquet``
+(``--generate`` forces a rewrite).
+
+Run: ``.venv/bin/python benchmarks/analyses.py`` (``--sizes 1M`` for a quick run). Nothing here is timed in
+the test suite; ``tests/analyses/sales/test_reference.py`` checks the pandas functions against the package on
+real and generated data, so the benchmark compares equal things.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = ROOT / "data" / "generated"
+SIZES = {"1M": 1_000_000, "10M": 10_000_000}
+COLUMNS = ["order_id", "customer_id", "order_date", "revenue", "quantity", "line_type"]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# generated data: the data engineer's generator (benchmarks/generate_orders.py) writes the files once
+# ------------------------------------------------------------------------------------------------------------
+
+def data_file(label: str, *, force: bool = False) -> Path:
+    path = GENERATED / f"orders_{label}.parquet"
+    if force or not path.exists():
+        cmd = [sys.executable, str(ROOT / "benchmarks" / "generate_orders.py"), "--sizes", label]
+        subprocess.run(cmd + (["--force"] if force else []), check=True, cwd=ROOT)
+    return path
+
+
+# ------------------------------------------------------------------------------------------------------------
+# the pandas side: the same numbers, straightforward vectorised pandas
+# ------------------------------------------------------------------------------------------------------------
+
+def pandas_kpis(df: pd.DataFrame) -> pd.DataFrame:
+    """Monthly base KPIs (the sums and counts behind every ratio), indexed by month start."""
+    p = df["order_date"].dt.to_period("M").dt.start_time
+    sale = df["line_type"] == "sale"
+    known_sale = sale & df["customer_id"].notna()
+    first = df.loc[known_sale].groupby("customer_id")["order_date"].min().dt.to_period("M").dt.start_time
+    fp = df["customer_id"].map(first)
+    is_new = df["customer_id"].notna() & (fp == p)
+    out = pd.DataFrame({
+        "revenue": df["revenue"].groupby(p).sum(),
+        "gross_sales": df["revenue"].where(sale, 0.0).groupby(p).sum(),
+        "returns": -df["revenue"].where(df["line_type"] == "return", 0.0).groupby(p).sum(),
+        "orders": df.loc[sale, "order_id"].groupby(p[sale]).nunique(),
+        "units": df["quantity"].where(sale, 0).groupby(p).sum(),
+        "new_customer_revenue": df["revenue"].where(is_new, 0.0).groupby(p).sum(),
+        "guest_revenue": df["revenue"].where(df["customer_id"].isna(), 0.0).groupby(p).sum(),
+    })
+    cp = (df.loc[known_sale, ["customer_id", "order_id"]].assign(p=p[known_sale])
+          .groupby(["p", "customer_id"])["order_id"].nunique().rename("n").reset_index())
+    cp["new"] = cp["customer_id"].map(first) == cp["p"]
+    g = cp.groupby("p")
+    out["customers"] = g.size()
+    out["new_customers"] = g["new"].sum()
+    out["repeat_customers"] = (cp["n"] >= 2).groupby(cp["p"]).sum()
+    out["multi_order_customers"] = (~cp["new"] | (cp["n"] >= 2)).groupby(cp["p"]).sum()
+    out.index.name = "period_start"
+    return out.fillna(0)
+
+
+def _score(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
+    worse = (values if higher_is_better else -values).rank(method="min").astype("int64") - 1
+    return 1 + (5 * worse) // len(values)
+
+
+def pandas_rfm(df: pd.DataFrame) -> pd.DataFrame:
+    """RFM per customer as of the last order date: recency_days, frequency, monetary and the three scores."""
+    as_of = df["order_date"].max().normalize()
+    known = df[df["customer_id"].notna()]
+    sales = known[known["line_type"] == "sale"]
+    g = sales.groupby("customer_id")
+    out = pd.DataFrame({"last": g["order_date"].max(), "frequency": g["order_id"].nunique()})
+    out["monetary"] = known.groupby("customer_id")["revenue"].sum().reindex(out.index)
+    out["recency_days"] = (as_of - out.pop("last").dt.normalize()).dt.days
+    out["r_score"] = _score(out["recency_days"], higher_is_better=False)
+    out["f_score"] = _score(out["frequency"])
+    out["m_score"] = _score(out["monetary"].round(2))
+    return out.sort_index()
+
+
+def pandas_cohorts(df: pd.DataFrame) -> pd.DataFrame:
+    """Per (cohort month, months since acquisition): cohort size, active customers, orders, net revenue."""
+    known = df[df["customer_id"].notna()]
+    sale = known["line_type"] == "sale"
+    first = known.loc[sale].groupby("customer_id")["order_date"].min()
+    cm = first.dt.year * 12 + first.dt.month
+    line_c = known["customer_id"].map(cm)
+    age = known["order_date"].dt.year * 12 + known["order_date"].dt.month - line_c
+    keep = line_c.notna() & (age >= 0)
+    k = known.loc[keep].assign(c=line_c[keep].astype("int64"), age=age[keep].astype("int64"))
+    ks = k[k["line_type"] == "sale"]
+    out = pd.DataFrame({
+        "active_customers": ks.groupby(["c", "age"])["customer_id"].nunique(),
+        "orders": ks.groupby(["c", "age"])["order_id"].nunique(),
+        "revenue": k.groupby(["c", "age"])["revenue"].sum(),
+    }).fillna(0)
+    out = out.join(cm.value_counts().rename("cohort_size"), on="c")
+    out = out.reset_index()
+    out["cohort"] = pd.to_datetime({"year": (out["c"] - 1) // 12, "month": (out["c"] - 1) % 12 + 1, "day": 1})
+    return out.drop(columns="c").set_index(["cohort", "age"]).sort_index()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# workers (one process per side) and the comparison
+# ------------------------------------------------------------------------------------------------------------
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM). Not ru_maxrss: Linux carries the parent's high-water mark
+    across fork+exec into it, so a child would report at least the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Timer:
+    """Wall-clock and process CPU seconds (all threads) of each step."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def __call__(self, step: str, fn, *args, **kwargs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = fn(*args, **kwargs)
+        self.wall[step], self.cpu[step] = time.perf_counter() - t0, time.process_time() - c0
+        return out
+
+
+def worker(side: str, path: Path, out: Path) -> dict:
+    timer = _Timer()
+    t_start = time.perf_counter()
+    if side == "package":
+        import workbench as wb
+        wb.sales, wb.customers  # noqa: B018  (imports, outside the timings)
+        base = _peak_mb()
+        orders = timer("load", wb.load_orders, path)
+        kpis = timer("kpis", wb.sales.kpis_by_period, orders, period="month")
+        rfm = timer("rfm", wb.customers.rfm, orders)
+        coh = timer("cohorts", wb.sales.cohort_table, orders, complete_months_only=False)
+        kpis.set_index("period_start").to_parquet(out / "kpis.parquet")
+        rfm.set_index("customer_id")[["recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"]] \
+            .to_parquet(out / "rfm.parquet")
+        coh.set_index(["cohort", "age"])[["cohort_size", "active_customers", "orders", "revenue"]] \
+            .to_parquet(out / "cohorts.parquet")
+    else:
+        import pyarrow  # noqa: F401
+        base = _peak_mb()
+        df = timer("load", pd.read_parquet, path, columns=COLUMNS)
+        kpis = timer("kpis", pandas_kpis, df)
+        rfm = timer("rfm", pandas_rfm, df)
+        coh = timer("cohorts", pandas_cohorts, df)
+        kpis.to_parquet(out / "kpis.parquet")
+        rfm.to_parquet(out / "rfm.parquet")
+        coh.to_parquet(out / "cohorts.parquet")
+    for d in (timer.wall, timer.cpu):
+        d["total"] = d["load"] + d["kpis"] + d["rfm"] + d["cohorts"]
+    return {"side": side, "times": timer.wall, "cpu": timer.cpu, "peak_mb": _peak_mb(), "base_mb": base,
+            "process_s": time.perf_counter() - t_start}
+
+
+MONEY = {"revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue", "monetary"}
+
+
+def compare(a: Path, b: Path) -> list[str]:
+    """Differences between the package's and pandas' results (empty list = they agree)."""
+    problems = []
+    for name in ("kpis", "rfm", "cohorts"):
+        x, y = pd.read_parquet(a / f"{name}.parquet"), pd.read_parquet(b / f"{name}.parquet")
+        extra = x.index.difference(y.index)
+        if name == "cohorts" and len(extra):
+            # the package lists every (cohort, month) cell; pandas only cells with lines: the rest must be zero
+            quiet = x.loc[extra, ["active_customers", "orders", "revenue"]]
+            if (quiet != 0).any().any():
+                problems.append(f"cohorts: {len(extra)} cells only in the package's table, not all zero")
+            x = x.drop(index=extra)
+        if len(x) != len(y) or not x.index.equals(y.sort_index().index.intersection(x.index)) \
+                or len(y.index.difference(x.index)):
+            problems.append(f"{name}: rows differ ({len(x)} vs {len(y)})")
+            continue
+        y = y.reindex(x.index)
+        for col in y.columns:
+            u, v = x[col].to_numpy(dtype="float64"), y[col].to_numpy(dtype="float64")
+            if col in MONEY:
+                ok = np.isclose(u, v, rtol=1e-9, atol=0.005)
+            else:
+                ok = u == v
+            if not ok.all():
+                i = int(np.flatnonzero(~ok)[0])
+                problems.append(f"{name}.{col}: {int((~ok).sum()):,} differ (first at {x.index[i]}: {u[i]} vs {v[i]})")
+    return problems
+
+
+def run(sizes: list[str], force: bool) -> None:
+    rows = []
+    for label in sizes:
+        path = data_file(label, force=force)
+        with tempfile.TemporaryDirectory() as tmp:
+            results = {}
+            for side in ("package", "pandas"):
+                out = Path(tmp) / side
+                out.mkdir()
+                proc = subprocess.run([sys.executable, __file__, "--worker", side, "--path", str(path),
+                                       "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+                if proc.returncode:
+                    raise SystemExit(f"{side} worker failed:\n{proc.stderr[-3000:]}")
+                results[side] = json.loads(proc.stdout.strip().splitlines()[-1])
+            problems = compare(Path(tmp) / "package", Path(tmp) / "pandas")
+        pk, pd_ = results["package"], results["pandas"]
+        for step in ("load", "kpis", "rfm", "cohorts", "total"):
+            rows.append((label, step, pk["times"][step], pd_["times"][step], pk["cpu"][step], pd_["cpu"][step]))
+        rows.append((label, "peak RSS MB", pk["peak_mb"], pd_["peak_mb"], None, None))
+        rows.append((label, "RSS after imports MB", pk["base_mb"], pd_["base_mb"], None, None))
+        print(f"\n{label} lines ({path.name}, generated): results "
+              + ("agree (counts and scores exact; money rtol 1e-9 / 0.5 cent)" if not problems
+                 else "DIFFER:\n  " + "\n  ".join(problems)), flush=True)
+    load1, load5, _ = os.getloadavg()
+    print(f"\n{'lines':>5}  {'measure':<21} {'package':>9} {'pandas':>9} {'speed-up':>9}   "
+          f"{'CPU pkg':>8} {'CPU pandas':>10}")
+    for label, step, a, b, ca, cb in rows:
+        if ca is None:
+            share = "" if "imports" in step else f"{a / b:.2f}x"
+            print(f"{label:>5}  {step:<21} {a:>9.0f} {b:>9.0f} {share:>9}")
+        else:
+            print(f"{label:>5}  {step + ' (s)':<21} {a:>9.2f} {b:>9.2f} {b / a:>8.1f}x   {ca:>8.2f} {cb:>10.2f}")
+    print(f"\nWall-clock seconds per step, one process per side on this machine (2 cores, shared: load average "
+          f"{load1:.1f} / {load5:.1f} over 1 / 5 minutes at the end of the run; DuckDB uses both cores, pandas one). "
+          "CPU = process CPU seconds over all threads. 'load' is lazy for the package (DuckDB reads the Parquet "
+          "file inside each query). Peak RSS = the process's maximum resident memory (VmHWM), imports included; "
+          "for memory the ratio is package / pandas (1/3 or less is the target).")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    ap.add_argument("--generate", action="store_true", help="rewrite the generated Parquet files")
+    ap.add_argument("--worker", choices=["package", "pandas"], help=argparse.SUPPRESS)
+    ap.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.path, args.out)))
+        return
+    os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    run(args.sizes, args.generate)
+
+
+if __name__ == "__main__":
+    main()
