@@ -20,7 +20,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-__all__ = ["render_report", "render_error_page", "REPORT_CSS", "page"]
+__all__ = ["render_report", "render_error_page", "render_header", "prepare_notebook", "page", "escape", "when_text",
+           "duration_text", "metric_text", "REPORT_CSS"]
 
 REMOVE_TAGS = {"remove", "parameters", "injected-parameters", "papermill-error-cell-tag"}
 FAILED_TAG = "wb-failed-cell"
@@ -124,7 +125,7 @@ table.wb-kv td.hash { font-family: "SFMono-Regular", Menlo, Consolas, monospace;
 """
 
 
-def _e(x: Any) -> str:
+def escape(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
@@ -132,11 +133,11 @@ def page(title: str, body: str, *, extra_css: str = "") -> str:
     """A complete, self-contained HTML document around ``body``."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{_e(title)}</title>\n<style>{REPORT_CSS}{extra_css}</style>\n</head>\n"
+            f"<title>{escape(title)}</title>\n<style>{REPORT_CSS}{extra_css}</style>\n</head>\n"
             f"<body>\n<div class=\"wb-page\">\n{body}\n</div>\n</body>\n</html>\n")
 
 
-def _when(iso: str | None) -> str:
+def when_text(iso: str | None) -> str:
     if not iso:
         return "unknown time"
     try:
@@ -195,36 +196,36 @@ def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, 
               else '<span class="wb-status">Succeeded</span>')
     job = manifest.get("job", "")
     parts = ['<header class="wb-header">',
-             f'<div class="wb-kicker">Report &middot; {_e(job)}</div>',
-             f'<h1>{_e(manifest.get("title") or manifest["notebook"]["name"])}</h1>',
-             f'<p class="wb-meta">{status}Ran {_e(_when(manifest.get("started")))} &middot; took '
-             f'{_e(duration_text(manifest.get("duration_s")))} &middot; run <span class="wb-mono">'
-             f'{_e(manifest.get("run_id", ""))}</span></p>']
+             f'<div class="wb-kicker">Report &middot; {escape(job)}</div>',
+             f'<h1>{escape(manifest.get("title") or manifest["notebook"]["name"])}</h1>',
+             f'<p class="wb-meta">{status}Ran {escape(when_text(manifest.get("started")))} &middot; took '
+             f'{escape(duration_text(manifest.get("duration_s")))} &middot; run <span class="wb-mono">'
+             f'{escape(manifest.get("run_id", ""))}</span></p>']
     err = manifest.get("error")
     if failed and err:
         where = f"In [{err['execution_count']}]" if err.get("execution_count") else "kernel start"
-        link = (f'<a href="#cell-id={_e(err["cell_id"])}">{_e(where)}</a>' if err.get("cell_id")
-                else _e(where))
+        link = (f'<a href="#cell-id={escape(err["cell_id"])}">{escape(where)}</a>' if err.get("cell_id")
+                else escape(where))
         parts.append(f'<div class="wb-alert"><strong>This report did not finish.</strong> Exception encountered '
-                     f'at {link}: <pre>{_e(err.get("ename", ""))}: {_e(err.get("evalue", ""))}</pre></div>')
+                     f'at {link}: <pre>{escape(err.get("ename", ""))}: {escape(err.get("evalue", ""))}</pre></div>')
     if metrics:
-        cards = "".join(f'<div class="wb-card"><div class="v">{_e(metric_text(m))}</div>'
-                        f'<div class="l">{_e(m.get("label") or m["name"])}</div></div>' for m in metrics)
+        cards = "".join(f'<div class="wb-card"><div class="v">{escape(metric_text(m))}</div>'
+                        f'<div class="l">{escape(m.get("label") or m["name"])}</div></div>' for m in metrics)
         parts.append(f'<section class="wb-cards" aria-label="Headline metrics">{cards}</section>')
     facts = []
     params = manifest.get("parameters") or {}
     overrides = manifest.get("overrides") or {}
     if params:
         rows = "".join(
-            f'<tr><td class="{"wb-set" if k in overrides else ""}">{_e(k)}</td><td>{_e(_value_text(v))}</td>'
-            f'<td>{_e(param_help.get(k, ""))}{" <em>(set for this run)</em>" if k in overrides else ""}</td></tr>'
+            f'<tr><td class="{"wb-set" if k in overrides else ""}">{escape(k)}</td><td>{escape(_value_text(v))}</td>'
+            f'<td>{escape(param_help.get(k, ""))}{" <em>(set for this run)</em>" if k in overrides else ""}</td></tr>'
             for k, v in params.items())
         facts.append(f'<div><h2>Parameters</h2><table class="wb-kv"><tr><th>name</th><th>value</th>'
                      f'<th>meaning</th></tr>{rows}</table></div>')
     inputs = manifest.get("inputs") or []
     if inputs:
-        rows = "".join(f'<tr><td>{_e(i["path"])}</td><td>{_e(_size(i.get("bytes")))}</td>'
-                       f'<td class="hash">{_e(i["sha256"])}</td></tr>' for i in inputs)
+        rows = "".join(f'<tr><td>{escape(i["path"])}</td><td>{escape(_size(i.get("bytes")))}</td>'
+                       f'<td class="hash">{escape(i["sha256"])}</td></tr>' for i in inputs)
         facts.append(f'<div><h2>Data sources</h2><table class="wb-kv"><tr><th>file</th><th>size</th>'
                      f'<th>sha256 fingerprint</th></tr>{rows}</table></div>')
     else:
@@ -240,10 +241,10 @@ def render_footer(manifest: dict, *, run_dir_display: str | None = None) -> str:
     commit = (git.get("commit") or "")[:10] or "not in git"
     dirty = " (with uncommitted changes)" if git.get("dirty") else ""
     nb = manifest.get("notebook", {})
-    verify = (f' &middot; check it: <code>workbench verify {_e(run_dir_display)}</code>' if run_dir_display else "")
-    return (f'<footer class="wb-footer">Notebook <span class="wb-mono">{_e(nb.get("path", ""))}</span> '
-            f'(sha256 {_e((nb.get("sha256") or "")[:12])}) &middot; workbench {_e(env.get("workbench", "?"))} '
-            f'&middot; Python {_e(env.get("python", "?"))} &middot; git {_e(commit)}{_e(dirty)}{verify}</footer>')
+    verify = (f' &middot; check it: <code>workbench verify {escape(run_dir_display)}</code>' if run_dir_display else "")
+    return (f'<footer class="wb-footer">Notebook <span class="wb-mono">{escape(nb.get("path", ""))}</span> '
+            f'(sha256 {escape((nb.get("sha256") or "")[:12])}) &middot; workbench {escape(env.get("workbench", "?"))} '
+            f'&middot; Python {escape(env.get("python", "?"))} &middot; git {escape(commit)}{escape(dirty)}{verify}</footer>')
 
 
 def _strip_title(source: str) -> str:
@@ -314,7 +315,7 @@ def render_report(nb, manifest: dict, metrics: list[dict], *, show_code: bool = 
     if failed_cell_id:
         anchor = f'id="cell-id={html.escape(failed_cell_id, quote=True)}"'
         body = body.replace(anchor, anchor + ' aria-label="failing cell"', 1)
-        marker = f'<div class="wb-failed-note">The run stopped in this cell (In [{_e(err.get("execution_count"))}]).</div>'
+        marker = f'<div class="wb-failed-note">The run stopped in this cell (In [{escape(err.get("execution_count"))}]).</div>'
         body = re.sub(r'(<div [^>]*' + re.escape(anchor) + r'[^>]*>)', lambda m: m.group(1) + marker, body, count=1)
     code_css = _pygments_css() if (show_code or failed_cell_id) else ""
     content = (render_header(manifest, metrics, param_help=param_help) + '\n<main class="wb-body">\n' + body
@@ -327,5 +328,5 @@ def render_error_page(manifest: dict, metrics: list[dict], message: str, *,
     """A report for a run without a usable executed notebook (kernel did not start, export failed)."""
     content = (render_header(manifest, metrics, param_help=param_help)
                + f'\n<main class="wb-body"><div class="wb-alert"><strong>No notebook output.</strong>'
-               f'<pre>{_e(message)}</pre></div></main>\n' + render_footer(manifest, run_dir_display=run_dir_display))
+               f'<pre>{escape(message)}</pre></div></main>\n' + render_footer(manifest, run_dir_display=run_dir_display))
     return page(manifest.get("title") or manifest["notebook"]["name"], content)

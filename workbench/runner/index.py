@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from workbench.runner import files
-from workbench.runner.html import _e, _when, duration_text, metric_text, page
+from workbench.runner.html import duration_text, escape, metric_text, page, when_text
 from workbench.runner.manifest import MANIFEST, read_metrics
 
 __all__ = ["scan_runs", "build_index", "render_index", "INDEX_FILE"]
@@ -64,7 +64,7 @@ def _params_text(m: dict) -> str:
 
 def _metrics_html(m: dict) -> str:
     items = m.get("_metrics", [])[:HEADLINE_METRICS]
-    return "<br>".join(f'{_e(x.get("label") or x["name"])}: <strong>{_e(metric_text(x))}</strong>' for x in items)
+    return "<br>".join(f'{escape(x.get("label") or x["name"])}: <strong>{escape(metric_text(x))}</strong>' for x in items)
 
 
 def _status_html(m: dict) -> str:
@@ -72,16 +72,16 @@ def _status_html(m: dict) -> str:
         return '<span class="wb-status">succeeded</span>'
     err = m.get("error") or {}
     where = f"In [{err['execution_count']}]" if err.get("execution_count") else (err.get("stage") or "")
-    detail = f'<div class="wb-err">{_e(where)}: {_e(err.get("ename", ""))}</div>' if err else ""
+    detail = f'<div class="wb-err">{escape(where)}: {escape(err.get("ename", ""))}</div>' if err else ""
     return f'<span class="wb-status failed">failed</span>{detail}'
 
 
 def _link(m: dict, root: Path, text: str) -> str:
     html_name = m.get("files", {}).get("html")
     if not html_name:
-        return _e(text)
+        return escape(text)
     rel = (m["_dir"] / html_name).relative_to(root).as_posix()
-    return f'<a href="{_e(rel)}">{_e(text)}</a>'
+    return f'<a href="{escape(rel)}">{escape(text)}</a>'
 
 
 def render_index(runs: list[dict], root: Path) -> str:
@@ -99,7 +99,7 @@ def render_index(runs: list[dict], root: Path) -> str:
              "<h1>Report runs</h1>",
              f'<p class="wb-meta">{len(runs)} run{"s" if len(runs) != 1 else ""} of {n_reports} '
              f'report{"s" if n_reports != 1 else ""} &middot; {len(latest)} job{"s" if len(latest) != 1 else ""}, '
-             f'{failed_latest} failing in its latest run &middot; index updated {_e(_when(files.utc_now().isoformat()))}'
+             f'{failed_latest} failing in its latest run &middot; index updated {escape(when_text(files.utc_now().isoformat()))}'
              "</p></header>"]
     if not runs:
         parts.append('<p>No runs yet. Run <code>workbench run --all</code> (or <code>make reports</code>).</p>')
@@ -110,10 +110,10 @@ def render_index(runs: list[dict], root: Path) -> str:
         ok = last_ok.get(job)
         fallback = ""
         if m.get("status") != "succeeded" and ok is not None:
-            fallback = f'<div class="wb-small">last success: {_link(ok, root, _when(ok.get("started")))}</div>'
+            fallback = f'<div class="wb-small">last success: {_link(ok, root, when_text(ok.get("started")))}</div>'
         rows.append(f'<tr><td>{_link(m, root, m.get("title") or m["notebook"]["name"])}'
-                    f'<div class="wb-small">{_e(job)}</div></td>'
-                    f"<td>{_status_html(m)}{fallback}</td><td>{_e(_when(m.get('started')))}</td>"
+                    f'<div class="wb-small">{escape(job)}</div></td>'
+                    f"<td>{_status_html(m)}{fallback}</td><td>{escape(when_text(m.get('started')))}</td>"
                     f"<td>{_metrics_html(m)}</td></tr>")
     parts.append('<h2 class="wb-section">Latest run of each job</h2>'
                  '<table class="wb-runs"><tr><th>report</th><th>status</th><th>ran</th><th>headline</th></tr>'
@@ -121,12 +121,12 @@ def render_index(runs: list[dict], root: Path) -> str:
 
     rows = []
     for m in runs:
-        rows.append(f"<tr><td class=\"num\">{_e(_when(m.get('started')))}</td>"
+        rows.append(f"<tr><td class=\"num\">{escape(when_text(m.get('started')))}</td>"
                     f'<td>{_link(m, root, m.get("title") or m["notebook"]["name"])}'
-                    f'<div class="wb-small">{_e(m.get("notebook", {}).get("name", ""))}</div></td>'
-                    f'<td>{_e(m.get("job", "").split("/", 1)[-1])}</td>'
-                    f'<td class="wb-small">{_e(_params_text(m))}</td><td>{_status_html(m)}</td>'
-                    f'<td class="num">{_e(duration_text(m.get("duration_s")))}</td><td>{_metrics_html(m)}</td></tr>')
+                    f'<div class="wb-small">{escape(m.get("notebook", {}).get("name", ""))}</div></td>'
+                    f'<td>{escape(m.get("job", "").split("/", 1)[-1])}</td>'
+                    f'<td class="wb-small">{escape(_params_text(m))}</td><td>{_status_html(m)}</td>'
+                    f'<td class="num">{escape(duration_text(m.get("duration_s")))}</td><td>{_metrics_html(m)}</td></tr>')
     parts.append('<h2 class="wb-section">All runs, newest first</h2>'
                  '<table class="wb-runs"><tr><th>ran</th><th>report</th><th>job</th><th>parameters</th>'
                  "<th>status</th><th>duration</th><th>headline metrics</th></tr>" + "".join(rows) + "</table>")
