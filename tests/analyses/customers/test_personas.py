@@ -1,0 +1,174 @@
+"""Buyer personas: features by hand, recovery of constructed groups, the naming rules, descriptions, errors."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from workbench.analyses.customers import personas as P
+from workbench.errors import DataError
+
+AS_OF = pd.Timestamp("2024-12-31")
+
+
+def _store(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Series]:
+    """Generated order lines with three known groups of 60 customers each:
+
+    - "regular": 8-12 orders, one every ~30 days up to the as-of date, about $40 per order, customers for ~1 year;
+    - "lapsed": one order of about $20, 350-450 days before the as-of date;
+    - "new big": one order of about $200, 5-25 days before the as-of date (just acquired).
+    """
+    rows, truth = [], {}
+    for i in range(60):
+        cid = f"r{i}"
+        truth[cid] = "regular"
+        n = int(rng.integers(8, 13))
+        for k in range(n):
+            day = AS_OF - pd.Timedelta(days=int(30 * k + rng.integers(0, 5)))
+            rows.append((f"{cid}-{k}", cid, day, float(rng.normal(40, 4)), 2, "sale", "Books" if k % 2 else "Music"))
+    for i in range(60):
+        cid = f"l{i}"
+        truth[cid] = "lapsed"
+        day = AS_OF - pd.Timedelta(days=int(rng.integers(350, 451)))
+        rows.append((f"{cid}-0", cid, day, float(rng.normal(20, 2)), 1, "sale", "Music"))
+    for i in range(60):
+        cid = f"n{i}"
+        truth[cid] = "new big"
+        day = AS_OF - pd.Timedelta(days=int(rng.integers(5, 26)))
+        rows.append((f"{cid}-0", cid, day, float(rng.normal(200, 20)), 6, "sale", "Books"))
+    df = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "revenue", "quantity", "line_type",
+                                     "category"])
+    return df, pd.Series(truth)
+
+
+class TestFeatures:
+    def test_by_hand(self):
+        lines = pd.DataFrame({
+            "order_id": ["o1", "o1", "o2", "r1", "o3", "x"],
+            "customer_id": ["A", "A", "A", "A", "B", "A"],
+            "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-03-01", "2024-03-05", "2024-02-01",
+                                          "2024-03-01"]),
+            "revenue": [30.0, 10.0, 60.0, -20.0, 15.0, 4.0],
+            "quantity": [1, 1, 2, -1, 1, 0],
+            "line_type": ["sale", "sale", "sale", "return", "sale", "non_product"],
+            "category": ["Music", "Books", "Music", "Music", "Books", None],
+            "country": ["DE", "DE", "DE", "DE", "FR", "DE"],
+        })
+        f = P.persona_features(lines, as_of="2024-03-31")
+        a = f.loc["A"]
+        assert (a.orders, a.revenue, a.units) == (2, 80.0, 4.0)            # the return nets revenue, not orders
+        assert (a.recency_days, a.tenure_days, a.aov) == (30, 90, 40.0)
+        assert a.first_order == dt.date(2024, 1, 1) and a.last_order == dt.date(2024, 3, 1)
+        assert a.share_music == pytest.approx(90 / 100) and a.share_books == pytest.approx(10 / 100)
+        assert f.loc["B", "share_books"] == 1.0 and f.loc["B", "country"] == "FR"
+        assert f.attrs["as_of"] == dt.date(2024, 3, 31)
+
+    def test_as_of_cuts_later_lines(self):
+        lines = pd.DataFrame({"order_id": ["a", "b"], "customer_id": ["1", "1"],
+                              "order_date": pd.to_datetime(["2024-01-01", "2024-06-01"]), "revenue": [5.0, 7.0]})
+        f = P.persona_features(lines, as_of="2024-02-01")
+        assert f.loc["1", "orders"] == 1 and f.loc["1", "recency_days"] == 31
+
+    def test_missing_order_column(self):
+        lines = pd.DataFrame({"customer_id": ["1"], "order_date": pd.to_datetime(["2024-01-01"]), "revenue": [5.0]})
+        with pytest.raises(DataError, match=r"order column `order_id` not found.*pass order="):
+            P.persona_features(lines)
+
+
+class TestKnownGroups:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def result(cls):
+        lines, truth = _store(np.random.default_rng(7))
+        features = P.persona_features(lines)
+        return P.find_personas(features, k_min=2, k_max=6, seed=11), truth
+
+    def test_recovers_the_three_groups(self, result):
+        personas, truth = result
+        assert personas.k == 3
+        assert personas.selection.loc[personas.selection.silhouette.idxmax(), "k"] == 3
+        labels = personas.customers.cluster.reindex(truth.index)
+        assert adjusted_rand_score(truth, labels) == 1.0
+
+    def test_names_follow_the_rules(self, result):
+        personas, truth = result
+        by_group = personas.customers.persona.groupby(truth.reindex(personas.customers.index)).first()
+        assert by_group["regular"] == "Champions"                              # cycle 30 days, ordered <= 5 ago
+        assert by_group["lapsed"] == "Lapsed one-time buyers, small baskets"   # 350-450 days ago
+        assert by_group["new big"] == "New customers, big baskets"             # first order 5-25 days ago
+
+    def test_profiles_and_descriptions_from_the_numbers(self, result):
+        personas, truth = result
+        prof = personas.profiles.set_index("persona")
+        champions = personas.customers[personas.customers.persona == "Champions"]
+        assert prof.loc["Champions", "customers"] == 60
+        assert prof.loc["Champions", "share_customers"] == pytest.approx(1 / 3)
+        assert prof.loc["Champions", "share_revenue"] == pytest.approx(
+            champions.revenue.sum() / personas.customers.revenue.sum())
+        assert prof.loc["Champions", "orders_per_customer"] == pytest.approx(champions.orders.mean())
+        assert prof.loc["Champions", "repeat_share"] == 1.0
+        assert prof.loc["Lapsed one-time buyers, small baskets", "top_category"] == "music"
+        assert personas.profiles.share_revenue.is_monotonic_decreasing
+        first = personas.descriptions[0]
+        assert first.startswith(f"**{personas.profiles.persona.iloc[0]}**: 60 customers (33.3% of all)")
+        assert "came back at least once" in first and "per order" in first
+
+
+class TestNamingRules:
+    # store purchase cycle 30 days: active <= 45 days since the last order, lapsed > 90, new if tenure <= 60
+    @pytest.mark.parametrize("centre, orders, recency, tenure, expected", [
+        ({"log_orders": 1.5, "log_aov": 0.0}, 9, 10, 400, "Champions"),
+        ({"log_orders": 0.8, "log_aov": 0.0}, 5, 40, 400, "Loyal regulars"),
+        ({"log_orders": 0.9, "log_aov": 0.7}, 4, 60, 400, "Regulars cooling off, big baskets"),
+        ({"log_orders": 0.9, "log_aov": 0.0}, 4, 200, 400, "Lapsed regulars"),
+        ({"log_orders": 0.0}, 2, 20, 50, "New customers"),
+        ({"log_orders": 0.0}, 2, 20, 300, "Recent occasional buyers"),
+        ({"log_orders": 0.1, "log_aov": -0.9}, 2, 80, 300, "Occasional buyers, small baskets"),
+        ({"log_orders": -0.6}, 1, 300, 300, "Lapsed one-time buyers"),
+        ({"log_orders": -0.6}, 1, 70, 70, "One-time buyers"),
+        ({"log_orders": -0.6}, 1, 30, 200, "Recent first-time buyers"),
+        ({"log_orders": -0.6, "log_aov": 1.2}, 1, 10, 10, "New customers, big baskets"),
+    ])
+    def test_table(self, centre, orders, recency, tenure, expected):
+        assert P.persona_name(pd.Series(centre), median_orders=orders, median_recency_days=recency,
+                              median_tenure_days=tenure, cycle_days=30) == expected
+
+    def test_without_a_purchase_cycle_activity_follows_z(self):
+        assert P.persona_name(pd.Series({"log_recency": 1.0, "log_orders": -0.5}), median_orders=1) == \
+            "Lapsed one-time buyers"
+        assert P.persona_name(pd.Series({"log_recency": -1.0, "log_tenure": -1.0}), median_orders=1) == \
+            "New customers"
+
+    def test_purchase_cycle(self):
+        f = pd.DataFrame({"orders": [3, 2, 1, 5],
+                          "first_order": [dt.date(2024, 1, 1)] * 4,
+                          "last_order": [dt.date(2024, 1, 21), dt.date(2024, 1, 31), dt.date(2024, 1, 1),
+                                         dt.date(2024, 5, 30)]})
+        # gaps: 20 / 2 = 10, 30 / 1 = 30, 150 / 4 = 37.5 -> median 30
+        assert P.purchase_cycle_days(f) == 30.0
+        assert P.purchase_cycle_days(f[f.orders == 1]) is None
+
+    def test_two_clusters_with_one_name_are_told_apart(self):
+        names = {0: "One-time buyers", 1: "One-time buyers", 2: "Champions"}
+        prof = pd.DataFrame({"customers": [10, 20, 5]})
+        centres = pd.DataFrame({"log_recency": [0.1, 0.3, -2], "log_orders": [-0.6, -0.6, 1.5],
+                                "log_aov": [0.45, -0.45, 0.0]})
+        out = P._unique_names(names, prof, centres)
+        assert out.tolist() == ["One-time buyers, bigger baskets", "One-time buyers, smaller baskets", "Champions"]
+
+
+class TestErrors:
+    def test_too_few_customers(self, rng):
+        lines, _ = _store(rng)
+        features = P.persona_features(lines).head(40)
+        with pytest.raises(DataError, match=r"too few customers \(40\) to look for up to 8 personas.*lower k_max "
+                                            r"to at most 4"):
+            P.find_personas(features, k_max=8)
+
+    def test_bad_range(self, rng):
+        features = P.persona_features(_store(rng)[0])
+        with pytest.raises(DataError, match=r"persona range k_min=5, k_max=3 is not valid"):
+            P.find_personas(features, k_min=5, k_max=3)
