@@ -188,7 +188,7 @@ class TestLoadExperiment:
     def test_default_is_labelled_generated(self):
         exp = load_experiment(sample_users=5_000, seed=1)
         assert exp.generated
-        assert "generated" in exp.label and "GENERATED" in exp.notes[0]
+        assert "generated" in exp.label and "GENERATED" in exp.notes[0] and "GENERATED" in exp.chart_note
         assert exp.truth["relative_lift"] == {"treatment": 0.08}
         assert exp.checks["double_assigned_users"] == 5  # 0.1 % of 5,000
         assert len(exp.assignments) == 5_000 - 5

@@ -165,6 +165,11 @@ class ExperimentData:
     notes: list[str] = field(default_factory=list)
     truth: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def chart_note(self) -> str:
+        """Source line for charts: "Data: <file>", or for the sample "Data: generated sample (...): GENERATED"."""
+        return f"Data: {self.label}" + (": GENERATED, not a real shop" if self.generated else "")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # helpers
@@ -691,8 +696,8 @@ def load_experiment(
         sample = experiment_sample(sample_users, seed=seed)
         asg = check_assignments(sample.assignments, source="generated sample")
         label = f"generated sample (seed {seed}, {sample_users:,} users; known true effects)"
-        notes = [f"No data source given: the report runs on a GENERATED {label}; its numbers describe no real "
-                 "shop.", *asg.attrs["notes"]]
+        notes = [f"No data source given: the report runs on a {label}, GENERATED data whose numbers describe no "
+                 "real shop.", *asg.attrs["notes"]]
         ev = sample.events
         ev.attrs = {"notes": [], "checks": {"rows_out_of_order": 0, "events": len(ev)}, "source": "generated"}
         checks = {**asg.attrs["checks"], "rows_out_of_order": 0}

@@ -1,7 +1,8 @@
 """Charts for funnels and experiment readouts.
 
 Each takes a result from ``workbench.experiments`` (or the assignment table), keyword-only options and
-``ax=None``, draws on that Axes and returns it; none calls ``plt.show``.
+``ax=None``, draws on that Axes and returns it; none calls ``plt.show``. ``note`` writes a small source line
+under the chart (the report passes "Data: GENERATED sample ..." for the generated data).
 """
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def _label(step: str) -> str:
     return _STEP_LABELS.get(step, step.replace("_", " ").capitalize())
 
 
+def _note(ax: Axes, note: str | None) -> None:
+    """Small source line above the title, at the right ("GENERATED data: ..."), so a copied chart keeps its
+    provenance."""
+    if note:
+        ax.annotate(note, xy=(1.0, 1.0), xycoords="axes fraction", xytext=(0, 24), textcoords="offset points",
+                    ha="right", va="bottom", fontsize=8, color="#666666", style="italic", annotation_clip=False)
+
+
 def _placeholder(ax: Axes, title: str, message: str) -> Axes:
     ax.set_axis_off()
     ax.set_title(title)
@@ -47,7 +56,7 @@ def _rows(funnel_table: pd.DataFrame, counting: str, segment: str | None = None)
 
 
 def funnel_bars(funnel_table: pd.DataFrame | None, *, counting: str = "strict", segment: str = "All users",
-                title: str | None = None, ax: Axes | None = None) -> Axes:
+                note: str | None = None, title: str | None = None, ax: Axes | None = None) -> Axes:
     """Classic funnel: users at each step, with the share of first-step users and the drop-off between steps.
 
     ``funnel_table`` None (no event log) draws a note instead of bars.
@@ -74,11 +83,12 @@ def funnel_bars(funnel_table: pd.DataFrame | None, *, counting: str = "strict", 
     ax.set_title(title or f"Checkout funnel: {fmt.pct(f['overall_conversion'].iloc[-1], 1)} of item viewers "
                           f"purchased ({segment.lower() if segment != 'All users' else 'all users'})")
     ax.grid(axis="x", visible=False)
+    _note(ax, note)
     return ax
 
 
 def funnel_segment_dropoff(funnel_table: pd.DataFrame | None, *, counting: str = "strict",
-                           segment_name: str | None = "segment", title: str | None = None,
+                           segment_name: str | None = "segment", note: str | None = None, title: str | None = None,
                            ax: Axes | None = None) -> Axes:
     """Share of users lost at each step transition, one bar per segment, labelled with the drop-off.
 
@@ -115,11 +125,12 @@ def funnel_segment_dropoff(funnel_table: pd.DataFrame | None, *, counting: str =
     ax.legend(title=segment_name, ncols=min(len(segs), 5), loc="upper right", fontsize=8.5)
     ax.set_title(title or f"Where shoppers drop out, by {segment_name}")
     ax.grid(axis="x", visible=False)
+    _note(ax, note)
     return ax
 
 
 def ab_lift_forest(metrics: pd.DataFrame, *, alpha: float = 0.05, truth: Mapping[tuple[str, str], float] | None = None,
-                   title: str | None = None, ax: Axes | None = None) -> Axes:
+                   note: str | None = None, title: str | None = None, ax: Axes | None = None) -> Axes:
     """Relative lift of each metric (and variant) with its interval; green/red when significant after Holm.
 
     ``truth`` maps (metric, variant) to a known true lift (generated data), drawn as a black cross.
@@ -152,12 +163,13 @@ def ab_lift_forest(metrics: pd.DataFrame, *, alpha: float = 0.05, truth: Mapping
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=len(handles), fontsize=8.5)
     ax.set_title(title or "Treatment vs control: change in each metric")
     ax.grid(axis="y", visible=False)
+    _note(ax, note)
     return ax
 
 
 def ab_revenue_distribution(assignments: pd.DataFrame, *, variant: str = "variant", revenue: str = "revenue",
                             control: str | None = None, cap: float | None = None, currency: str = "USD",
-                            title: str | None = None, ax: Axes | None = None) -> Axes:
+                            note: str | None = None, title: str | None = None, ax: Axes | None = None) -> Axes:
     """Revenue per buyer by variant (buyers only, log scale), with the cap line when revenue is capped."""
     buyers = assignments[assignments[revenue] > 0]
     if buyers.empty:
@@ -182,11 +194,12 @@ def ab_revenue_distribution(assignments: pd.DataFrame, *, variant: str = "varian
     ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
     ax.legend(loc="upper left", fontsize=9)
     ax.set_title(title or "Revenue per buyer, by variant (buyers only)")
+    _note(ax, note)
     return ax
 
 
 def ab_power_curve(curve: pd.DataFrame, *, power: float = 0.8, days_run: float | None = None,
-                   title: str | None = None, ax: Axes | None = None) -> Axes:
+                   note: str | None = None, title: str | None = None, ax: Axes | None = None) -> Axes:
     """Chance of detecting each true lift by test length (from ``planning.power_curve``).
 
     An empty curve (daily traffic unknown) draws a note instead.
@@ -215,9 +228,10 @@ def ab_power_curve(curve: pd.DataFrame, *, power: float = 0.8, days_run: float |
     ax.set_xlim(0, curve["days"].max())
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     alpha = curve.attrs.get("alpha_per_comparison")
-    note = f"; two-sided test at alpha {alpha:.3g}" if alpha else ""
-    ax.set_xlabel(f"Test length (days, at the daily traffic used for planning{note})")
+    level = f"; two-sided test at alpha {alpha:.3g}" if alpha else ""
+    ax.set_xlabel(f"Test length (days, at the daily traffic used for planning{level})")
     ax.set_ylabel("Chance to detect the lift")
     ax.legend(loc="lower right", fontsize=9)
     ax.set_title(title or "How long the next test must run to detect a given conversion lift")
+    _note(ax, note)
     return ax

@@ -37,6 +37,8 @@ def test_funnel_bars(funnel):
     texts = [t.get_text() for t in ax.texts]
     assert "-60%" in texts                                    # add_to_cart -> begin_checkout loses 3 of 5
     assert ax.get_ylabel() == "Users reaching the step"
+    ax = funnel_bars(funnel, note="Data: generated sample: GENERATED, not a real shop", ax=plt.figure().gca())
+    assert "Data: generated sample: GENERATED, not a real shop" in [t.get_text() for t in ax.texts]
 
 
 def test_funnel_segment_dropoff(funnel):
@@ -74,7 +76,8 @@ def test_revenue_distribution(sample):
 
 def test_power_curve():
     curve = power_curve(0.03, daily_traffic=10_000, lifts=[0.1, 0.2], max_weeks=2)
-    ax = ab_power_curve(curve, days_run=14)
+    ax = ab_power_curve(curve, days_run=14, note="Data: x")
+    assert "Data: x" in [t.get_text() for t in ax.texts]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["true lift +10%", "true lift +20%"]
     assert any(t.get_text() == "this test: 14 days" for t in ax.texts)
     assert "alpha 0.05" in ax.get_xlabel()
