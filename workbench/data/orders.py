@@ -16,6 +16,26 @@ Sources
   (A Parquet file in a known export layout, e.g. Online Retail, is read eagerly and mapped like a CSV.)
 - A pandas DataFrame (canonical columns, or ``columns=``) or an Ibis table (lazy, like Parquet).
 
+Engines (``engine=``)
+---------------------
+Where the queries of the analyses run. ``None``/``"duckdb"`` (the default): DuckDB in this process, for
+local files. ``"spark"``: the process's Spark session (:mod:`workbench.spark`: a local ``local[2]`` session, or
+the session already running under ``spark-submit``/Databricks). Any Ibis connection URL for a warehouse:
+``"postgres://user:pass@host:5432/shop"``, ``"bigquery://project/dataset"``,
+``"snowflake://user:pass@account/database/schema?warehouse=wh"``, ``"trino://user@host:8080/hive/sales"``,
+``"duckdb:///srv/warehouse.duckdb"``. An Ibis backend object is taken as it is. With an engine:
+
+- a **table name** (``load_orders("orders", engine="spark")``, ``"sales.orders"`` with its database, or
+  ``table="orders"``) reads that table where it lives; nothing is copied;
+- a **Parquet** file, folder (e.g. Hive-partitioned) or glob is read by the engine itself (Spark reads it in
+  parallel; a warehouse cannot read local files: load them there first);
+- a **CSV/Excel/fixed-width export** or a DataFrame is parsed here as usual and the canonical lines are handed
+  to the engine as a temporary view (sensible for Spark; for a warehouse, load the data there instead).
+
+Results stay on the engine: the analyses bring back only aggregates, and ``workbench.engine.to_pandas``
+refuses to bring more than ``MAX_COLLECT_ROWS`` rows from a non-local engine (so ``.to_pandas()`` on ten
+million Spark lines fails with a clear message instead of filling the memory).
+
 Layouts recognised by header (``format="auto"``): ``canonical``, ``cdnow`` (fixed width and its CSV twin),
 ``shopify``, ``woocommerce`` (Analytics download) and ``woocommerce-export`` (order-export plugin),
 ``online-retail`` (UCI) and ``online-retail-ii``; anything else with ``columns={canonical: source column}``.
@@ -37,6 +57,7 @@ from __future__ import annotations
 
 import glob as _glob
 import os
+import re
 import warnings
 from pathlib import Path
 from types import ModuleType
@@ -54,7 +75,7 @@ from workbench.data.formats import generic as _generic
 from workbench.data.formats._base import LoadContext, norm, plural
 from workbench.data.schema import LINE_TYPES, ORDERS, ORDER_COLUMNS, REQUIRED_ORDER_COLUMNS
 from workbench.data.summary import LoadSummary, SummaryItem
-from workbench.errors import DataError
+from workbench.errors import DataError, WorkbenchError
 
 __all__ = ["load_orders", "OrderLines", "LoadSummary", "SummaryItem", "ORDER_FORMATS", "read_csv_robust"]
 
@@ -67,6 +88,8 @@ _CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".zip"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
 _DUCKDB_SUFFIXES = {".duckdb", ".ddb", ".db"}
+_ENGINE_TITLES = {"duckdb": "DuckDB", "pyspark": "Spark", "postgres": "PostgreSQL", "bigquery": "BigQuery",
+                  "snowflake": "Snowflake", "trino": "Trino"}
 
 
 class OrderLines:
@@ -83,14 +106,17 @@ class OrderLines:
         The file read (absolute path) or ``"DataFrame"``.
     format : str
         The layout recognised.
+    engine : str
+        Where queries on ``table`` run: ``"duckdb"``, ``"pyspark"``, ``"postgres"``, ...
     """
 
     def __init__(self, table: ibis.Table, summary: LoadSummary, *, source: str, format: str,
-                 frame: pd.DataFrame | None = None) -> None:
+                 frame: pd.DataFrame | None = None, engine: str = "duckdb") -> None:
         self.table = table
         self.summary = summary
         self.source = source
         self.format = format
+        self.engine = engine
         self._frame = frame
 
     @property
@@ -117,7 +143,8 @@ class OrderLines:
         return int(self.summary.resolve().lines_kept)
 
     def __repr__(self) -> str:
-        kind = "lazy, DuckDB" if self.lazy else "in memory"
+        kind = f"lazy, {_title(self.engine)}" if self.lazy else "in memory" if self.engine == "duckdb" \
+            else f"parsed here, queried on {_title(self.engine)}"
         n = f"{len(self._frame):,} lines" if self._frame is not None else "lines counted on demand"
         return f"<OrderLines {self.format} from {Path(self.source).name}: {n} ({kind}); columns {self.columns}>"
 
@@ -129,18 +156,19 @@ class OrderLines:
 # the loader
 # ----------------------------------------------------------------------------------------------------------
 
-def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | None = None, *,
+def load_orders(source: Any = None, format: str = "auto", columns: dict[str, str] | None = None, *,
                 sheet: str | int | None = None, currency: str | None = None, returns: str = "keep",
                 non_product: str = "drop", cancelled: str = "reverse", dayfirst: bool | None = None,
                 decimal: str = "auto", delimiter: str | None = None, encoding: str | None = None,
-                table: str | None = None) -> OrderLines:
+                table: str | None = None, engine: Any = None) -> OrderLines:
     """Read order lines from a file, a shipped data set or a frame into the canonical order-line table.
 
     Parameters
     ----------
     source : path, str, DataFrame or ibis.Table
         A CSV/TSV/TXT, Excel, Parquet (file, folder or glob) or DuckDB file; a shipped data set name
-        (``"cdnow"``); a pandas DataFrame; an Ibis table.
+        (``"cdnow"``); a pandas DataFrame; an Ibis table; with ``engine=``, also a table name on that engine
+        (``"orders"``, ``"sales.orders"``).
     format : str
         ``"auto"`` (recognise the layout by its header) or one of ``ORDER_FORMATS``.
     columns : dict, optional
@@ -166,7 +194,12 @@ def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | Non
     delimiter, encoding : str, optional
         Override CSV detection.
     table : str, optional
-        Table name inside a DuckDB database (default: ``orders``, or its only table).
+        Table name inside a DuckDB database (default: ``orders``, or its only table). With ``engine=``: a
+        table on that engine (``"orders"``, ``"sales.orders"``), read instead of ``source``.
+    engine : str or Ibis backend, optional
+        Where the analyses' queries run: ``None``/``"duckdb"`` (default, this process), ``"spark"`` (see
+        :mod:`workbench.spark`), or an Ibis connection URL (``"postgres://..."``, ``"bigquery://..."``,
+        ``"snowflake://..."``, ``"trino://..."``); see the module docstring.
 
     Returns
     -------
@@ -177,8 +210,10 @@ def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | Non
     DataError
         A file that does not exist, is empty or has only a header; a layout not recognised; a required column
         missing; amounts that are not numbers; dates that are not dates; a duplicated header; several
-        currencies without ``currency=``. The message names the file, column, row count, first example and
-        the fix.
+        currencies without ``currency=``; a table not found on the engine. The message names the file,
+        column, row count, first example and the fix.
+    SparkUnavailableError
+        ``engine="spark"`` on a machine without Java 17+.
     """
     _check_option("returns", returns, ("keep", "drop"))
     _check_option("non_product", non_product, ("drop", "keep"))
@@ -191,10 +226,26 @@ def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | Non
         currency = str(currency).strip().upper()
     opts = dict(currency=currency, returns=returns, non_product=non_product, cancelled=cancelled,
                 dayfirst=dayfirst, decimal=decimal)
+    read = dict(fmt=format, columns=columns, opts=opts, sheet=sheet, delimiter=delimiter, encoding=encoding)
+    con = _engine_backend(engine)
+    if con is not None:
+        return _load_on_engine(source, con, table=table, **read)
+    if source is None:
+        raise DataError("no orders source given", source="load_orders",
+                        fix="Pass a file path, a shipped data set name ('cdnow') or a DataFrame; for a table on "
+                            "Spark or a warehouse pass its name with engine=, e.g. load_orders('orders', "
+                            "engine='spark')")
+    return _load_local(source, table=table, **read)
 
+
+def _load_local(source: Any, *, fmt: str, columns: dict | None, opts: dict, sheet: str | int | None,
+                delimiter: str | None, encoding: str | None, table: str | None,
+                con: Any = None) -> OrderLines:
+    """Read a file or frame; Parquet through ``con`` (default DuckDB), everything else parsed here."""
+    format = fmt
     if isinstance(source, ibis.Table):
         return _load_lazy(source, name="Ibis table", source="Ibis table", fmt=format, columns=columns,
-                          opts=opts, num_rows=None)
+                          opts=opts, num_rows=None, engine=_engine_name(_bound_backend(source)))
     if isinstance(source, pd.DataFrame):
         return _load_frame(source.copy(deep=False), name="DataFrame", source="DataFrame", fmt=format,
                            columns=columns, opts=opts, default_decimal=".")
@@ -209,11 +260,10 @@ def load_orders(source: Any, format: str = "auto", columns: dict[str, str] | Non
         suffix = suffixes[-2]
 
     if path.is_dir() or suffix in _PARQUET_SUFFIXES:
-        con = _backend()
-        target = [str(p) for p in paths]
-        expr = con.read_parquet(target if len(target) > 1 else target[0])
+        expr = _read_parquet(con or _backend(), path, paths)
         return _load_lazy(expr, name=name, source=str(path), fmt=format, columns=columns, opts=opts,
-                          num_rows=_parquet_rows(paths), parquet_files=paths if columns is None else None)
+                          num_rows=_parquet_rows(paths), parquet_files=paths if columns is None else None,
+                          engine=_engine_name(con))
     if suffix in _DUCKDB_SUFFIXES:
         return _load_duckdb(path, name=name, fmt=format, columns=columns, opts=opts, table=table)
     if suffix in _EXCEL_SUFFIXES:
@@ -238,6 +288,144 @@ def _check_option(name: str, value: Any, allowed: tuple) -> None:
 def _backend():
     from workbench.engine import default_backend
     return default_backend()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# other engines: Spark, warehouses (any Ibis backend)
+# ----------------------------------------------------------------------------------------------------------
+
+_FILE_SUFFIXES = _CSV_SUFFIXES | _EXCEL_SUFFIXES | _PARQUET_SUFFIXES | _DUCKDB_SUFFIXES | {".gz", ".xml", ".json"}
+
+
+def _engine_backend(engine: Any):
+    """None for the default in-process DuckDB, else the Ibis backend named by ``engine``."""
+    if engine is None or (isinstance(engine, str) and engine.strip().lower() in ("", "duckdb", "local")):
+        return None
+    if isinstance(engine, str):
+        from workbench.engine import connect
+        try:
+            return connect(engine.strip())
+        except WorkbenchError:
+            raise  # e.g. Spark without Java: its own message says what to install
+        except Exception as exc:  # noqa: BLE001 - unknown scheme, missing driver, bad URL, server unreachable
+            shown = _mask_password(engine)
+            first = _mask_password(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
+            raise DataError(f"cannot connect to engine {shown!r} ({exc.__class__.__name__}: {first})",
+                            source="engine=", example=shown,
+                            fix="Use 'duckdb' (local files), 'spark', or an Ibis connection URL such as "
+                                "'postgres://user:password@host:5432/database', 'bigquery://project/dataset', "
+                                "'snowflake://user:password@account/database/schema?warehouse=wh' or "
+                                "'trino://user@host:8080/catalog/schema' (the backend's Ibis extra must be "
+                                "installed, e.g. pip install 'ibis-framework[postgres]')") from None
+    return engine  # an Ibis backend object
+
+
+def _mask_password(text: str) -> str:
+    """``postgres://bob:secret@host`` -> ``postgres://bob:***@host``: messages never show a password."""
+    return re.sub(r"//([^:/@\s]+):[^@\s]*@", r"//\1:***@", text)
+
+
+def _engine_name(con: Any) -> str:
+    return "duckdb" if con is None else str(getattr(con, "name", type(con).__name__))
+
+
+def _title(engine: str) -> str:
+    return _ENGINE_TITLES.get(engine, engine)
+
+
+def _looks_like_table_name(source: Any) -> bool:
+    """``orders``, ``sales.orders`` or ``catalog.sales.orders`` that is not a file or a shipped data set."""
+    if not isinstance(source, str) or source in config.SHIPPED:
+        return False
+    if not re.fullmatch(r"[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}", source):
+        return False
+    if Path(source).suffix.lower() in _FILE_SUFFIXES:
+        return False
+    return not config.resolve_path(source).exists()
+
+
+def _load_on_engine(source: Any, con: Any, *, table: str | None, fmt: str, columns: dict | None, opts: dict,
+                    sheet: str | int | None, delimiter: str | None, encoding: str | None) -> OrderLines:
+    """Order lines whose queries run on ``con`` (Spark, a warehouse)."""
+    engine = _engine_name(con)
+    name = table if table is not None else source if _looks_like_table_name(source) else None
+    if name is not None:
+        expr = _engine_table(con, name, engine)
+        lines = _load_lazy(expr, name=f"{name} ({_title(engine)})", source=f"{_title(engine)} table {name}", fmt=fmt,
+                           columns=columns, opts=opts, num_rows=None, engine=engine)
+        if table is not None and source is not None:
+            lines.summary.note(f"Read table {name!r} on {_title(engine)}; the file given as source ({source}) was "
+                               "not read.")
+    elif source is None:
+        raise DataError("no orders source given", source="load_orders",
+                        fix=f"Pass a table name on {engine} (load_orders('orders', engine=...)) or a file")
+    else:
+        lines = _load_local(source, fmt=fmt, columns=columns, opts=opts, sheet=sheet, delimiter=delimiter,
+                            encoding=encoding, table=None, con=con)
+    if _engine_name(_bound_backend(lines.table)) == engine:
+        return lines
+    if lines._frame is None:
+        raise DataError(f"this source cannot be read by {_title(engine)}", source=lines.source,
+                        fix="Export the order lines as Parquet (DuckDB: COPY orders TO 'orders.parquet') and pass "
+                            "that file, or put them in a table on the engine and pass its name")
+    # parsed here (CSV, Excel, fixed width, a frame): hand the canonical lines to the engine
+    view = _upload(con, lines._frame)
+    lines.summary.note(f"Parsed in this process, then handed to {_title(engine)} as a temporary view: the "
+                       "analyses' queries run there.")
+    return OrderLines(view, lines.summary, source=lines.source, format=lines.format, frame=lines._frame,
+                      engine=engine)
+
+
+def _bound_backend(expr: ibis.Table):
+    try:
+        backends, _ = expr._find_backends()
+    except Exception:  # noqa: BLE001
+        return None
+    return backends[0] if len(backends) == 1 else None
+
+
+def _engine_table(con: Any, name: str, engine: str) -> ibis.Table:
+    parts = name.split(".")
+    database = tuple(parts[:-1]) if len(parts) == 3 else parts[0] if len(parts) == 2 else None
+    try:
+        return con.table(parts[-1], database=database)
+    except Exception as exc:  # noqa: BLE001 - each backend raises its own "not found"
+        try:
+            tables = sorted(con.list_tables(database=database) if database else con.list_tables())
+        except Exception:  # noqa: BLE001
+            tables = []
+        tables = [t for t in tables if not t.startswith(("ibis_", "workbench_orders_"))]  # our own temp views
+        raise DataError(f"table {name!r} not found on {_title(engine)} ({exc.__class__.__name__})",
+                        source="engine=" + engine,
+                        example=f"tables there: {tables[:20]}{' ...' if len(tables) > 20 else ''}",
+                        fix="Check the table name (with its database: 'sales.orders'), or pass a file path; a "
+                            "path that does not exist is taken as a table name when engine= is given") from None
+
+
+def _read_parquet(con: Any, path: Path, paths: list[Path]) -> ibis.Table:
+    engine = _engine_name(con)
+    try:
+        if path.is_dir() and engine != "duckdb":
+            return con.read_parquet(str(path))  # Spark reads the folder itself (Hive partitions too)
+        if engine == "duckdb":
+            target = [str(p) for p in paths]
+            return con.read_parquet(target if len(target) > 1 else target[0])
+        parts = [con.read_parquet(str(p)) for p in paths]
+        return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
+    except (NotImplementedError, AttributeError) as exc:
+        raise DataError(f"{_title(engine)} cannot read local Parquet files ({exc.__class__.__name__})",
+                        source=str(path), fix=f"Load the file into {_title(engine)} first (its own bulk loader) and pass the table name, or "
+                            "use engine='duckdb' or engine='spark' for local files") from None
+
+
+def _upload(con: Any, frame: pd.DataFrame) -> ibis.Table:
+    """The canonical frame as a temporary view/table on ``con``."""
+    from ibis import util
+
+    name = util.gen_name("workbench_orders")
+    if _engine_name(con) == "pyspark":
+        return con.create_view(name, _memtable(frame), overwrite=True)
+    return con.create_table(name, _memtable(frame), temp=True)
 
 
 def _resolve_source(source: Any) -> tuple[Path, list[Path]]:
@@ -557,7 +745,7 @@ def _duckdb_tables(path: Path, name: str) -> list[str]:
 
 
 def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: dict | None, opts: dict,
-               num_rows: int | None, parquet_files: list[Path] | None = None) -> OrderLines:
+               num_rows: int | None, parquet_files: list[Path] | None = None, engine: str = "duckdb") -> OrderLines:
     header = list(expr.columns)
     _check_header(header, name)
     if columns is not None:
@@ -700,9 +888,9 @@ def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     summary.lines_kept = lazy("kept_n")
     if num_rows is None:
         summary.lines_read = lazy("read_n")
-    summary.note("Read lazily through DuckDB: the counts above come from one query run when the summary was "
-                 "first shown.")
-    return OrderLines(base, summary, source=source, format=fmt_name, frame=None)
+    summary.note(f"Read lazily through {_title(engine)}: the counts above come from one query "
+                 "run when the summary was first shown.")
+    return OrderLines(base, summary, source=source, format=fmt_name, frame=None, engine=engine)
 
 
 def _check_lazy_dates(expr: ibis.Table, column: str, name: str, sample: int = 10_000) -> None:

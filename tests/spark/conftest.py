@@ -1,0 +1,42 @@
+"""Spark tests: one local Spark session for the whole test process, skipped where Java is missing.
+
+Tests marked ``@pytest.mark.spark`` need Java 17+ (PySpark 4). Without it they are skipped on a developer's
+machine and **fail under CI** (env ``CI`` set), so a CI image that lost its Java cannot pass by skipping them.
+The session is started once (about 10 s) by :func:`spark_con` and reused by every test; the fixtures are tiny,
+so it runs with one shuffle partition.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from workbench import spark as wbspark
+
+JAVA = wbspark.java_version()
+
+
+def require_java() -> None:
+    if JAVA is not None and JAVA >= wbspark.MIN_JAVA:
+        return
+    found = "no Java found" if JAVA is None else f"Java {JAVA} found"
+    message = f"Spark tests need Java {wbspark.MIN_JAVA}+ ({found}; install openjdk-17-jre-headless)"
+    if os.environ.get("CI"):
+        pytest.fail(message + ": under CI they must run, not be skipped")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _java_for_spark_tests(request):
+    if request.node.get_closest_marker("spark") is not None:
+        require_java()
+
+
+@pytest.fixture(scope="session")
+def spark_con():
+    """The Ibis backend on the process's local Spark session (one per test process)."""
+    require_java()
+    con = wbspark.spark_backend()
+    con._session.conf.set("spark.sql.shuffle.partitions", "1")  # tiny fixtures: one task per stage
+    yield con
+    wbspark.stop_spark()

@@ -1,0 +1,98 @@
+"""The local Spark session: settings, reuse, and the Java check (the check itself needs no Java)."""
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from workbench import engine
+from workbench import spark as wbspark
+
+
+def _fake_java(tmp_path, banner: str, code: int = 0):
+    """A `java` that prints ``banner`` like `java -version` does (on stderr)."""
+    home = tmp_path / "jdk"
+    (home / "bin").mkdir(parents=True)
+    exe = home / "bin" / "java"
+    exe.write_text(f"#!/bin/sh\necho '{banner}' >&2\nexit {code}\n")
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    return home
+
+
+class TestJavaCheck:
+    def test_no_java_anywhere_says_what_to_install(self, monkeypatch, tmp_path):
+        monkeypatch.delenv("JAVA_HOME", raising=False)
+        monkeypatch.setenv("PATH", str(tmp_path))
+        assert wbspark.java_version() is None
+        with pytest.raises(wbspark.SparkUnavailableError,
+                           match=r"engine='spark' needs Java 17 or newer, but no `java` on the PATH and JAVA_HOME "
+                                 r"is not set\. Install a Java runtime \(Debian/Ubuntu: `apt-get install "
+                                 r"openjdk-17-jre-headless`.*or run with engine='duckdb', which needs no Java\."):
+            wbspark.check_java()
+
+    def test_java_home_without_java(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nowhere"))
+        with pytest.raises(wbspark.SparkUnavailableError, match=r"but JAVA_HOME=.*nowhere has no bin/java\."):
+            wbspark.check_java()
+
+    @pytest.mark.parametrize("banner, major", [
+        ('openjdk version "17.0.15" 2025-04-15', 17),
+        ('openjdk version "21" 2023-09-19', 21),
+        ('java version "1.8.0_392"', 8),
+        ('openjdk version "11.0.2" 2019-01-15', 11),
+    ])
+    def test_version_is_read_from_the_banner(self, monkeypatch, tmp_path, banner, major):
+        monkeypatch.setenv("JAVA_HOME", str(_fake_java(tmp_path, banner)))
+        assert wbspark.java_version() == major
+
+    def test_too_old_java_is_refused_with_its_version(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("JAVA_HOME", str(_fake_java(tmp_path, 'openjdk version "11.0.2" 2019-01-15')))
+        with pytest.raises(wbspark.SparkUnavailableError, match=r"needs Java 17 or newer \(PySpark 4\), but "
+                                                                 r".*/bin/java is Java 11\. Install"):
+            wbspark.check_java()
+
+    def test_a_java_that_fails_to_run(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("JAVA_HOME", str(_fake_java(tmp_path, "Error: broken", code=1)))
+        with pytest.raises(wbspark.SparkUnavailableError, match=r"`.*/bin/java -version` did not run"):
+            wbspark.check_java()
+
+
+class TestLocalSettings:
+    def test_defaults_suit_a_small_machine_and_keep_dates_in_utc(self, monkeypatch):
+        for var in ("WORKBENCH_SPARK_MASTER", "WORKBENCH_SPARK_DRIVER_MEMORY", "WORKBENCH_SPARK_SHUFFLE_PARTITIONS"):
+            monkeypatch.delenv(var, raising=False)
+        conf = wbspark.local_spark_conf()
+        assert conf["spark.master"] == "local[2]"
+        assert conf["spark.ui.enabled"] == "false"
+        assert conf["spark.sql.shuffle.partitions"] == "4"
+        assert conf["spark.sql.session.timeZone"] == "UTC"
+        assert "-Duser.timezone=UTC" in conf["spark.driver.extraJavaOptions"]
+        assert "log4j2.properties" in conf["spark.driver.extraJavaOptions"]
+        assert conf["spark.driver.host"] == "127.0.0.1"
+        assert "workbench-spark-" in conf["spark.sql.warehouse.dir"]  # not a spark-warehouse/ in the project
+
+    def test_environment_and_arguments_override(self, monkeypatch):
+        monkeypatch.setenv("WORKBENCH_SPARK_MASTER", "spark://head:7077")
+        monkeypatch.setenv("WORKBENCH_SPARK_DRIVER_MEMORY", "8g")
+        conf = wbspark.local_spark_conf(conf={"spark.executor.memory": "16g"})
+        assert conf["spark.master"] == "spark://head:7077" and "spark.driver.host" not in conf
+        assert conf["spark.driver.memory"] == "8g" and conf["spark.executor.memory"] == "16g"
+        assert wbspark.local_spark_conf(master="yarn")["spark.master"] == "yarn"
+
+
+@pytest.mark.spark
+class TestSession:
+    def test_settings_are_in_force(self, spark_con):
+        session = spark_con._session
+        assert session.conf.get("spark.master") == "local[2]"
+        assert session.conf.get("spark.sql.session.timeZone") == "UTC"
+        assert session.sparkContext.uiWebUrl is None  # web UI off
+        jvm_tz = session.sparkContext._jvm.java.util.TimeZone.getDefault().getID()
+        assert jvm_tz == "UTC"
+
+    def test_one_session_per_process(self, spark_con):
+        assert wbspark.spark_session() is spark_con._session
+        assert wbspark.spark_backend() is spark_con
+        assert engine.connect("spark") is spark_con
+        assert engine.connect(spark_con) is spark_con
+        assert not engine.is_local(spark_con.sql("SELECT 1 AS x"))

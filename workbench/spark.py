@@ -1,0 +1,216 @@
+"""Spark for the workbench: one Spark session per process, its Ibis connection, and the Java check.
+
+The analyses are written once in portable Ibis (see :mod:`workbench.engine`), so the same code runs on DuckDB
+for local files and on Spark for order lines that outgrow one machine. This module only provides the session:
+
+- :func:`spark_session` reuses a session that is already active (``spark-submit``, a Databricks or EMR
+  notebook, the ``pyspark`` shell: the cluster's own configuration is kept), and otherwise starts a **local**
+  session tuned for this workbench: ``local[2]``, web UI off, few shuffle partitions, quiet logging, session
+  time zone UTC (so order dates never shift with the machine's time zone), Arrow for the transfer of small
+  results to pandas, and a warehouse folder in the temporary directory (nothing written into the project).
+  Start-up takes about 10 s, so the session is made once per process and reused.
+- :func:`spark_backend` wraps it as an Ibis backend; ``workbench.engine.connect("spark")`` and
+  ``wb.load_orders(..., engine="spark")`` go through it.
+- :func:`check_java` says clearly when Java is missing or too old (PySpark 4 needs Java 17 or newer)
+  instead of PySpark's "Java gateway process exited before sending its port number".
+
+Settings can be changed without code through environment variables (read when the session starts):
+``WORKBENCH_SPARK_MASTER`` (e.g. ``local[8]``, ``spark://host:7077``, ``yarn``, ``k8s://https://...``),
+``WORKBENCH_SPARK_DRIVER_MEMORY`` (default ``2g``) and ``WORKBENCH_SPARK_SHUFFLE_PARTITIONS`` (default 4).
+Any other Spark setting: ``spark_session(conf={...})`` before the first query, or start the session yourself
+(``SparkSession.builder...getOrCreate()`` or ``spark-submit``); the workbench then uses that session.
+
+Written by hand because it is configuration, not computation: PySpark and Ibis do the work; what no library
+does is pick settings that suit a 2-core laptop and a report run, and explain a missing Java in plain words.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+
+__all__ = ["SparkUnavailableError", "MIN_JAVA", "java_version", "check_java", "spark_session", "spark_backend",
+           "stop_spark", "local_spark_conf"]
+
+MIN_JAVA = 17  # PySpark 4.0 runs on Java 17 and 21
+
+_lock = threading.RLock()
+_session: Any = None
+_backend: Any = None
+_tmp: Path | None = None
+
+# log4j2 settings for the local session's JVM: errors only (Spark's default prints INFO/WARN lines to stderr,
+# which end up in every report run's log).
+_LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
+class SparkUnavailableError(WorkbenchError, RuntimeError):
+    """Spark cannot start here (no Java, or a Java that is too old)."""
+
+
+def _java_executable() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        candidate = Path(home) / "bin" / "java"
+        return str(candidate) if candidate.exists() else None
+    return shutil.which("java")
+
+
+def java_version() -> int | None:
+    """Major version of the Java that Spark would use (``$JAVA_HOME/bin/java``, else ``java`` on the PATH);
+    None when there is none or it does not run."""
+    exe = _java_executable()
+    if exe is None:
+        return None
+    try:
+        run = subprocess.run([exe, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', run.stderr + run.stdout)
+    if run.returncode != 0 or not match:
+        return None
+    major = int(match.group(1))
+    return int(match.group(2) or 0) if major == 1 else major  # "1.8.0_392" is Java 8
+
+
+def check_java() -> int:
+    """Return the Java major version, or raise :class:`SparkUnavailableError` saying what to install."""
+    exe = _java_executable()
+    version = java_version()
+    install = ("Install a Java runtime (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`; macOS: "
+               "`brew install openjdk@17`) and make sure `java` is on the PATH or JAVA_HOME points to it; or run "
+               "with engine='duckdb', which needs no Java")
+    if exe is None:
+        where = (f"JAVA_HOME={os.environ['JAVA_HOME']} has no bin/java" if os.environ.get("JAVA_HOME")
+                 else "no `java` on the PATH and JAVA_HOME is not set")
+        raise SparkUnavailableError(f"engine='spark' needs Java {MIN_JAVA} or newer, but {where}. {install}.")
+    if version is None:
+        raise SparkUnavailableError(f"engine='spark' needs Java {MIN_JAVA} or newer, but `{exe} -version` "
+                                    f"did not run. {install}.")
+    if version < MIN_JAVA:
+        raise SparkUnavailableError(f"engine='spark' needs Java {MIN_JAVA} or newer (PySpark 4), but {exe} is "
+                                    f"Java {version}. {install}.")
+    return version
+
+
+def _tmpdir() -> Path:
+    global _tmp
+    if _tmp is None:
+        _tmp = Path(tempfile.mkdtemp(prefix="workbench-spark-"))
+        (_tmp / "log4j2.properties").write_text(_LOG4J2)
+    return _tmp
+
+
+def local_spark_conf(*, master: str | None = None, conf: dict[str, str] | None = None) -> dict[str, str]:
+    """The settings of the workbench's own Spark session (a dict of Spark configuration keys).
+
+    ``master`` (or env ``WORKBENCH_SPARK_MASTER``) defaults to ``local[2]``; ``conf`` overrides anything.
+    """
+    tmp = _tmpdir()
+    java_opts = f"-Duser.timezone=UTC -Dlog4j2.configurationFile=file:{tmp / 'log4j2.properties'}"
+    settings = {
+        "spark.master": master or os.environ.get("WORKBENCH_SPARK_MASTER") or "local[2]",
+        "spark.app.name": "workbench",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": os.environ.get("WORKBENCH_SPARK_SHUFFLE_PARTITIONS", "4"),
+        "spark.default.parallelism": "2",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.extraJavaOptions": java_opts,
+        "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+        "spark.driver.memory": os.environ.get("WORKBENCH_SPARK_DRIVER_MEMORY", "2g"),
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.warehouse.dir": str(tmp / "warehouse"),
+    }
+    if settings["spark.master"].startswith("local"):
+        # a local session talks to itself only: no host name lookups, no "resolves to a loopback" warning
+        settings["spark.driver.host"] = "127.0.0.1"
+        settings["spark.driver.bindAddress"] = "127.0.0.1"
+    settings.update({k: str(v) for k, v in (conf or {}).items()})
+    return settings
+
+
+def spark_session(*, master: str | None = None, conf: dict[str, str] | None = None):
+    """The process's Spark session: the active one if there is one, else a local session made once.
+
+    Parameters
+    ----------
+    master : str, optional
+        Where to run when a new session is made: ``local[2]`` by default (env ``WORKBENCH_SPARK_MASTER``),
+        ``spark://host:7077``, ``yarn``, ``k8s://...``. Ignored when a session is already running.
+    conf : dict, optional
+        Extra Spark settings for a new session (``{"spark.executor.memory": "8g"}``).
+
+    Raises
+    ------
+    SparkUnavailableError
+        When Java is missing or older than Java 17.
+    """
+    global _session
+    with _lock:
+        if _session is not None and not _stopped(_session):
+            return _session
+        from pyspark.sql import SparkSession
+
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            _session = active
+            return _session
+        check_java()
+        settings = local_spark_conf(master=master, conf=conf)
+        if settings["spark.master"].startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = SparkSession.builder
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        _session = builder.getOrCreate()
+        _session.sparkContext.setLogLevel("ERROR")
+        # PySpark 4.0 passes `copy=False` to pandas' astype, which pandas 3 deprecates: one warning per column
+        # of every result would reach each report. Harmless (pandas copies lazily anyway); filtered for
+        # PySpark's own module only.
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated", module=r"pyspark\.")
+        return _session
+
+
+def _stopped(session: Any) -> bool:
+    try:
+        return session.sparkContext._jsc is None
+    except Exception:  # noqa: BLE001 - a session whose JVM is gone counts as stopped
+        return True
+
+
+def spark_backend(*, master: str | None = None, conf: dict[str, str] | None = None):
+    """The Ibis backend on :func:`spark_session` (made once per process)."""
+    global _backend
+    with _lock:
+        session = spark_session(master=master, conf=conf)
+        if _backend is None or _backend._session is not session:
+            import ibis
+
+            _backend = ibis.pyspark.connect(session)
+        return _backend
+
+
+def stop_spark() -> None:
+    """Stop the session this module started (a session made by someone else is left running)."""
+    global _session, _backend
+    with _lock:
+        if _session is not None and _session.conf.get("spark.app.name", "") == "workbench":
+            _session.stop()
+        _session = _backend = None
