@@ -107,6 +107,10 @@ def verify_run(run_dir: str | os.PathLike, *, execute: bool = True) -> VerifyRep
     for name in sorted(set(pk_old) | set(pk_new)):
         if pk_old.get(name) != pk_new.get(name):
             report.notes.append(f"package {name}: {pk_old.get(name)} at the run, {pk_new.get(name)} now")
+    if old_env.get("workbench") != env.get("workbench"):
+        report.notes.append(f"workbench {old_env.get('workbench')} at the run, {env.get('workbench')} now")
+    elif old_env.get("code_sha256") != env.get("code_sha256"):
+        report.notes.append("the workbench package's code changed since the run")
     if old_env.get("python") != env.get("python"):
         report.notes.append(f"Python {old_env.get('python')} at the run, {env.get('python')} now")
     git_now = git_state()
