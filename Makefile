@@ -33,7 +33,7 @@ test-fast: setup ## Unit tests only (no notebooks, browser or Spark)
 	$(BIN)/pytest -n $(JOBS) -m "not slow and not browser and not spark" tests
 
 lab: setup ## Open JupyterLab on notebooks/ with the project kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 browser: ## Install Debian's chromium for the browser tests (needs root; skipped when present)
 	@command -v chromium >/dev/null 2>&1 || { \
