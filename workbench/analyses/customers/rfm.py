@@ -37,22 +37,28 @@ Every triple therefore has exactly one segment; ``segment_exact`` says whether t
 segment's own box (True) or was placed by nearness (False), and :func:`rfm_segment_grid` lists all 125
 triples. PyMC-Marketing scores by quartiles and uses other names; this module follows ``rfm``.
 
-The per-customer aggregation over order lines is one Ibis expression; scoring and segments run in pandas on
-the per-customer table (one row per customer: about 24,000 rows for CDNOW, about a million for a 10M-line
-store, a few tens of MB), where ranks with ties are simple and exact.
+Everything runs in the engine as one Ibis expression, :func:`rfm_table`: per-customer values (lines -> orders
+-> customers), scores as window ranks (``rank()``, the minimum rank of a tie, over all customers) and the
+segment as a join with the 125-row rule grid, so on Spark or a warehouse nothing per customer has to come back:
+``rfm_segment_summary(rfm_table(orders))`` brings back ten rows. :func:`rfm` is the same table collected to
+pandas (one row per customer: about 24,000 for CDNOW, about a million for a 10M-line store) for drill-downs and
+the customer models; :func:`rfm_scores` scores a per-customer frame that is already in pandas, with the same
+rule. Monetary values are compared at whole cents as ``floor(100 x monetary + 0.5)``, which every engine
+computes bit for bit alike (IEEE arithmetic); pandas' and SQL ``round`` differ at exact half cents.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
 from workbench import engine
 from workbench.errors import DataError
 
-__all__ = ["RFM_SEGMENTS", "RFM_DEFINITIONS", "RfmSegment", "rfm", "rfm_scores", "quintile_score",
+__all__ = ["RFM_SEGMENTS", "RFM_DEFINITIONS", "RfmSegment", "rfm", "rfm_table", "rfm_scores", "quintile_score",
            "rfm_segment_of", "rfm_segment_rules", "rfm_segment_grid", "rfm_segment_summary", "rfm_headline"]
 
 
@@ -165,7 +171,7 @@ def rfm_scores(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     out["r_score"] = quintile_score(out["recency_days"], bins=bins, higher_is_better=False)
     out["f_score"] = quintile_score(out["frequency"], bins=bins)
     # scored on whole cents, so ties cannot depend on an engine's floating-point summation order
-    out["m_score"] = quintile_score(out["monetary"].round(2), bins=bins)
+    out["m_score"] = quintile_score(_cents(out["monetary"]), bins=bins)
     out["rfm_score"] = (out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str))
     if bins == 5:
         grid = rfm_segment_grid().set_index(["r_score", "f_score", "m_score"])
@@ -174,6 +180,13 @@ def rfm_scores(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
                                         categories=[s.name for s in RFM_SEGMENTS])
         out["segment_exact"] = grid["segment_exact"].reindex(key).to_numpy().astype(bool)
     return out
+
+
+def _cents(monetary: Any) -> Any:
+    """Whole cents, half a cent rounded up: ``floor(100 x value + 0.5)`` (a pandas Series or an Ibis column)."""
+    if isinstance(monetary, ibis.Value):
+        return (monetary * 100 + 0.5).floor()
+    return np.floor(monetary.astype("float64") * 100 + 0.5)
 
 
 def rfm_segment_of(r: int, f: int, m: int) -> tuple[str, bool]:
@@ -217,37 +230,23 @@ def rfm_segment_rules() -> pd.DataFrame:
     })
 
 
-def rfm(
+def rfm_table(
     orders: Any, *, as_of: Any = None, bins: int = 5, customer: str = "customer_id", date: str = "order_date",
     order: str = "order_id", revenue: str = "revenue", line_type: str | None = "line_type",
-) -> pd.DataFrame:
-    """Recency, frequency, monetary value, scores and segment: one row per customer, as of a date.
+) -> ibis.Table:
+    """RFM values, scores and segment per customer as an Ibis table that stays in the engine.
 
-    Parameters
-    ----------
-    orders : DataFrame, ibis.Table or OrderLines
-        Canonical order lines.
-    as_of : date-like, optional
-        The day the analysis looks from; lines dated after it are ignored. ``None`` = the last order date in
-        the data.
-    bins : int
-        Number of score classes (5 = quintiles). Segments are assigned only for 5.
-    customer, date, order, revenue, line_type : str
-        Column names when they differ from the canonical ones (``line_type=None``: every line is a sale).
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``first_order_date``, ``last_order_date``, ``recency_days``, ``frequency``,
-        ``monetary`` (total net revenue), ``avg_order_value`` (sales revenue / orders), ``r_score``,
-        ``f_score``, ``m_score``, ``rfm_score``, ``segment``, ``segment_exact``; one row per customer with at
-        least one order up to ``as_of``; ``attrs["as_of"]`` holds the date used (ISO text).
-
-    Raises
-    ------
-    DataError
-        If ``as_of`` is not a date or lies before the first order, or no line has a customer id.
+    The same columns as :func:`rfm` (without its row order and the categorical dtype): pass it to
+    :func:`rfm_segment_summary` to bring back one row per segment, or filter it (``t.segment == "At risk"``)
+    before collecting. On Spark or a warehouse this is the way to score millions of customers. Parameters as in
+    :func:`rfm`; ``as_of=None`` costs one small query (the last order date).
     """
+    return _rfm_expr(orders, as_of=as_of, bins=bins, customer=customer, date=date, order=order, revenue=revenue,
+                     line_type=line_type)[0]
+
+
+def _rfm_expr(orders: Any, *, as_of: Any, bins: int, customer: str, date: str, order: str, revenue: str,
+              line_type: str | None) -> tuple[ibis.Table, pd.Timestamp]:
     t = engine.order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
                                                          "order_id": order, "revenue": revenue,
                                                          "line_type": line_type})
@@ -281,25 +280,93 @@ def rfm(
         monetary=per_order._revenue.sum(),
         _sales=per_order._sales.sum(),
     )
-    per_customer = per_customer.filter(per_customer.frequency > 0).order_by("customer_id")
-    df = engine.to_pandas(per_customer)
+    c = per_customer.filter(per_customer.frequency > 0)
+    c = c.mutate(
+        recency_days=ibis.literal(as_of.date(), type="date").delta(c.last_order_date.date(), unit="day")
+        .cast("int64"),
+        frequency=c.frequency.cast("int64"),
+        monetary=c.monetary.cast("float64"),
+        avg_order_value=c._sales.cast("float64") / c.frequency,
+    )
+    # score = 1 + floor(bins x customers with a strictly worse value / customers); rank() is that count (0-based,
+    # ties share the lowest rank), over all customers of the table
+    n = c.customer_id.count().over(ibis.window())
+
+    def score(key: ibis.Value) -> ibis.Value:
+        return (1 + (bins * ibis.rank().over(order_by=key)) // n).cast("int64")
+
+    c = c.mutate(r_score=score(ibis.desc(c.recency_days)), f_score=score(c.frequency),
+                 m_score=score(_cents(c.monetary)))
+    c = c.mutate(rfm_score=c.r_score.cast("string") + c.f_score.cast("string") + c.m_score.cast("string"))
+    cols = ["customer_id", "first_order_date", "last_order_date", "recency_days", "frequency", "monetary",
+            "avg_order_value", "r_score", "f_score", "m_score", "rfm_score"]
+    if bins == 5:
+        grid = rfm_segment_grid()[["r_score", "f_score", "m_score", "segment", "segment_exact"]]
+        c = c.left_join(engine.as_table(grid.astype({k: "int64" for k in ("r_score", "f_score", "m_score")})),
+                        ["r_score", "f_score", "m_score"])
+        cols += ["segment", "segment_exact"]
+    return c.select(cols), as_of
+
+
+def rfm(
+    orders: Any, *, as_of: Any = None, bins: int = 5, customer: str = "customer_id", date: str = "order_date",
+    order: str = "order_id", revenue: str = "revenue", line_type: str | None = "line_type",
+) -> pd.DataFrame:
+    """Recency, frequency, monetary value, scores and segment: one row per customer, as of a date.
+
+    Parameters
+    ----------
+    orders : DataFrame, ibis.Table or OrderLines
+        Canonical order lines.
+    as_of : date-like, optional
+        The day the analysis looks from; lines dated after it are ignored. ``None`` = the last order date in
+        the data.
+    bins : int
+        Number of score classes (5 = quintiles). Segments are assigned only for 5.
+    customer, date, order, revenue, line_type : str
+        Column names when they differ from the canonical ones (``line_type=None``: every line is a sale).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``first_order_date``, ``last_order_date``, ``recency_days``, ``frequency``,
+        ``monetary`` (total net revenue), ``avg_order_value`` (sales revenue / orders), ``r_score``,
+        ``f_score``, ``m_score``, ``rfm_score``, ``segment``, ``segment_exact``; one row per customer with at
+        least one order up to ``as_of``, ordered by customer id; ``attrs["as_of"]`` holds the date used (ISO
+        text). This is :func:`rfm_table` collected: on Spark or a warehouse with more customers than
+        ``workbench.engine.collect_limit`` allows, use ``rfm_segment_summary(rfm_table(orders))`` instead.
+
+    Raises
+    ------
+    DataError
+        If ``as_of`` is not a date or lies before the first order, or no line has a customer id.
+    """
+    table, as_of = _rfm_expr(orders, as_of=as_of, bins=bins, customer=customer, date=date, order=order,
+                             revenue=revenue, line_type=line_type)
+    df = engine.to_pandas(table.order_by("customer_id"))
     if df.empty:
-        raise DataError(f"no customer has an order on or before {as_of:%Y-%m-%d}", source=src, column=customer,
+        raise DataError(f"no customer has an order on or before {as_of:%Y-%m-%d}",
+                        source=engine.source_name(orders), column=customer,
                         fix="Check that the customer column is filled and as_of is inside the data's dates.")
-    for c in ("first_order_date", "last_order_date"):
-        df[c] = pd.to_datetime(df[c]).astype("datetime64[us]")
-    df["recency_days"] = (as_of - df["last_order_date"].dt.normalize()).dt.days.astype("int64")
-    df["frequency"] = df["frequency"].astype("int64")
-    df["monetary"] = df["monetary"].astype("float64")
-    df["avg_order_value"] = df.pop("_sales").astype("float64") / df["frequency"]
-    out = rfm_scores(df[["customer_id", "first_order_date", "last_order_date", "recency_days", "frequency",
-                         "monetary", "avg_order_value"]], bins=bins)
-    out.attrs["as_of"] = as_of.date().isoformat()  # JSON-able, so the frame can be written to Parquet
-    return out
+    for col in ("first_order_date", "last_order_date"):
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[us]")
+    for col in ("recency_days", "frequency", "r_score", "f_score", "m_score"):
+        df[col] = df[col].astype("int64")
+    for col in ("monetary", "avg_order_value"):
+        df[col] = df[col].astype("float64")
+    df["rfm_score"] = df["rfm_score"].astype(str)
+    if bins == 5:
+        df["segment"] = pd.Categorical(df["segment"], categories=[s.name for s in RFM_SEGMENTS])
+        df["segment_exact"] = df["segment_exact"].astype(bool)
+    df.attrs["as_of"] = as_of.date().isoformat()  # JSON-able, so the frame can be written to Parquet
+    return df
 
 
-def rfm_segment_summary(customers: pd.DataFrame) -> pd.DataFrame:
+def rfm_segment_summary(customers: pd.DataFrame | ibis.Table) -> pd.DataFrame:
     """One row per segment (all ten, in rule order, empty ones included): size, revenue and behaviour.
+
+    ``customers`` is :func:`rfm` (a pandas frame) or :func:`rfm_table` (an Ibis table, aggregated in the engine:
+    only the ten rows come back).
 
     Columns ``segment``, ``customers``, ``customer_share``, ``revenue`` (sum of monetary), ``revenue_share``,
     ``orders`` (sum of frequency), ``aov`` (revenue / orders), ``revenue_per_customer``,
@@ -309,17 +376,31 @@ def rfm_segment_summary(customers: pd.DataFrame) -> pd.DataFrame:
     if "segment" not in customers.columns:
         raise DataError("the table has no `segment` column", source="rfm_segment_summary", column="segment",
                         fix="Pass the result of wb.customers.rfm(orders) (with the default bins=5).")
-    seg = pd.Categorical(customers["segment"], categories=[s.name for s in RFM_SEGMENTS])
-    g = customers.assign(segment=seg).groupby("segment", observed=False)
-    out = pd.DataFrame({
-        "customers": g.size(),
-        "revenue": g["monetary"].sum(),
-        "orders": g["frequency"].sum(),
-        "median_recency_days": g["recency_days"].median(),
-        "mean_frequency": g["frequency"].mean(),
-        "mean_monetary": g["monetary"].mean(),
-        "placed_by_nearness": g["segment_exact"].apply(lambda s: int((~s.astype(bool)).sum())),
-    })
+    names = [s.name for s in RFM_SEGMENTS]
+    if isinstance(customers, ibis.Table):
+        t = customers
+        agg = engine.to_pandas(t.group_by("segment").aggregate(
+            customers=t.count(), revenue=t.monetary.sum(), orders=t.frequency.sum(),
+            median_recency_days=t.recency_days.median(), mean_frequency=t.frequency.mean(),
+            mean_monetary=t.monetary.mean(), placed_by_nearness=t.count(where=~t.segment_exact),
+        )).set_index("segment").reindex(pd.Index(names, name="segment"))
+        out = agg.fillna({"customers": 0, "revenue": 0.0, "orders": 0, "placed_by_nearness": 0})
+        out = out.astype({"customers": "int64", "revenue": "float64", "orders": "int64",
+                          "median_recency_days": "float64", "mean_frequency": "float64",
+                          "mean_monetary": "float64", "placed_by_nearness": "int64"})
+        out.index = pd.CategoricalIndex(out.index, categories=names, name="segment")
+    else:
+        seg = pd.Categorical(customers["segment"], categories=names)
+        g = customers.assign(segment=seg).groupby("segment", observed=False)
+        out = pd.DataFrame({
+            "customers": g.size(),
+            "revenue": g["monetary"].sum(),
+            "orders": g["frequency"].sum(),
+            "median_recency_days": g["recency_days"].median(),
+            "mean_frequency": g["frequency"].mean(),
+            "mean_monetary": g["monetary"].mean(),
+            "placed_by_nearness": g["segment_exact"].apply(lambda s: int((~s.astype(bool)).sum())),
+        })
     out["customer_share"] = out["customers"] / out["customers"].sum()
     total = out["revenue"].sum()
     out["revenue_share"] = out["revenue"] / total if total else np.nan
