@@ -33,10 +33,17 @@ def _java_for_spark_tests(request):
 
 
 @pytest.fixture(scope="session")
-def spark_con():
-    """The Ibis backend on the process's local Spark session (one per test process)."""
+def _spark_for_the_run():
+    """Stops the workbench's Spark session when the test process is done."""
+    yield
+    wbspark.stop_spark()
+
+
+@pytest.fixture(scope="module")
+def spark_con(_spark_for_the_run):
+    """The Ibis backend on the process's local Spark session (started once per test process, and started
+    again only if another test stopped it)."""
     require_java()
     con = wbspark.spark_backend()
     con._session.conf.set("spark.sql.shuffle.partitions", "1")  # tiny fixtures: one task per stage
-    yield con
-    wbspark.stop_spark()
+    return con

@@ -93,6 +93,13 @@ class TestHandWorkedStore:
         on_spark, on_duckdb = (R.rfm(o) for o in store)
         assert_same(on_spark, on_duckdb)
         assert on_spark.set_index("customer_id").loc["B", "frequency"] == 3
+        assert on_spark.set_index("customer_id")["rfm_score"].to_dict() == {"A": "234", "B": "443", "C": "311",
+                                                                             "E": "112"}  # test_rfm.py, by hand
+
+    def test_rfm_segments_summarised_in_the_engine(self, store):
+        on_spark, on_duckdb = (R.rfm_segment_summary(R.rfm_table(o)) for o in store)
+        assert_same(on_spark, on_duckdb)
+        assert on_spark.set_index("segment")["customers"].sum() == 4
 
     def test_top_products(self, store):
         on_spark, on_duckdb = (P.top_products(o, by="category", period="month", period_end="2024-01-31")
@@ -130,3 +137,12 @@ class TestCdnow:
         on_spark, on_duckdb = (R.rfm(o) for o in cdnow)
         assert_same(on_spark, on_duckdb)
         assert len(on_spark) == 23_570
+        # the engine's scores equal the pandas reference scoring of the same per-customer values
+        reference = R.rfm_scores(on_spark.drop(columns=["r_score", "f_score", "m_score", "rfm_score", "segment",
+                                                        "segment_exact"]))
+        assert_same(on_spark, reference)
+
+    def test_rfm_segments_summarised_in_the_engine(self, cdnow):
+        on_spark = R.rfm_segment_summary(R.rfm_table(cdnow[0], as_of="1998-06-30"))
+        assert_same(on_spark, R.rfm_segment_summary(R.rfm_table(cdnow[1], as_of="1998-06-30")))
+        assert on_spark["customers"].sum() == 23_570
