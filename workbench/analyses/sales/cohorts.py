@@ -16,8 +16,10 @@ cohort. Return lines dated before a customer's first sale (returns of purchases 
 are left out. A trailing month the data covers only in part is left out by default, so the last column does not
 look like a collapse in retention. Cells a cohort has not reached yet are missing (NaN), not zero.
 
-The per-line work (first purchase, month of every line, distinct customers per cohort and month) is one Ibis
-expression; the result has one row per (cohort, month) and is completed in pandas.
+The per-line work is portable Ibis in three small queries that share only the per-customer cohort table (each
+customer's first month; revenue per cohort and month from the lines joined to it; distinct (customer, month,
+order) triples for active customers and orders); the results have one row per (cohort, month) and are completed
+in pandas. Orders are counted per customer, so an order whose lines carry two customer ids counts for each.
 """
 from __future__ import annotations
 
@@ -98,23 +100,23 @@ def cohort_table(
 
     known = t.filter(t.customer_id.notnull())
     known = known.mutate(_m=known.order_date.year() * 12 + known.order_date.month())  # month index
-    is_sale = known.line_type == engine.SALE
-    # lines -> one row per (customer, order, month); the cohort is the month of the first sale
-    po = known.group_by(["customer_id", "order_id", "_m"]).aggregate(
-        _sale_lines=known.count(where=is_sale), revenue=known.revenue.sum())
-    first = po.filter(po._sale_lines > 0).group_by("customer_id").aggregate(_c=po._m.min())
-    lines = po.join(first, "customer_id")
-    lines = lines.mutate(age=lines._m - lines._c)
-    lines = lines.filter((lines.age >= 0) & (lines._m <= through_index))
-    has_sale = lines._sale_lines > 0
-    cells = lines.group_by(["_c", "age"]).aggregate(
-        active_customers=lines.customer_id.nunique(where=has_sale),
-        orders=lines.order_id.nunique(where=has_sale),
-        revenue=lines.revenue.sum(),
-    )
-    acquired = first.filter(first._c <= through_index)
-    sizes = acquired.group_by("_c").aggregate(cohort_size=acquired.count())
-    cells, sizes = engine.to_pandas(cells), engine.to_pandas(sizes)
+    known = known.filter(known._m <= through_index)
+    sales = known.filter(known.line_type == engine.SALE)
+    # the cohort: month index of each customer's first sale (one row per customer)
+    first = sales.group_by("customer_id").aggregate(_c=sales._m.min())
+    # revenue per (cohort, age): every line of an identified customer, joined to its cohort
+    rl = known.join(first, "customer_id")
+    rl = rl.mutate(age=rl._m - rl._c)
+    revenue = rl.filter(rl.age >= 0).group_by(["_c", "age"]).aggregate(revenue=rl.revenue.sum())
+    # active customers and orders per (cohort, age): distinct (customer, month, order) of sales
+    cmo = sales.select("customer_id", "_m", "order_id").distinct()
+    cm = cmo.group_by(["customer_id", "_m"]).aggregate(_n=cmo.count()).join(first, "customer_id")
+    cm = cm.mutate(age=cm._m - cm._c)
+    active = cm.group_by(["_c", "age"]).aggregate(active_customers=cm.count(), orders=cm._n.sum())
+    sizes = first.group_by("_c").aggregate(cohort_size=first.count())
+    # three small results; the per-customer table is the only thing they share
+    cells = engine.to_pandas(revenue).merge(engine.to_pandas(active), on=["_c", "age"], how="outer")
+    sizes = engine.to_pandas(sizes)
     if sizes.empty:
         raise DataError("no line has a customer id, so there are no cohorts", source=engine.source_name(orders),
                         column=customer, fix="Cohorts need identified customers: map the customer column "

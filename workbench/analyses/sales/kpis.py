@@ -26,8 +26,11 @@ Conventions (where practices differ, the choice is written down here and in the 
   The comparison periods are the previous period and the same period a year earlier (12 months earlier for
   months and quarters; 52 weeks / 364 days earlier for weeks and days, so weekdays line up).
 
-All aggregation over order lines is one Ibis expression per table (portable to Spark and warehouses);
-only the per-period result (one row per period) comes back to pandas, where ratios are taken.
+All aggregation over order lines is portable Ibis (DuckDB by default; the same expressions run on Spark, see
+``tests/analyses/sales/test_spark.py``), two queries that share only the per-customer first period: per-period
+sums over the lines joined with it, and distinct (period, customer, order) triples for the customer counts. Only the per-period
+result (one row per period) comes back to pandas, where the ratios are taken. Distinct orders are counted per
+period over order ids, so an order whose lines carry two customer ids still counts once.
 """
 from __future__ import annotations
 
@@ -43,9 +46,9 @@ from workbench.analyses.sales.report import data_note, is_generated_source, prod
 from workbench.errors import DataError
 
 # The package's __init__ star-imports kpis, cohorts and products only, so report.py's helpers are listed here.
-__all__ = ["data_note", "is_generated_source", "products_note", "METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
+__all__ = ["METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
            "PeriodWindow", "period_bounds", "period_label", "last_complete_period", "monday_page",
-           "kpi_headline", "glossary"]
+           "kpi_headline", "glossary", "data_note", "is_generated_source", "products_note"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -234,55 +237,44 @@ def kpis_by_period(
                            columns=_columns(customer, date, order, revenue, quantity, line_type))
     lines = t.mutate(_period=engine.period_start(t.order_date, period))
     is_sale = lines.line_type == engine.SALE
-    is_return = lines.line_type == engine.RETURN
-    # 1. Lines -> one row per (period, customer, order): every later step reads this smaller table.
-    po = lines.group_by(["_period", "customer_id", "order_id"]).aggregate(
-        revenue=lines.revenue.sum(),
-        gross_sales=lines.revenue.sum(where=is_sale),
-        returns=(-lines.revenue).sum(where=is_return),
-        return_lines=lines.count(where=is_return),
-        units=lines.quantity.sum(where=is_sale),
-        _sale_lines=lines.count(where=is_sale),
-        _first_sale=lines.order_date.min(where=is_sale),
-        _first_day=lines.order_date.min(),
-        _last_day=lines.order_date.max(),
-    )
-    # 2. Each identified customer's first sale ever, as the period it falls in.
-    buyers = po.filter(po.customer_id.notnull() & (po._sale_lines > 0))
-    first = buyers.group_by("customer_id").aggregate(_first=buyers._first_sale.min())
+    # Each identified customer's first sale ever, as the period it falls in (one row per customer).
+    known_sales = lines.filter(is_sale & lines.customer_id.notnull())
+    first = known_sales.group_by("customer_id").aggregate(_first=known_sales.order_date.min())
     first = first.mutate(_first_period=engine.period_start(first._first, period)).drop("_first")
-    j = po.left_join(first, "customer_id").drop("customer_id_right")
-    has_sale = j._sale_lines > 0
-    is_new = j.customer_id.notnull() & (j._first_period == j._period)
-    # 3. Sums and distinct orders per period.
-    per_period = j.group_by("_period").aggregate(
-        revenue=j.revenue.sum(),
-        gross_sales=j.gross_sales.sum(),
-        returns=j.returns.sum(),
-        return_lines=j.return_lines.sum(),
-        orders=j.order_id.nunique(where=has_sale),
-        units=j.units.sum(),
-        new_customer_revenue=j.revenue.sum(where=is_new),
-        guest_revenue=j.revenue.sum(where=j.customer_id.isnull()),
-        _first_day=j._first_day.min(),
-        _last_day=j._last_day.max(),
+    # 1. Sums and distinct orders per period, every line tagged new / returning / guest by a streaming join.
+    lj = lines.left_join(first, "customer_id").drop("customer_id_right")
+    sale = lj.line_type == engine.SALE
+    is_new = lj.customer_id.notnull() & (lj._first_period == lj._period)
+    per_period = lj.group_by("_period").aggregate(
+        revenue=lj.revenue.sum(),
+        gross_sales=lj.revenue.sum(where=sale),
+        returns=(-lj.revenue).sum(where=lj.line_type == engine.RETURN),
+        return_lines=lj.count(where=lj.line_type == engine.RETURN),
+        orders=lj.order_id.nunique(where=sale),
+        units=lj.quantity.sum(where=sale),
+        new_customer_revenue=lj.revenue.sum(where=is_new),
+        guest_revenue=lj.revenue.sum(where=lj.customer_id.isnull()),
+        _first_day=lj.order_date.min(),
+        _last_day=lj.order_date.max(),
     )
-    # 4. Customers per period: orders each placed in it, and whether it is their first period.
-    cb = j.filter(j.customer_id.notnull() & has_sale)
-    cp = cb.group_by(["_period", "customer_id"]).aggregate(_n=cb.count(), _new=_is_new(cb).any())
+    # 2. Customers per period: distinct (period, customer, order) of sales -> orders per customer and period.
+    pco = known_sales.select("_period", "customer_id", "order_id").distinct()
+    cp = pco.group_by(["_period", "customer_id"]).aggregate(_n=pco.count())
+    cp = cp.join(first, "customer_id")
+    new = _is_new(cp)
     per_customer = cp.group_by("_period").aggregate(
         customers=cp.count(),
-        new_customers=cp.count(where=cp._new),
+        new_customers=cp.count(where=new),
         repeat_customers=cp.count(where=cp._n >= 2),
-        multi_order_customers=cp.count(where=~cp._new | (cp._n >= 2)),
+        multi_order_customers=cp.count(where=~new | (cp._n >= 2)),
     )
-    # One query (the shared steps run once), one small frame back.
-    both = engine.to_pandas(per_period.left_join(per_customer, "_period").drop("_period_right"))
-    if both.empty:
+    # Two queries with nothing shared but the small per-customer table: measured at 10M lines, this needs half
+    # the memory of one query over a shared (period, customer, order) table, for the same CPU time.
+    a = engine.to_pandas(per_period)
+    if a.empty:
         raise DataError("there are no order lines to report on", source=engine.source_name(orders),
                         rows=0, fix="Check the file and any filter applied before this call.")
-    a = both[list(per_period.columns)]
-    b = both[["_period", *[c for c in per_customer.columns if c != "_period"]]]
+    b = engine.to_pandas(per_customer)
     return _finish(a, b, period)
 
 
