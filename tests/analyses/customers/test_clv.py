@@ -144,3 +144,31 @@ class TestLifetimeValue:
         with pytest.raises(DataError, match=r"the orders cover only 19 days \(2024-01-01 to 2024-01-20\).*at "
                                             r"least 8 weeks"):
             clv.lifetime_value(lines)
+
+
+class TestSentences:
+    def test_value_concentration_by_hand(self):
+        values = pd.DataFrame({"clv": [50.0, 30.0, 10.0, 5.0, 5.0, 0, 0, 0, 0, 0]})
+        assert clv.value_concentration(values, top=0.1) == 0.5
+        assert clv.value_concentration(values, top=0.2) == 0.8
+
+    def test_lifetime_value_sentences_carry_the_numbers(self, cdnow_sample):
+        lv = clv.lifetime_value(cdnow_sample)
+        text = clv.lifetime_value_sentences(lv, currency="EUR")
+        assert f"**€{lv.mean_clv:,.2f}** on average" in text
+        assert f"all {len(lv.values):,} customers" in text and "30% of revenue, discounted at 15% a year" in text
+        assert f"predicted {lv.holdout.predicted:,.0f} repeat purchases" in text
+        assert f"they made {lv.holdout.actual:,.0f}" in text and "following 39 weeks" in text
+        assert "Fitted on the purchases up to 1997-09-30" in text
+        assert "predicted" not in clv.lifetime_value_sentences(lv, holdout=False).split("active")[-1]
+
+    def test_value_sentence(self):
+        table = pd.DataFrame({"persona": ["B", "A"], "clv": [10.0, 90.0], "share_customers": [0.8, 0.2],
+                              "share_clv": [0.1, 0.9], "share_revenue": [0.5, 0.5], "clv_per_customer": [1.0, 45.0]})
+        assert clv.value_sentence(table, group="persona") == (
+            "**A** (20% of customers) hold 90% of the expected future value and brought 50% of revenue to date; "
+            "each is worth $45.00 on average.")
+
+    def test_column_labels(self):
+        assert clv.column_label("share_clv") == "Share of future value"
+        assert clv.column_label("something_else") == "something_else"

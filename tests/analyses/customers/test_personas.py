@@ -158,6 +158,13 @@ class TestNamingRules:
                                 "log_aov": [0.45, -0.45, 0.0]})
         out = P._unique_names(names, prof, centres)
         assert out.tolist() == ["One-time buyers, bigger baskets", "One-time buyers, smaller baskets", "Champions"]
+        prof["top_category"] = ["bags", "shoes", "music"]
+        out = P._unique_names(names, prof, centres)
+        assert out.tolist() == ["One-time buyers (bags)", "One-time buyers (shoes)", "Champions"]
+        names[2] = "One-time buyers"
+        prof["top_category"] = ["bags", "bags", "music"]
+        assert P._unique_names(names, prof, centres).tolist() == [
+            "One-time buyers (B)", "One-time buyers (A)", "One-time buyers (C)"]
 
 
 class TestErrors:

@@ -186,3 +186,22 @@ class TestAcquisitionEnd:
 
     def test_a_store_that_keeps_acquiring(self, lines):
         assert acquisition_end(lines) is None                              # customer 3 first buys on the last day
+
+
+class TestSentences:
+    def test_demand_sentences_carry_the_numbers(self):
+        y = _known_monthly(noise=1.0)
+        d, fc = decompose(y), forecast_demand(y, horizon=6, backtest_periods=12)
+        text = wb.demand.demand_sentences(d, fc, currency="USD")
+        trend = d.frame.trend
+        assert text.startswith(f"The revenue trend moved +{d.trend_change:.0%} over the last 12 months, from "
+                               f"${trend.iloc[-13]:,.0f} to ${trend.iloc[-1]:,.0f} per month.")
+        assert f"next 6 months is ${fc.forecast.forecast.mean():,.0f} per month" in text
+        assert f"missed by {fc.errors['mape']:.0%} on average (MAPE), better than simply repeating the value one " \
+               f"season earlier ({fc.errors['naive_mape']:.0%})" in text
+
+    def test_closed_cohort_is_said(self):
+        y = _known_monthly(n_years=2)
+        d, fc = decompose(y), forecast_demand(y, horizon=3, backtest_periods=6)
+        text = wb.demand.demand_sentences(d, fc, acquisition_end=dt.date(2015, 3, 31))
+        assert "acquired up to 2015-03-31 (no new customers after that)" in text

@@ -55,11 +55,13 @@ from workbench.analyses.customers.bgnbd import BetaGeoModel
 from workbench.analyses.customers.gamma_gamma import GammaGammaModel
 from workbench.engine import as_table, to_pandas
 from workbench.errors import DataError
+from workbench.present import fmt
 
 __all__ = [
     "BetaGeoModel", "GammaGammaModel", "clv_summary", "choose_calibration_end", "holdout_check",
     "HoldoutCheck", "repeat_purchase_tracking", "customer_value", "value_by_group", "lifetime_value",
-    "LifetimeValue",
+    "LifetimeValue", "value_concentration", "lifetime_value_sentences", "holdout_sentence", "value_sentence",
+    "column_label",
 ]
 
 WEEK_DAYS = 7.0
@@ -463,3 +465,69 @@ def lifetime_value(orders: Any, *, calibration_end: str | dt.date | None = None,
     return LifetimeValue(calibration=calibration, validation_model=validation_model, holdout=check,
                          tracking=tracking, summary=summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, values=values,
                          assumptions=assumptions)
+
+
+# --------------------------------------------------------------------------- sentences for reports
+def value_concentration(values: pd.DataFrame, *, top: float = 0.10, column: str = "clv") -> float:
+    """Share of the total ``column`` held by the top ``top`` share of customers (0.10 = the best 10%)."""
+    v = np.sort(values[column].to_numpy(dtype=float))[::-1]
+    k = max(1, int(round(top * len(v))))
+    total = v.sum()
+    return float(v[:k].sum() / total) if total > 0 else float("nan")
+
+
+def holdout_sentence(lv: LifetimeValue) -> str:
+    """The holdout check in words: what the model predicted and what customers did."""
+    a, check = lv.assumptions, lv.holdout
+    direction = "fewer" if check.predicted < check.actual else "more"
+    return (f"Fitted on the purchases up to {a['calibration_end']:%Y-%m-%d}, the model predicted "
+            f"{fmt.num(check.predicted)} repeat purchases by these {fmt.num(check.customers)} customers in the "
+            f"following {fmt.num(check.weeks)} weeks; they made {fmt.num(check.actual)}, so the model predicted "
+            f"{fmt.pct(abs(check.error))} {direction} than happened (mean absolute error "
+            f"{fmt.num(check.mae, 2)} purchases per customer).")
+
+
+def lifetime_value_sentences(lv: LifetimeValue, *, currency: str = "USD", holdout: bool = True) -> str:
+    """What a customer is worth and the assumptions, then (``holdout=True``) the holdout check, as Markdown."""
+    a, v = lv.assumptions, lv.values
+    repeat = v[v.frequency > 0]
+    alive = float((repeat.p_alive >= 0.5).mean()) if len(repeat) else float("nan")
+    return (f"Over the next {fmt.num(a['horizon_weeks'])} weeks a customer is worth "
+            f"**{fmt.money(lv.mean_clv, currency, 2)}** on average in margin ({fmt.pct(a['margin'], 0)} of "
+            f"revenue, discounted at {fmt.pct(a['discount_rate'], 0)} a year), "
+            f"{fmt.money(lv.total_clv, currency)} for all {fmt.num(len(v))} customers: on average "
+            f"{fmt.num(v.expected_purchases.mean(), 2)} purchases of "
+            f"{fmt.money(v.expected_spend_per_purchase.mean(), currency, 2)} each. The best 10% of customers "
+            f"hold {fmt.pct(value_concentration(v), 0)} of that value. Of the customers who came back at least "
+            f"once, {fmt.pct(alive, 0)} are more likely than not still active (the model cannot tell for one-time "
+            f"buyers, whom it counts as active but expects to buy little)." + (f" {holdout_sentence(lv)}" if holdout else ""))
+
+
+def value_sentence(table: pd.DataFrame, *, group: str, currency: str = "USD") -> str:
+    """Which group carries the future value, from a :func:`value_by_group` table."""
+    top = table.sort_values("clv", ascending=False).iloc[0]
+    return (f"**{top[group]}** ({fmt.pct(top.share_customers, 0)} of customers) hold "
+            f"{fmt.pct(top.share_clv, 0)} of the expected future value and brought {fmt.pct(top.share_revenue, 0)} "
+            f"of revenue to date; each is worth {fmt.money(top.clv_per_customer, currency, 2)} on average.")
+
+
+_LABELS = {
+    "customers": "Customers", "share_customers": "Share of customers", "revenue": "Revenue to date",
+    "share_revenue": "Share of revenue", "expected_purchases": "Expected purchases", "clv": "Expected value (CLV)",
+    "share_clv": "Share of future value", "clv_per_customer": "Value per customer", "p_alive": "P(alive), mean",
+    "orders_per_customer": "Orders per customer", "repeat_share": "Came back", "aov": "Spend per order",
+    "units_per_order": "Items per order", "recency_days": "Days since last order", "tenure_days": "Days as customer",
+    "top_category": "Top category", "top_country": "Top country", "persona": "Persona", "segment": "RFM segment",
+    "calibration_purchases": "Repeat purchases, calibration", "actual": "Actual, per customer",
+    "predicted": "Predicted, per customer", "frequency": "Repeat purchases", "recency": "Last purchase (week)",
+    "T": "Weeks observed", "monetary": "Mean repeat spend", "expected_spend_per_purchase": "Expected spend per purchase",
+    "expected_revenue": "Expected revenue", "parameter": "Parameter", "estimate": "Estimate",
+    "std_error": "Standard error", "meaning": "Meaning", "forecast": "Forecast", "lower": "Lower bound",
+    "upper": "Upper bound", "period": "Period", "customer_id": "Customer",
+}
+
+
+def column_label(name: Any) -> str:
+    """Readable header for the columns of the market-research tables (personas, segments, CLV, forecast), for
+    ``Styler.format_index(column_label, axis="columns")``; unknown names are returned unchanged."""
+    return _LABELS.get(str(name), str(name))

@@ -45,8 +45,9 @@ occasional                     Recent occasional buyers (New customers if new)  
 one-time                       Recent first-time buyers (New customers if new)  One-time buyers  Lapsed one-time buyers
 =============================  ==========  ===========  ===========
 
-Two clusters that would get the same name are told apart on the dimension where their centres differ most
-("more recent" / "less recent", "more frequent" / "less frequent", "bigger baskets" / "smaller baskets");
+Clusters that would get the same name are told apart by their largest category when each has a different
+one ("Occasional buyers (bags)"); otherwise two of them on the dimension where their centres differ most
+("more recent" / "less recent", "more frequent" / "less frequent", "bigger baskets" / "smaller baskets"), and
 three or more by a letter in size order.
 """
 from __future__ import annotations
@@ -65,7 +66,7 @@ from workbench.errors import DataError
 from workbench.present import fmt
 
 __all__ = ["persona_features", "find_personas", "persona_name", "purchase_cycle_days", "Personas",
-           "CLUSTER_FEATURES"]
+           "CLUSTER_FEATURES", "persona_sentence"]
 
 CLUSTER_FEATURES = ("log_recency", "log_orders", "log_revenue", "log_tenure", "log_aov")
 TOP_CATEGORIES = 5
@@ -397,6 +398,12 @@ def _unique_names(names: dict[int, str], prof: pd.DataFrame, centres: pd.DataFra
         clusters = list(clusters)
         if len(clusters) == 1:
             continue
+        cats = prof.loc[clusters, "top_category"] if "top_category" in prof.columns else None
+        if cats is not None and cats.notna().all() and cats.nunique() == len(clusters):
+            # clusters apart on what they buy: name the category
+            for c in clusters:
+                out[c] = f"{name} ({str(cats[c]).replace('_', ' ')})"
+            continue
         if len(clusters) == 2:
             # two clusters with one name: tell them apart on the dimension where their centres differ most
             sub = centres.loc[clusters, [c for c in COMPARE if c in centres.columns]]
@@ -425,3 +432,17 @@ def _describe(row, currency: str) -> str:
     if getattr(row, "top_country", None) is not None and isinstance(row.top_country, str):
         text += f" Most are in {row.top_country}."
     return text
+
+
+def persona_sentence(personas: Personas) -> str:
+    """Who the buyers are, in one or two sentences: the number of personas, the largest and the most valuable."""
+    prof = personas.profiles
+    largest = prof.loc[prof.customers.idxmax()]
+    richest = prof.loc[prof.share_revenue.idxmax()]
+    text = (f"The customers fall into {personas.k} buyer personas. The largest, **{largest.persona}**, is "
+            f"{fmt.pct(largest.share_customers, 0)} of customers and brings {fmt.pct(largest.share_revenue, 0)} "
+            f"of revenue")
+    if richest.persona != largest.persona:
+        text += (f"; **{richest.persona}** ({fmt.pct(richest.share_customers, 0)} of customers) bring the most, "
+                 f"{fmt.pct(richest.share_revenue, 0)} of revenue")
+    return text + "."

@@ -26,8 +26,9 @@ import pandas as pd
 from workbench.analyses.demand.series import DEMAND_FREQUENCIES
 from workbench.analyses.demand.trend import _values
 from workbench.errors import DataError
+from workbench.present import fmt
 
-__all__ = ["forecast_demand", "DemandForecast", "fit_ets", "forecast_errors"]
+__all__ = ["forecast_demand", "DemandForecast", "fit_ets", "forecast_errors", "demand_sentences"]
 
 SIMULATIONS = 5000  # simulated paths for the intervals of multiplicative-error models
 
@@ -208,3 +209,37 @@ def _future_index(index: pd.Index, horizon: int, freq: str | None) -> pd.Index:
     if isinstance(index, pd.RangeIndex) or np.issubdtype(np.asarray(index).dtype, np.integer):
         return pd.RangeIndex(int(index[-1]) + 1, int(index[-1]) + 1 + horizon)
     return pd.RangeIndex(len(index), len(index) + horizon)
+
+
+_UNITS = {"day": ("day", "days"), "week": ("week", "weeks"), "month": ("month", "months")}
+
+
+def demand_sentences(decomposition, forecast: DemandForecast, *, currency: str = "USD",
+                     acquisition_end=None) -> str:
+    """Where demand is going, as Markdown: trend over the last cycle, the forecast, and how it back-tested."""
+    one, many = _UNITS.get(forecast.freq, ("period", "periods"))
+    trend = decomposition.frame.trend
+    money = decomposition.column == "revenue"
+
+    def amount(x):
+        return fmt.money(x, currency) if money else fmt.num(x)
+
+    what = "revenue" if money else decomposition.column
+    text = (f"The {what} trend moved {fmt.pct(decomposition.trend_change, 0, signed=True)} over the last "
+            f"{fmt.num(decomposition.trend_change_periods)} {many}, from {amount(trend.iloc[-1 - decomposition.trend_change_periods])} "
+            f"to {amount(trend.iloc[-1])} per {one}. ")
+    if acquisition_end is not None:
+        text += (f"These data follow one group of customers acquired up to {acquisition_end:%Y-%m-%d} (no new "
+                 f"customers after that), so the trend is that group's repeat buying, not the whole market; the "
+                 f"forecast learns from the {many} after the acquisition window only. ")
+    fc, e = forecast.forecast, forecast.errors
+    verdict = ("better than" if e["mape"] < 0.95 * e["naive_mape"] else
+               "worse than" if e["mape"] > 1.05 * e["naive_mape"] else "about as good as")
+    text += (f"The forecast for the next {fmt.num(len(fc))} {many} is {amount(fc.forecast.mean())} per {one} on "
+             f"average; the {fmt.pct(forecast.level, 0)} prediction interval runs from {amount(fc.lower.iloc[0])}"
+             f"-{amount(fc.upper.iloc[0])} in the first {one} to {amount(fc.lower.iloc[-1])}-"
+             f"{amount(fc.upper.iloc[-1])} in the last. Held out on the last {fmt.num(len(forecast.backtest))} "
+             f"{many}, the method missed by {fmt.pct(e['mape'], 0)} on average (MAPE), {verdict} simply "
+             + ("repeating the value one season earlier" if "STL" in forecast.backtest_model
+                else "repeating the last value") + f" ({fmt.pct(e['naive_mape'], 0)}).")
+    return text

@@ -82,9 +82,9 @@ def demand_series(orders: Any, *, freq: str = "week", date: str = "order_date", 
     if per.empty or pd.isna(span["first"].iloc[0]):
         raise DataError("no order lines", source=source, column=date, rows=0, fix="check the orders file")
     per["_period"] = pd.to_datetime(per["_period"])
-    index = pd.date_range(per["_period"].min(), per["_period"].max(), freq=alias, name="period")
+    index = pd.date_range(per["_period"].min(), per["_period"].max(), freq=alias, name="period", unit="us")
     if freq == "week" and len(index) and index[0] != per["_period"].min():  # keep Monday alignment
-        index = pd.date_range(per["_period"].min(), per["_period"].max(), freq="7D", name="period")
+        index = pd.date_range(per["_period"].min(), per["_period"].max(), freq="7D", name="period", unit="us")
     out = per.set_index("_period").reindex(index).fillna(0)
     for col in ("orders", "customers", "units"):
         if col in out.columns:

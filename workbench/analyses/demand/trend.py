@@ -3,8 +3,8 @@
 A seasonal pattern can only be told apart from the trend when the history holds at least two full
 seasonal cycles (two years of weeks or months, two weeks of days): that is when :func:`decompose` uses
 STL (Cleveland et al. 1990, ``statsmodels.tsa.seasonal.STL``, robust). With less history it does not invent a
-season: it estimates the trend alone with LOWESS (``statsmodels.nonparametric.lowess``, a window of about a
-quarter: 13 weeks, 3 months or 15 days), sets the seasonal component to zero and says so in ``note``. CDNOW's
+season: it estimates the trend alone with LOWESS (``statsmodels.nonparametric.lowess``, a window of 13 weeks,
+5 months or 29 days: wide enough to smooth out single periods), sets the seasonal component to zero and says so in ``note``. CDNOW's
 78 weeks are such a case.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from workbench.errors import DataError
 
 __all__ = ["decompose", "Decomposition"]
 
-# points in the LOWESS trend window when no season can be estimated (about a quarter)
-TREND_WINDOW = {"day": 15, "week": 13, "month": 3}
+# points in the LOWESS trend window when no season can be estimated
+TREND_WINDOW = {"day": 29, "week": 13, "month": 5}
 
 
 @dataclass
