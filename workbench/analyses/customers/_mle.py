@@ -29,9 +29,9 @@ def fit_mle(log_likelihood: Callable[[np.ndarray], float], names: Sequence[str],
             starts: Sequence[Sequence[float]]) -> MLEFit:
     """Maximise ``log_likelihood(params)`` over positive ``params``.
 
-    ``starts`` are starting points on the natural scale. Each start runs L-BFGS-B on the log-parameters;
-    Nelder-Mead then polishes the best optimum (the likelihood surfaces here are flat along some
-    directions, where a gradient method stops early).
+    ``starts`` are starting points on the natural scale. Each start runs L-BFGS-B on the log-parameters
+    (numerical gradients, tight tolerances); the best optimum wins, and Nelder-Mead polishes it when
+    L-BFGS-B did not report convergence.
     """
     def objective(theta: np.ndarray) -> float:
         with np.errstate(all="ignore"):
@@ -44,12 +44,13 @@ def fit_mle(log_likelihood: Callable[[np.ndarray], float], names: Sequence[str],
                                    options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10})
         if best is None or result.fun < best.fun:
             best = result
-    # polish the best optimum: the surfaces are flat along some directions, where L-BFGS-B stops early
-    polished = optimize.minimize(objective, best.x, method="Nelder-Mead",
-                                 options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-12 * max(1.0, abs(best.fun)),
-                                          "adaptive": True})
-    if polished.fun <= best.fun:
-        best = polished
+    if not best.success:
+        # L-BFGS-B stopped without meeting its tolerances (flat directions, line-search trouble): polish
+        polished = optimize.minimize(objective, best.x, method="Nelder-Mead",
+                                     options={"maxiter": 4000, "xatol": 1e-8,
+                                              "fatol": 1e-12 * max(1.0, abs(best.fun)), "adaptive": True})
+        if polished.fun <= best.fun:
+            best = polished
     params = np.exp(best.x)
     with np.errstate(all="ignore"):
         hess = approx_hess3(params, lambda p: -log_likelihood(p))
