@@ -1,7 +1,8 @@
 """Benchmark: store KPIs, RFM and cohorts through the package (Ibis on DuckDB) vs plain vectorised pandas.
 
-For each generated order-line Parquet file (1M and 10M lines by default) the script runs two subprocesses,
-one per side, so each side's peak resident memory is its own:
+For each generated order-line Parquet file (1M and 10M lines by default) and each analysis (KPIs, RFM, cohorts,
+and ``all`` three in one process as a report runs them) the script runs one subprocess per side, so each side's
+peak resident memory is its own:
 
 - **package**: ``wb.load_orders(path)`` (lazy: DuckDB reads the Parquet file inside each query), then
   ``wb.sales.kpis_by_period`` (monthly), ``wb.customers.rfm`` and ``wb.sales.cohort_table``;
@@ -10,13 +11,13 @@ one per side, so each side's peak resident memory is its own:
 
 Each side writes its results to a temporary folder; the parent checks that both agree (counts and scores
 exactly; money to a relative 1e-9 or 0.5 cent absolute, because floating sums differ in the last bits between
-engines and summation orders) and prints a table of wall time per computation and peak RSS per process.
+engines and summation orders) and prints wall time, CPU time and peak memory (VmHWM) per process.
 
 The data are **generated** by ``benchmarks/generate_orders.py`` (``workbench.data.synthetic.orders``: seeded,
 every canonical column, returns, guest orders), written once to ``data/generated/orders_{1M,10M}.parquet``
 (``--generate`` forces a rewrite).
 
-Run: ``.venv/bin/python benchmarks/analyses.py`` (``--sizes 1M`` for a quick run). Nothing here is timed in
+Run: ``.venv/bin/python benchmarks/analyses.py`` (``--sizes 1M`` for a quick run, ``--analyses kpis rfm`` to pick). Nothing here is timed in
 the test suite; ``tests/analyses/sales/test_reference.py`` checks the pandas functions against the package on
 real and generated data, so the benchmark compares equal things.
 """
@@ -155,45 +156,47 @@ class _Timer:
         return out
 
 
-def worker(side: str, path: Path, out: Path) -> dict:
+ANALYSES = ("kpis", "rfm", "cohorts")
+
+
+def worker(side: str, analysis: str, path: Path, out: Path) -> dict:
+    """Load the file and run one analysis (or ``all`` three) on one side; write the results to ``out``."""
     timer = _Timer()
-    t_start = time.perf_counter()
+    steps = ANALYSES if analysis == "all" else (analysis,)
     if side == "package":
         import workbench as wb
         wb.sales, wb.customers  # noqa: B018  (imports, outside the timings)
         base = _peak_mb()
         orders = timer("load", wb.load_orders, path)
-        kpis = timer("kpis", wb.sales.kpis_by_period, orders, period="month")
-        rfm = timer("rfm", wb.customers.rfm, orders)
-        coh = timer("cohorts", wb.sales.cohort_table, orders, complete_months_only=False)
-        kpis.set_index("period_start").to_parquet(out / "kpis.parquet")
-        rfm.set_index("customer_id")[["recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"]] \
-            .to_parquet(out / "rfm.parquet")
-        coh.set_index(["cohort", "age"])[["cohort_size", "active_customers", "orders", "revenue"]] \
-            .to_parquet(out / "cohorts.parquet")
+        run = {"kpis": lambda: wb.sales.kpis_by_period(orders, period="month"),
+               "rfm": lambda: wb.customers.rfm(orders),
+               "cohorts": lambda: wb.sales.cohort_table(orders, complete_months_only=False)}
+        shape = {"kpis": lambda r: r.set_index("period_start"),
+                 "rfm": lambda r: r.set_index("customer_id")[["recency_days", "frequency", "monetary", "r_score",
+                                                              "f_score", "m_score"]],
+                 "cohorts": lambda r: r.set_index(["cohort", "age"])[["cohort_size", "active_customers", "orders",
+                                                                      "revenue"]]}
     else:
         import pyarrow  # noqa: F401
         base = _peak_mb()
         df = timer("load", pd.read_parquet, path, columns=COLUMNS)
-        kpis = timer("kpis", pandas_kpis, df)
-        rfm = timer("rfm", pandas_rfm, df)
-        coh = timer("cohorts", pandas_cohorts, df)
-        kpis.to_parquet(out / "kpis.parquet")
-        rfm.to_parquet(out / "rfm.parquet")
-        coh.to_parquet(out / "cohorts.parquet")
-    for d in (timer.wall, timer.cpu):
-        d["total"] = d["load"] + d["kpis"] + d["rfm"] + d["cohorts"]
-    return {"side": side, "times": timer.wall, "cpu": timer.cpu, "peak_mb": _peak_mb(), "base_mb": base,
-            "process_s": time.perf_counter() - t_start}
+        run = {"kpis": lambda: pandas_kpis(df), "rfm": lambda: pandas_rfm(df), "cohorts": lambda: pandas_cohorts(df)}
+        shape = {k: (lambda r: r) for k in ANALYSES}
+    for step in steps:
+        result = timer(step, run[step])
+        shape[step](result).to_parquet(out / f"{step}.parquet")
+        del result
+    return {"side": side, "analysis": analysis, "wall": timer.wall, "cpu": timer.cpu, "peak_mb": _peak_mb(),
+            "base_mb": base}
 
 
 MONEY = {"revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue", "monetary"}
 
 
-def compare(a: Path, b: Path) -> list[str]:
+def compare(a: Path, b: Path, names: tuple[str, ...] = ANALYSES) -> list[str]:
     """Differences between the package's and pandas' results (empty list = they agree)."""
     problems = []
-    for name in ("kpis", "rfm", "cohorts"):
+    for name in names:
         x, y = pd.read_parquet(a / f"{name}.parquet"), pd.read_parquet(b / f"{name}.parquet")
         extra = x.index.difference(y.index)
         if name == "cohorts" and len(extra):
@@ -219,58 +222,65 @@ def compare(a: Path, b: Path) -> list[str]:
     return problems
 
 
-def run(sizes: list[str], force: bool) -> None:
+def _side(side: str, analysis: str, path: Path, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([sys.executable, __file__, "--worker", side, "--analysis", analysis, "--path", str(path),
+                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        raise SystemExit(f"{side} worker ({analysis}) failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: list[str], force: bool, analyses: list[str]) -> None:
     rows = []
     for label in sizes:
         path = data_file(label, force=force)
-        with tempfile.TemporaryDirectory() as tmp:
-            results = {}
-            for side in ("package", "pandas"):
-                out = Path(tmp) / side
-                out.mkdir()
-                proc = subprocess.run([sys.executable, __file__, "--worker", side, "--path", str(path),
-                                       "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
-                if proc.returncode:
-                    raise SystemExit(f"{side} worker failed:\n{proc.stderr[-3000:]}")
-                results[side] = json.loads(proc.stdout.strip().splitlines()[-1])
-            problems = compare(Path(tmp) / "package", Path(tmp) / "pandas")
-        pk, pd_ = results["package"], results["pandas"]
-        for step in ("load", "kpis", "rfm", "cohorts", "total"):
-            rows.append((label, step, pk["times"][step], pd_["times"][step], pk["cpu"][step], pd_["cpu"][step]))
-        rows.append((label, "peak RSS MB", pk["peak_mb"], pd_["peak_mb"], None, None))
-        rows.append((label, "RSS after imports MB", pk["base_mb"], pd_["base_mb"], None, None))
-        print(f"\n{label} lines ({path.name}, generated): results "
-              + ("agree (counts and scores exact; money rtol 1e-9 / 0.5 cent)" if not problems
-                 else "DIFFER:\n  " + "\n  ".join(problems)), flush=True)
+        for analysis in analyses:
+            with tempfile.TemporaryDirectory() as tmp:
+                pk = _side("package", analysis, path, Path(tmp) / "package")
+                pd_ = _side("pandas", analysis, path, Path(tmp) / "pandas")
+                names = ANALYSES if analysis == "all" else (analysis,)
+                problems = compare(Path(tmp) / "package", Path(tmp) / "pandas", names)
+            rows.append((label, analysis, pk, pd_, problems))
+            print(f"{label} {analysis}: package {pk['wall']['load'] + sum(pk['wall'][n] for n in names):.1f} s, "
+                  f"{pk['peak_mb']:.0f} MB; pandas {pd_['wall']['load'] + sum(pd_['wall'][n] for n in names):.1f} s, "
+                  f"{pd_['peak_mb']:.0f} MB; results " + ("agree" if not problems else "DIFFER: " + "; ".join(problems)),
+                  flush=True)
     load1, load5, _ = os.getloadavg()
-    print(f"\n{'lines':>5}  {'measure':<21} {'package':>9} {'pandas':>9} {'speed-up':>9}   "
-          f"{'CPU pkg':>8} {'CPU pandas':>10}")
-    for label, step, a, b, ca, cb in rows:
-        if ca is None:
-            share = "" if "imports" in step else f"{a / b:.2f}x"
-            print(f"{label:>5}  {step:<21} {a:>9.0f} {b:>9.0f} {share:>9}")
-        else:
-            print(f"{label:>5}  {step + ' (s)':<21} {a:>9.2f} {b:>9.2f} {b / a:>8.1f}x   {ca:>8.2f} {cb:>10.2f}")
-    print(f"\nWall-clock seconds per step, one process per side on this machine (2 cores, shared: load average "
-          f"{load1:.1f} / {load5:.1f} over 1 / 5 minutes at the end of the run; DuckDB uses both cores, pandas one). "
-          "CPU = process CPU seconds over all threads. 'load' is lazy for the package (DuckDB reads the Parquet "
-          "file inside each query). Peak RSS = the process's maximum resident memory (VmHWM), imports included; "
-          "for memory the ratio is package / pandas (1/3 or less is the target).")
+    print(f"\n{'lines':>5} {'analysis':<8} | {'wall s':>7} {'pandas':>7} {'faster':>7} | {'CPU s':>6} {'pandas':>7} | "
+          f"{'peak MB':>8} {'pandas':>7} {'share':>6} | agree")
+    for label, analysis, pk, pd_, problems in rows:
+        names = ANALYSES if analysis == "all" else (analysis,)
+        w = [r["wall"]["load"] + sum(r["wall"][n] for n in names) for r in (pk, pd_)]
+        c = [r["cpu"]["load"] + sum(r["cpu"][n] for n in names) for r in (pk, pd_)]
+        m = [pk["peak_mb"], pd_["peak_mb"]]
+        print(f"{label:>5} {analysis:<8} | {w[0]:>7.1f} {w[1]:>7.1f} {w[1] / w[0]:>6.1f}x | {c[0]:>6.1f} {c[1]:>7.1f} | "
+              f"{m[0]:>8.0f} {m[1]:>7.0f} {m[0] / m[1]:>6.2f} | {'yes' if not problems else 'NO'}")
+    print(f"\nOne process per side and analysis, each loading the file then running the analysis ('all' = the three "
+          f"in one process, as a report does). Wall and CPU seconds include the load: lazy for the package (DuckDB "
+          f"reads the Parquet file inside each query), pd.read_parquet of the six needed columns for pandas. CPU = "
+          f"process CPU seconds over all threads (DuckDB uses both cores, pandas one). Peak MB = the process's "
+          f"maximum resident memory (VmHWM), imports included (about {rows[0][2]['base_mb']:.0f} MB for the package, "
+          f"{rows[0][3]['base_mb']:.0f} MB for pandas); share = package / pandas, target 1/3 or less. Targets at "
+          f"10M lines: at least 2x faster. The machine has 2 cores shared with other work: load average "
+          f"{load1:.1f} / {load5:.1f} (1 / 5 min) at the end of the run.")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    ap.add_argument("--analyses", nargs="+", default=[*ANALYSES, "all"], choices=[*ANALYSES, "all"])
     ap.add_argument("--generate", action="store_true", help="rewrite the generated Parquet files")
+    ap.add_argument("--analysis", choices=[*ANALYSES, "all"], help=argparse.SUPPRESS)
     ap.add_argument("--worker", choices=["package", "pandas"], help=argparse.SUPPRESS)
     ap.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.path, args.out)))
+        print(json.dumps(worker(args.worker, args.analysis, args.path, args.out)))
         return
     os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    run(args.sizes, args.generate)
+    run(args.sizes, args.generate, args.analyses)
 
 
 if __name__ == "__main__":
