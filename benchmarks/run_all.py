@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["generate_orders", "load_orders", "analyses", "duckdb_vs_spark", "competitors", "experiments",
+ORDER = ["generate_orders", "load_orders", "analyses", "duckdb_vs_spark", "market_research", "competitors", "experiments",
          "oews_loaders"]
 
 
