@@ -54,8 +54,9 @@ def _run(tmp_path, monkeypatch, **parameters) -> tuple[dict, nbformat.NotebookNo
 
 
 def _markdown(out: nbformat.NotebookNode) -> str:
+    """The report's prose (wb.md escapes $ as \\$ so it is not read as math; undone here)."""
     return "\n".join(o["data"]["text/markdown"] for c in out.cells for o in c.get("outputs", [])
-                     if "text/markdown" in o.get("data", {}))
+                     if "text/markdown" in o.get("data", {})).replace("\\$", "$")
 
 
 @pytest.mark.slow
