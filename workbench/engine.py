@@ -117,7 +117,7 @@ def to_pandas(expr: Any, **kwargs) -> pd.DataFrame | pd.Series | Any:
         out = expr.to_pandas(limit=limit + 1 if asked is None else min(int(asked), limit + 1), **kwargs)
         if len(out) > limit:
             raise DataError(f"the query would bring more than {limit:,} rows from "
-                            f"{expr._find_backend().name} into memory", source="to_pandas", rows=limit,
+                            f"{expr._find_backend().name} into memory", source="to_pandas",
                             example=f"columns {list(out.columns) if hasattr(out, 'columns') else [out.name]}",
                             fix="Aggregate in the engine first (the workbench's analyses do), filter the table, or "
                                 "raise the limit with wb.engine.collect_limit(n) or WORKBENCH_MAX_COLLECT_ROWS if "
