@@ -351,8 +351,8 @@ def _load_on_engine(source: Any, con: Any, *, table: str | None, fmt: str, colum
     name = table if table is not None else source if _looks_like_table_name(source) else None
     if name is not None:
         expr = _engine_table(con, name, engine)
-        lines = _load_lazy(expr, name=f"{name} ({_title(engine)})", source=f"{_title(engine)} table {name}", fmt=fmt,
-                           columns=columns, opts=opts, num_rows=None, engine=engine)
+        lines = _load_lazy(expr, name=f"{name} ({_title(engine)})", source=f"{_title(engine)} table {name}",
+                           fmt=fmt, columns=columns, opts=opts, num_rows=None, engine=engine)
         if table is not None and source is not None:
             lines.summary.note(f"Read table {name!r} on {_title(engine)}; the file given as source ({source}) was "
                                "not read.")
@@ -414,8 +414,9 @@ def _read_parquet(con: Any, path: Path, paths: list[Path]) -> ibis.Table:
         return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
     except (NotImplementedError, AttributeError) as exc:
         raise DataError(f"{_title(engine)} cannot read local Parquet files ({exc.__class__.__name__})",
-                        source=str(path), fix=f"Load the file into {_title(engine)} first (its own bulk loader) and pass the table name, or "
-                            "use engine='duckdb' or engine='spark' for local files") from None
+                        source=str(path),
+                        fix=f"Load the file into {_title(engine)} first (its own bulk loader) and pass the table "
+                            "name, or use engine='duckdb' or engine='spark' for local files") from None
 
 
 def _upload(con: Any, frame: pd.DataFrame) -> ibis.Table:
@@ -745,7 +746,8 @@ def _duckdb_tables(path: Path, name: str) -> list[str]:
 
 
 def _load_lazy(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: dict | None, opts: dict,
-               num_rows: int | None, parquet_files: list[Path] | None = None, engine: str = "duckdb") -> OrderLines:
+               num_rows: int | None, parquet_files: list[Path] | None = None,
+               engine: str = "duckdb") -> OrderLines:
     header = list(expr.columns)
     _check_header(header, name)
     if columns is not None:
