@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast lab browser lock benchmark clean
+.PHONY: help setup reports test test-fast lab browser java lock benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -22,11 +22,11 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## Create .venv, install the locked dependencies and the package, register the 'workbench' kernel
 
-reports: setup ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
+reports: setup java ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
 	$(BIN)/workbench run --all --jobs $(JOBS)
 
-test: setup browser ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark)
-	$(BIN)/pytest -n $(JOBS) tests
+test: setup browser java ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark)
+	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/pytest --nbval-lax --nbval-kernel-name workbench -p no:cacheprovider notebooks
 
 test-fast: setup ## Unit tests only (no notebooks, browser or Spark)
@@ -40,6 +40,12 @@ browser: ## Install Debian's chromium for the browser tests (needs root; skipped
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
+
+java: ## Install Java 17 for Spark (needs root; skipped when java is present)
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	  else echo "java is missing: run 'sudo apt-get install openjdk-17-jre-headless' (Spark tests and the Spark report will be skipped or fail)"; fi; }
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -24,3 +24,10 @@ def _clean_state(monkeypatch):
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261128)
+
+
+def pytest_collection_modifyitems(config, items):
+    """All Spark tests in one xdist group (`-n 2 --dist loadgroup`), so one JVM starts instead of two."""
+    for item in items:
+        if item.get_closest_marker("spark") is not None:
+            item.add_marker(pytest.mark.xdist_group("spark"))

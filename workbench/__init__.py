@@ -32,6 +32,7 @@ _NAMESPACES = {
     "present": "workbench.present",
     "data": "workbench.data",
     "engine": "workbench.engine",
+    "spark": "workbench.spark",
     "config": "workbench.config",
 }
 _FUNCTIONS = {
