@@ -117,7 +117,8 @@ def top_products(
     from workbench.present import fmt
 
     plural = {"product": "products", "category": "categories"}[by]
-    note = (f"The top {len(out)} {plural} by net revenue in {label} brought "
+    who = f"The top {len(out)} {plural}" if len(out) > 1 else f"The top {by}"
+    note = (f"{who} by net revenue in {label} brought "
             f"{fmt.pct(out['revenue_share'].sum())} of the period's net revenue." if len(out)
             else f"No {by} had sales in {label}.")
     out.attrs.update(dimension=by, column=col, period_label=label, previous_label=prev_label, note=note)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from workbench import config
 
-__all__ = ["data_note", "is_generated_source", "products_note"]
+__all__ = ["data_note", "is_generated_source", "products_note", "segment_display", "SEGMENT_COLUMNS"]
 
 
 def is_generated_source(orders: Any) -> bool:
@@ -54,3 +54,14 @@ def products_note(products: pd.DataFrame, categories: pd.DataFrame) -> str:
                 "values), so there is no product ranking. Exports from Shopify, WooCommerce or Online Retail "
                 "carry it; CDNOW records only amounts and quantities.")
     return " ".join(t.attrs["note"] for t in (products, categories))
+
+
+SEGMENT_COLUMNS = {"segment": "Segment", "customers": "Customers", "customer_share": "Share of customers",
+                   "revenue": "Net revenue", "revenue_share": "Share of net revenue", "aov": "Average order value",
+                   "median_recency_days": "Median days since last order", "mean_frequency": "Average orders"}
+
+
+def segment_display(segments: pd.DataFrame) -> pd.DataFrame:
+    """The RFM segment summary (``wb.customers.rfm_segment_summary``) with the columns a manager reads, named in
+    words (see :data:`SEGMENT_COLUMNS`), for ``wb.table``."""
+    return segments[list(SEGMENT_COLUMNS)].rename(columns=SEGMENT_COLUMNS)
