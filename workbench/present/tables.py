@@ -1,4 +1,4 @@
-"""Tables for managers: pandas Styler with numbers formatted by kind, index hidden when it is a range."""
+"""Tables for managers: pandas Styler with numbers formatted by kind, text left-aligned, index hidden when it is a range."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,6 +24,9 @@ def table(df: pd.DataFrame, *, money: Sequence[str] = (), pct: Sequence[str] = (
     formats |= {c: fmt.num for c in count}
     formats |= {c: (lambda x, d=d: fmt.num(x, d)) for c, d in (decimals or {}).items()}
     styler = df.style.format(formats, na_rep="n/a")
+    text_columns = [c for c in df.columns if c not in formats and not pd.api.types.is_numeric_dtype(df[c])]
+    if text_columns:  # words read from the left; numbers stay right-aligned
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if isinstance(df.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
     if caption:

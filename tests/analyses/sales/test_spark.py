@@ -5,9 +5,7 @@ conftest.py and compares with the DuckDB results. Skipped where Java is missing.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 
 import pandas as pd
 import pytest
@@ -19,24 +17,17 @@ pytestmark = [pytest.mark.spark,
 
 
 @pytest.fixture(scope="module")
-def spark_store(tmp_path_factory):
-    import ibis
-    from pyspark.sql import SparkSession
+def spark_store():
+    """The hand-worked store as a view on the workbench's shared local Spark session (not stopped here: other
+    Spark tests in this process reuse it)."""
+    from workbench import spark as wbspark
 
     from .conftest import make_store
 
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (SparkSession.builder.master("local[1]").appName("workbench-sales-tests")
-             .config("spark.ui.enabled", "false")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", "2")
-             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-             .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
-             .getOrCreate())
+    con = wbspark.spark_backend()
     frame = make_store(with_products=True)
-    spark.createDataFrame(frame).createOrReplaceTempView("sales_store")
-    yield frame, ibis.pyspark.connect(spark).table("sales_store")
-    spark.stop()
+    con._session.createDataFrame(frame).createOrReplaceTempView("sales_store")
+    return frame, con.table("sales_store")
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:

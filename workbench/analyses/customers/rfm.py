@@ -431,9 +431,3 @@ def rfm_headline(summary: pd.DataFrame, *, as_of: Any = None) -> str:
             f"(At risk, Can't lose them: {fmt.pct(slipping_rev)} of net revenue so far). "
             f"{fmt.num(nearness)} of {fmt.num(s['customers'].sum())} customers have a score combination no rule "
             f"covers and were placed in the nearest segment.")
-
-
-# `workbench.analyses.customers` star-imports this module, which rebinds the package attribute `rfm` from this
-# module to the function `rfm` above; its `__init__` then reads `rfm.__all__`. Give the function the same
-# list so that works (the module itself stays reachable as sys.modules["workbench.analyses.customers.rfm"]).
-rfm.__all__ = __all__  # type: ignore[attr-defined]

@@ -1,7 +1,11 @@
 """Site experiments: checkout funnel, A/B test readout, test planning."""
+import importlib as _importlib
+
 from workbench.analyses.experiments.funnel import *  # noqa: F401,F403
 from workbench.analyses.experiments.abtest import *  # noqa: F401,F403
 from workbench.analyses.experiments.planning import *  # noqa: F401,F403
-from workbench.analyses.experiments import funnel, abtest, planning
 
-__all__ = [*funnel.__all__, *abtest.__all__, *planning.__all__]
+_MODULES = ('funnel', 'abtest', 'planning')
+# Read each module's __all__ from sys.modules: a star import may rebind a module's name to a
+# function of the same name (customers.rfm is the function, not the module).
+__all__ = [name for m in _MODULES for name in _importlib.import_module(f"{__name__}.{m}").__all__]

@@ -1,7 +1,12 @@
 """Sales performance: store KPIs by period, acquisition cohorts, top products."""
+import importlib as _importlib
+
 from workbench.analyses.sales.kpis import *  # noqa: F401,F403
 from workbench.analyses.sales.cohorts import *  # noqa: F401,F403
 from workbench.analyses.sales.products import *  # noqa: F401,F403
-from workbench.analyses.sales import kpis, cohorts, products
+from workbench.analyses.sales.report import *  # noqa: F401,F403
 
-__all__ = [*kpis.__all__, *cohorts.__all__, *products.__all__]
+_MODULES = ('kpis', 'cohorts', 'products', 'report')
+# Read each module's __all__ from sys.modules: a star import may rebind a module's name to a
+# function of the same name (customers.rfm is the function, not the module).
+__all__ = [name for m in _MODULES for name in _importlib.import_module(f"{__name__}.{m}").__all__]

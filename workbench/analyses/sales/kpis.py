@@ -42,15 +42,11 @@ import numpy as np
 import pandas as pd
 
 from workbench import engine
-from workbench.analyses.sales.report import (  # re-exported
-    SEGMENT_COLUMNS, data_note, is_generated_source, products_note, segment_display)
 from workbench.errors import DataError
 
-# The package's __init__ star-imports kpis, cohorts and products only, so report.py's helpers are listed here.
 __all__ = ["METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
            "PeriodWindow", "period_bounds", "period_label", "last_complete_period", "monday_page",
-           "kpi_headline", "glossary", "data_note", "is_generated_source", "products_note", "segment_display",
-           "SEGMENT_COLUMNS"]
+           "kpi_headline", "glossary"]
 
 
 # --------------------------------------------------------------------------------------------------------
