@@ -27,7 +27,7 @@ def test_plain_lines_when_not_a_terminal():
 
 def test_status_line_redrawn_on_a_terminal():
     out = io.StringIO()
-    p = Progress(out, total=3, tty=True)
+    p = Progress(out, total=3, tty=True, width=200)
     p.event("skipped", "b/default", "unchanged")
     p.status([_running("a/default", p.t0), _running("c/x", p.t0)])
     p.event("succeeded", "a/default", "7.6 s")

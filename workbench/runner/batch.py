@@ -52,8 +52,8 @@ class _Running:
 class Progress:
     """Progress lines; on a terminal also a status line redrawn in place."""
 
-    def __init__(self, out: TextIO, *, total: int, tty: bool | None = None) -> None:
-        self.out, self.total = out, total
+    def __init__(self, out: TextIO, *, total: int, tty: bool | None = None, width: int | None = None) -> None:
+        self.out, self.total, self.width = out, total, width  # width: None = the terminal's
         self.tty = out.isatty() if tty is None else tty
         self.t0 = time.monotonic()
         self.counts = {"succeeded": 0, "failed": 0, "skipped": 0}
@@ -80,7 +80,7 @@ class Progress:
         more = f" +{len(running) - 3}" if len(running) > 3 else ""
         line = (f"{done}/{self.total} done ({self.counts['failed']} failed, {self.counts['skipped']} skipped) "
                 f"| running {len(running)}: {jobs}{more} | elapsed {duration_text(now - self.t0)}")
-        width = shutil.get_terminal_size((120, 20)).columns
+        width = self.width or shutil.get_terminal_size((120, 20)).columns
         self.out.write("\r\033[K" + line[: max(20, width - 1)])
         self.out.flush()
         self._status_shown = True
