@@ -43,7 +43,7 @@ def test_frame_and_html():
     assert frame["lines"].tolist() == [1_500, 1_454, 100, 1, 1_400]
     assert frame["revenue"].iloc[1] == 12_345.5 and pd.isna(frame["revenue"].iloc[0])
     html = make()._repr_html_()
-    assert "<td style='text-align:right'>1,454</td><td>kept</td>" in html
+    assert "<td style='text-align:right'>1,454</td><td style='text-align:left'>kept</td>" in html
     assert "<li>Created at: time-zone offsets dropped.</li>" in html
 
 

@@ -199,8 +199,9 @@ class LoadSummary:
     def _repr_html_(self) -> str:
         self.resolve()
         rows = "".join(
-            f"<tr><td style='text-align:right'>{int(i.lines):,}</td><td>{html.escape(i.treatment)}</td>"
-            f"<td>{html.escape(i.sentence().split(' ', 1)[1])}</td></tr>" for i in self.items)
+            f"<tr><td style='text-align:right'>{int(i.lines):,}</td><td style='text-align:left'>"
+            f"{html.escape(i.treatment)}</td><td style='text-align:left'>"
+            f"{html.escape(i.sentence().split(' ', 1)[1])}</td></tr>" for i in self.items)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         return (f"<div class='wb-load-summary'><p><b>{html.escape(self.headline())}.</b></p>"
                 + (f"<table><thead><tr><th>lines</th><th>treatment</th><th>what and why</th></tr></thead>"
