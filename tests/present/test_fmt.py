@@ -50,3 +50,8 @@ def test_value_by_kind():
     assert fmt.value(12.0, unit="weeks") == "12.00 weeks"
     assert fmt.value("ship", "text") == "ship"
     assert fmt.value(None, "money") == "n/a"
+
+
+def test_change_kind_is_signed():
+    assert fmt.value(0.072, "change") == "+7.2%"
+    assert fmt.value(-0.298, "change") == "-29.8%"

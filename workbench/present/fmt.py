@@ -66,11 +66,13 @@ def compact(x: Any, *, currency: str | None = None, missing: str = "n/a") -> str
 
 
 def value(x: Any, kind: str | None = None, unit: str | None = None) -> str:
-    """Format by kind (``money``, ``percent``, ``count``, ``number``, ``ratio``, ``text``), as recorded metrics carry."""
+    """Format by kind (``money``, ``percent``, ``change`` (signed percent), ``count``, ``number``, ``ratio``, ``text``), as recorded metrics carry."""
     if kind == "money":
         return money(x, unit or "USD", 2 if not _missing(x) and abs(x) < 100 else 0)
     if kind == "percent":
         return pct(x)
+    if kind == "change":
+        return pct(x, signed=True)
     if kind == "count":
         return num(x)
     if kind == "ratio":
