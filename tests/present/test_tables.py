@@ -17,3 +17,11 @@ def test_formats_by_kind_and_left_aligns_text():
 def test_unknown_column_is_named():
     with pytest.raises(KeyError, match=r"\['nope'\] not in the frame"):
         table(pd.DataFrame({"a": [1]}), money=["nope"])
+
+
+def test_dates_without_time_read_as_dates():
+    df = pd.DataFrame({"period": pd.to_datetime(["1998-06-29", "1998-07-06"]), "forecast": [14286.0, 14286.0],
+                       "at": pd.to_datetime(["1998-06-29 09:30", "1998-07-06 00:00"])})
+    html = table(df, money=["forecast"]).to_html()
+    assert "29 Jun 1998" in html and "06 Jul 1998" in html 
+    assert "1998-06-29 09:30:00" in html

@@ -23,6 +23,11 @@ def table(df: pd.DataFrame, *, money: Sequence[str] = (), pct: Sequence[str] = (
     formats |= {c: fmt.pct for c in pct}
     formats |= {c: fmt.num for c in count}
     formats |= {c: (lambda x, d=d: fmt.num(x, d)) for c, d in (decimals or {}).items()}
+    for c in df.columns:  # dates without a time of day read as dates ("29 Jun 1998"), not "1998-06-29 00:00:00"
+        if c not in formats and pd.api.types.is_datetime64_any_dtype(df[c]):
+            times = df[c].dropna()
+            if (times == times.dt.normalize()).all():
+                formats[c] = lambda x: "n/a" if pd.isna(x) else f"{x:%d %b %Y}"
     styler = df.style.format(formats, na_rep="n/a")
     text_columns = [c for c in df.columns if c not in formats and not pd.api.types.is_numeric_dtype(df[c])]
     if text_columns:  # words read from the left; numbers stay right-aligned
