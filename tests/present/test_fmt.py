@@ -55,3 +55,7 @@ def test_value_by_kind():
 def test_change_kind_is_signed():
     assert fmt.value(0.072, "change") == "+7.2%"
     assert fmt.value(-0.298, "change") == "-29.8%"
+
+
+def test_booleans_read_as_words():
+    assert fmt.value(True) == "yes" and fmt.value(False, "text") == "no"

@@ -79,7 +79,9 @@ def value(x: Any, kind: str | None = None, unit: str | None = None) -> str:
         return num(x, 2)
     if _missing(x):
         return "n/a"
-    if isinstance(x, bool) or isinstance(x, str) or kind == "text":
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str) or kind == "text":
         return str(x)
     if isinstance(x, int):
         text = num(x)

@@ -73,7 +73,8 @@ code, pre, .wb-mono { font-family: "SFMono-Regular", Menlo, Consolas, "Liberatio
 .wb-cards { display:flex; flex-wrap:wrap; gap:12px; margin: 0 0 18px; }
 .wb-card { flex: 1 1 170px; max-width: 240px; border:1px solid var(--line); border-radius:8px;
            padding:10px 14px; background: var(--soft); }
-.wb-card .v { font-size: 22px; font-weight: 650; line-height: 1.25; overflow-wrap:anywhere; }
+.wb-card .v { font-size: 22px; font-weight: 650; line-height: 1.25; overflow-wrap:break-word; hyphens: auto; }
+.wb-card .v.long { font-size: 17px; }
 .wb-card .l { font-size: 13px; color: var(--muted); }
 .wb-facts { display:grid; grid-template-columns: 1fr; gap: 14px; }
 .wb-facts h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
@@ -209,8 +210,10 @@ def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, 
         parts.append(f'<div class="wb-alert"><strong>This report did not finish.</strong> Exception encountered '
                      f'at {link}: <pre>{escape(err.get("ename", ""))}: {escape(err.get("evalue", ""))}</pre></div>')
     if metrics:
-        cards = "".join(f'<div class="wb-card"><div class="v">{escape(metric_text(m))}</div>'
-                        f'<div class="l">{escape(m.get("label") or m["name"])}</div></div>' for m in metrics)
+        texts = [metric_text(m) for m in metrics]
+        cards = "".join(f'<div class="wb-card"><div class="v{" long" if len(t) > 10 else ""}">{escape(t)}</div>'
+                        f'<div class="l">{escape(m.get("label") or m["name"])}</div></div>'
+                        for m, t in zip(metrics, texts))
         parts.append(f'<section class="wb-cards" aria-label="Headline metrics">{cards}</section>')
     facts = []
     params = manifest.get("parameters") or {}
