@@ -107,6 +107,13 @@ def pandas_rfm(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_index()
 
 
+def pandas_rfm_distribution(df: pd.DataFrame) -> pd.DataFrame:
+    """Customers and their total monetary value per (r, f, m) score triple: the numbers behind the segment summary."""
+    r = pandas_rfm(df)
+    return (r.groupby(["r_score", "f_score", "m_score"])
+            .agg(customers=("monetary", "size"), monetary=("monetary", "sum")).sort_index())
+
+
 def pandas_cohorts(df: pd.DataFrame) -> pd.DataFrame:
     """Per (cohort month, months since acquisition): cohort size, active customers, orders, net revenue."""
     known = df[df["customer_id"].notna()]
@@ -156,31 +163,44 @@ class _Timer:
         return out
 
 
-ANALYSES = ("kpis", "rfm", "cohorts")
+ANALYSES = ("kpis", "rfm", "rfm_segments", "cohorts")
+REPORT = ("kpis", "rfm_segments", "cohorts")   # what the sales-performance report computes ("all")
 
 
 def worker(side: str, analysis: str, path: Path, out: Path) -> dict:
     """Load the file and run one analysis (or ``all`` three) on one side; write the results to ``out``."""
     timer = _Timer()
-    steps = ANALYSES if analysis == "all" else (analysis,)
+    steps = REPORT if analysis == "all" else (analysis,)
     if side == "package":
         import workbench as wb
         wb.sales, wb.customers  # noqa: B018  (imports, outside the timings)
         base = _peak_mb()
         orders = timer("load", wb.load_orders, path)
+        def rfm_segments():
+            # what the report needs: scores and segments stay in the engine; back come the segment summary
+            # (ten rows) and the score distribution (at most 125 rows), which checks every customer's scores
+            t = wb.customers.rfm_table(orders)
+            wb.customers.rfm_segment_summary(t)
+            dist = t.group_by(["r_score", "f_score", "m_score"]).aggregate(customers=t.count(),
+                                                                          monetary=t.monetary.sum())
+            return wb.engine.to_pandas(dist)
+
         run = {"kpis": lambda: wb.sales.kpis_by_period(orders, period="month"),
                "rfm": lambda: wb.customers.rfm(orders),
+               "rfm_segments": rfm_segments,
                "cohorts": lambda: wb.sales.cohort_table(orders, complete_months_only=False)}
         shape = {"kpis": lambda r: r.set_index("period_start"),
                  "rfm": lambda r: r.set_index("customer_id")[["recency_days", "frequency", "monetary", "r_score",
                                                               "f_score", "m_score"]],
+                 "rfm_segments": lambda r: r.set_index(["r_score", "f_score", "m_score"]).sort_index(),
                  "cohorts": lambda r: r.set_index(["cohort", "age"])[["cohort_size", "active_customers", "orders",
                                                                       "revenue"]]}
     else:
         import pyarrow  # noqa: F401
         base = _peak_mb()
         df = timer("load", pd.read_parquet, path, columns=COLUMNS)
-        run = {"kpis": lambda: pandas_kpis(df), "rfm": lambda: pandas_rfm(df), "cohorts": lambda: pandas_cohorts(df)}
+        run = {"kpis": lambda: pandas_kpis(df), "rfm": lambda: pandas_rfm(df),
+               "rfm_segments": lambda: pandas_rfm_distribution(df), "cohorts": lambda: pandas_cohorts(df)}
         shape = {k: (lambda r: r) for k in ANALYSES}
     for step in steps:
         result = timer(step, run[step])
@@ -239,7 +259,7 @@ def run(sizes: list[str], force: bool, analyses: list[str]) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 pk = _side("package", analysis, path, Path(tmp) / "package")
                 pd_ = _side("pandas", analysis, path, Path(tmp) / "pandas")
-                names = ANALYSES if analysis == "all" else (analysis,)
+                names = REPORT if analysis == "all" else (analysis,)
                 problems = compare(Path(tmp) / "package", Path(tmp) / "pandas", names)
             rows.append((label, analysis, pk, pd_, problems))
             print(f"{label} {analysis}: package {pk['wall']['load'] + sum(pk['wall'][n] for n in names):.1f} s, "
@@ -247,17 +267,17 @@ def run(sizes: list[str], force: bool, analyses: list[str]) -> None:
                   f"{pd_['peak_mb']:.0f} MB; results " + ("agree" if not problems else "DIFFER: " + "; ".join(problems)),
                   flush=True)
     load1, load5, _ = os.getloadavg()
-    print(f"\n{'lines':>5} {'analysis':<8} | {'wall s':>7} {'pandas':>7} {'faster':>7} | {'CPU s':>6} {'pandas':>7} | "
+    print(f"\n{'lines':>5} {'analysis':<12} | {'wall s':>7} {'pandas':>7} {'faster':>7} | {'CPU s':>6} {'pandas':>7} | "
           f"{'peak MB':>8} {'pandas':>7} {'share':>6} | agree")
     for label, analysis, pk, pd_, problems in rows:
-        names = ANALYSES if analysis == "all" else (analysis,)
+        names = REPORT if analysis == "all" else (analysis,)
         w = [r["wall"]["load"] + sum(r["wall"][n] for n in names) for r in (pk, pd_)]
         c = [r["cpu"]["load"] + sum(r["cpu"][n] for n in names) for r in (pk, pd_)]
         m = [pk["peak_mb"], pd_["peak_mb"]]
-        print(f"{label:>5} {analysis:<8} | {w[0]:>7.1f} {w[1]:>7.1f} {w[1] / w[0]:>6.1f}x | {c[0]:>6.1f} {c[1]:>7.1f} | "
+        print(f"{label:>5} {analysis:<12} | {w[0]:>7.1f} {w[1]:>7.1f} {w[1] / w[0]:>6.1f}x | {c[0]:>6.1f} {c[1]:>7.1f} | "
               f"{m[0]:>8.0f} {m[1]:>7.0f} {m[0] / m[1]:>6.2f} | {'yes' if not problems else 'NO'}")
     print(f"\nOne process per side and analysis, each loading the file then running the analysis ('all' = the three "
-          f"in one process, as a report does). Wall and CPU seconds include the load: lazy for the package (DuckDB "
+          f"(kpis, rfm_segments, cohorts) in one process, as the sales-performance report does; rfm = the per-customer table collected to pandas, rfm_segments = scores and segments computed in the engine, only the segment summary and the score distribution brought back). Wall and CPU seconds include the load: lazy for the package (DuckDB "
           f"reads the Parquet file inside each query), pd.read_parquet of the six needed columns for pandas. CPU = "
           f"process CPU seconds over all threads (DuckDB uses both cores, pandas one). Peak MB = the process's "
           f"maximum resident memory (VmHWM), imports included (about {rows[0][2]['base_mb']:.0f} MB for the package, "
