@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 from statsmodels.tools.numdiff import approx_hess3
 
@@ -69,3 +70,13 @@ def fit_mle(log_likelihood: Callable[[np.ndarray], float], names: Sequence[str],
                       stacklevel=3)
     return MLEFit(params=dict(zip(names, params.tolist())), se=dict(zip(names, se.tolist())), cov=cov,
                   log_likelihood=float(-best.fun), converged=bool(best.success), message=str(best.message))
+
+
+def parameter_table(params: dict[str, float], se: dict[str, float] | None,
+                    meanings: dict[str, str]) -> pd.DataFrame:
+    """Parameters with standard errors and what each means, for a report table (one row per parameter)."""
+    se = se or {}
+    names = list(meanings)
+    return pd.DataFrame({"parameter": names, "estimate": [params[k] for k in names],
+                         "std_error": [se.get(k, np.nan) for k in names],
+                         "meaning": [meanings[k] for k in names]})

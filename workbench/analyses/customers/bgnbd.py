@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from workbench.analyses.customers._mle import fit_mle
+from workbench.analyses.customers._mle import fit_mle, parameter_table
 from workbench.errors import DataError
 
 __all__ = ["BetaGeoModel"]
@@ -242,16 +242,12 @@ class BetaGeoModel:
 
     def summary_table(self) -> pd.DataFrame:
         """Parameters with standard errors and what each means, for a report table."""
-        meaning = {
+        return parameter_table(self.params_, self.se_, {
             "r": "shape of the purchase-rate distribution",
             "alpha": "scale of the purchase-rate distribution (weeks)",
             "a": "dropout-probability distribution, a",
             "b": "dropout-probability distribution, b",
-        }
-        se = self.se_ or {}
-        return pd.DataFrame({"parameter": list(PARAMS), "estimate": [self.params_[k] for k in PARAMS],
-                             "std_error": [se.get(k, np.nan) for k in PARAMS],
-                             "meaning": [meaning[k] for k in PARAMS]})
+        })
 
     def __repr__(self) -> str:
         if self.params_ is None:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from workbench.analyses.customers._mle import fit_mle
+from workbench.analyses.customers._mle import fit_mle, parameter_table
 from workbench.errors import DataError
 
 __all__ = ["GammaGammaModel"]
@@ -175,13 +175,11 @@ class GammaGammaModel:
 
     def summary_table(self) -> pd.DataFrame:
         """Parameters with standard errors and what each means, for a report table."""
-        meaning = {"p": "shape of the spend per transaction around a customer's mean",
-                   "q": "shape of the spread of customers' mean spend",
-                   "gamma": "scale of the spread of customers' mean spend"}
-        se = self.se_ or {}
-        return pd.DataFrame({"parameter": list(PARAMS), "estimate": [self.params_[k] for k in PARAMS],
-                             "std_error": [se.get(k, np.nan) for k in PARAMS],
-                             "meaning": [meaning[k] for k in PARAMS]})
+        return parameter_table(self.params_, self.se_, {
+            "p": "shape of the spend per transaction around a customer's mean",
+            "q": "shape of the spread of customers' mean spend",
+            "gamma": "scale of the spread of customers' mean spend",
+        })
 
     def __repr__(self) -> str:
         if self.params_ is None:
