@@ -275,3 +275,16 @@ class TestFitErrors:
     def test_unfitted_model(self):
         with pytest.raises(RuntimeError, match="not fitted"):
             BetaGeoModel().expected_purchases(1.0)
+
+
+def test_summary_tables_list_estimates_and_standard_errors():
+    from workbench.analyses.customers.gamma_gamma import GammaGammaModel
+
+    bg = BetaGeoModel.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    table = bg.summary_table()
+    assert table["parameter"].tolist() == ["r", "alpha", "a", "b"]
+    assert table["estimate"].tolist() == [0.243, 4.414, 0.793, 2.426]
+    assert table["std_error"].isna().all()  # from_params: no fit, so no standard errors
+    gg = GammaGammaModel.from_params(p=6.25, q=3.74, gamma=15.44)
+    gg.se_ = {"p": 0.1, "q": 0.2, "gamma": 0.3}
+    assert gg.summary_table().set_index("parameter")["std_error"].to_dict() == {"p": 0.1, "q": 0.2, "gamma": 0.3}
