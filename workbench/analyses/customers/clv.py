@@ -53,7 +53,7 @@ import pandas as pd
 
 from workbench.analyses.customers.bgnbd import BetaGeoModel
 from workbench.analyses.customers.gamma_gamma import GammaGammaModel
-from workbench.engine import as_table, to_pandas
+from workbench.engine import as_table, source_name, to_pandas
 from workbench.errors import DataError
 from workbench.present import fmt
 
@@ -68,13 +68,6 @@ WEEK_DAYS = 7.0
 
 
 # --------------------------------------------------------------------------- input helpers
-def _source(orders: Any) -> str:
-    for attr in ("source", "path"):
-        value = getattr(orders, attr, None)
-        if isinstance(value, (str, bytes)) or hasattr(value, "__fspath__"):
-            return str(value)
-    return "orders"
-
 
 def _check_columns(table: ibis.Table, columns: dict[str, str], source: str) -> None:
     for role, name in columns.items():
@@ -98,7 +91,7 @@ def _to_date(value: Any, name: str) -> dt.date | None:
 
 def _daily(orders: Any, *, customer: str, date: str, amount: str) -> tuple[ibis.Table, str]:
     """Sale lines -> one row per (customer, day): ``customer``, ``day``, ``value``."""
-    source = _source(orders)
+    source = source_name(orders)
     t = as_table(orders)
     _check_columns(t, {"customer": customer, "date": date, "amount": amount}, source)
     if "line_type" in t.columns:

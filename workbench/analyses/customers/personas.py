@@ -61,7 +61,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from workbench.engine import as_table, to_pandas
+from workbench.engine import as_table, source_name, to_pandas
 from workbench.errors import DataError
 from workbench.present import fmt
 
@@ -79,13 +79,6 @@ COMPARE = {"log_recency": ("more recent", "less recent"), "log_orders": ("less f
 MIN_LOG_SPREAD = 0.1     # a log feature varying less than this (about 10%) across customers is left out
 MIN_SHARE_SPREAD = 0.01  # a share or flag that is (almost) the same for everyone is left out
 
-
-def _source(orders: Any) -> str:
-    for attr in ("source", "path"):
-        value = getattr(orders, attr, None)
-        if isinstance(value, str) or hasattr(value, "__fspath__"):
-            return str(value)
-    return "orders"
 
 
 def _slug(text: str) -> str:
@@ -121,7 +114,7 @@ def persona_features(orders: Any, *, as_of: str | dt.date | None = None, custome
     DataError
         A required column is missing, or no customer has a sale line.
     """
-    source = _source(orders)
+    source = source_name(orders)
     t = as_table(orders)
     for role, name in {"customer": customer, "date": date, "amount": amount, "order": order}.items():
         if name not in t.columns:

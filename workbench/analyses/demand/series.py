@@ -8,7 +8,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from workbench.engine import as_table, to_pandas
+from workbench.engine import as_table, source_name, to_pandas
 from workbench.errors import DataError
 
 __all__ = ["demand_series", "acquisition_end", "DEMAND_FREQUENCIES"]
@@ -20,13 +20,6 @@ DEMAND_FREQUENCIES: dict[str, tuple[str, str, int]] = {
     "month": ("M", "MS", 12),
 }
 
-
-def _source(orders: Any) -> str:
-    for attr in ("source", "path"):
-        value = getattr(orders, attr, None)
-        if isinstance(value, str) or hasattr(value, "__fspath__"):
-            return str(value)
-    return "orders"
 
 
 def demand_series(orders: Any, *, freq: str = "week", date: str = "order_date", amount: str = "revenue",
@@ -59,7 +52,7 @@ def demand_series(orders: Any, *, freq: str = "week", date: str = "order_date", 
         raise DataError(f"freq={freq!r} is not one of {list(DEMAND_FREQUENCIES)}", source="demand_series",
                         example=freq, fix="use 'week' (default), 'month' or 'day'")
     unit, alias, _ = DEMAND_FREQUENCIES[freq]
-    source = _source(orders)
+    source = source_name(orders)
     t = as_table(orders)
     for role, name in {"date": date, "amount": amount, "order": order}.items():
         if name not in t.columns:
@@ -116,7 +109,7 @@ def acquisition_end(orders: Any, *, date: str = "order_date", customer: str = "c
     as a closed cohort and the day of the last first purchase is returned. A store that keeps acquiring
     customers gets None.
     """
-    source = _source(orders)
+    source = source_name(orders)
     t = as_table(orders)
     for role, name in {"date": date, "customer": customer}.items():
         if name not in t.columns:
