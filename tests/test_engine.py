@@ -1,4 +1,4 @@
-"""The engine: what analyses accept as order lines, column mapping and checks, periods."""
+"""The engine: what analyses accept as tables, the one door back to pandas, literals."""
 from __future__ import annotations
 
 import warnings
@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from workbench import engine
-from workbench.errors import DataError, ParameterError
 
 
 @pytest.fixture
@@ -51,56 +50,9 @@ class TestAsTable:
         assert engine.connect() is engine.connect("duckdb") is engine.default_backend()
 
 
-class TestOrderLines:
-    def test_selects_renames_and_casts_ids_to_text(self, lines):
-        t = engine.order_lines(lines.rename(columns={"customer_id": "Email"}),
-                               need=("customer_id", "revenue"), columns={"customer_id": "Email"})
-        df = engine.to_pandas(t)
-        assert list(df.columns) == ["customer_id", "revenue"]
-        assert df["customer_id"].tolist() == ["1", "1", "2"]
-
-    def test_line_type_none_makes_every_line_a_sale(self, lines):
-        t = engine.order_lines(lines.drop(columns="line_type"), need=("line_type",), columns={"line_type": None})
-        assert engine.to_pandas(t)["line_type"].tolist() == ["sale"] * 3
-
-    def test_missing_columns_are_named_with_the_source_and_the_fix(self, lines):
-        with pytest.raises(DataError, match=r"^shop/orders\.csv: column `Email`: 2 needed columns not found "
-                                            r"\(`Email`, `order_id`\)\. Load the file with wb\.load_orders\(path\).*"
-                                            r"customer='<your column>'. Columns present: \['customer_id'"):
-            engine.order_lines(Holder(_memtable(lines.drop(columns="order_id"))), need=("customer_id", "order_id"),
-                               columns={"customer_id": "Email"})
-
-    def test_only_line_type_can_be_switched_off(self, lines):
-        with pytest.raises(DataError, match=r"column `revenue`: column `revenue` cannot be switched off"):
-            engine.order_lines(lines, need=("revenue",), columns={"revenue": None})
-
-    @pytest.mark.parametrize("column, value, kind", [
-        ("order_date", "03/01/2024", "dates or timestamps"),
-        ("revenue", "12,50", "numbers"),
-        ("quantity", "two", "numbers"),
-    ])
-    def test_wrong_kinds_show_the_first_value(self, lines, column, value, kind):
-        bad = lines.assign(**{column: [value] * 3})
-        with pytest.raises(DataError, match=rf"column `{column}`: values are string, not {kind} "
-                                            rf"\(first: '{value}'\)\."):
-            engine.order_lines(bad, need=(column,))
-
-
-class TestPeriods:
-    def test_period_start(self, lines):
-        t = engine.as_table(lines)
-        weeks = engine.to_pandas(engine.period_start(t.order_date, "week").name("w"))
-        assert weeks.tolist() == [pd.Timestamp("2024-01-01")] * 2 + [pd.Timestamp("2024-02-26")]  # Mondays
-        quarters = engine.to_pandas(engine.period_start(t.order_date, "quarter").name("q"))
-        assert quarters.tolist() == [pd.Timestamp("2024-01-01")] * 3
-
-    def test_unknown_period(self):
-        with pytest.raises(ParameterError, match=r"period='year' is not one of \['day', 'week', 'month', 'quarter'\]"):
-            engine.check_period("year")
-
-    def test_timestamp_literal_filters(self, lines):
-        t = engine.as_table(lines)
-        assert engine.to_pandas(t.filter(t.order_date < engine.timestamp("2024-02-01")).count()) == 2
+def test_timestamp_literal_filters(lines):
+    t = engine.as_table(lines)
+    assert engine.to_pandas(t.filter(t.order_date < engine.timestamp("2024-02-01")).count()) == 2
 
 
 def test_source_name():

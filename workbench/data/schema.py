@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "ORDERS", "ORDER_COLUMNS", "REQUIRED_ORDER_COLUMNS", "LINE_TYPES", "ORDER_STATUSES"]
+__all__ = ["Column", "ORDERS", "ORDER_COLUMNS", "REQUIRED_ORDER_COLUMNS", "LINE_TYPES", "SALE", "RETURN", "NON_PRODUCT",
+           "ORDER_STATUSES"]
 
 
 @dataclass(frozen=True)
@@ -71,4 +72,5 @@ ORDERS: tuple[Column, ...] = (
 ORDER_COLUMNS: tuple[str, ...] = tuple(c.name for c in ORDERS)
 REQUIRED_ORDER_COLUMNS: tuple[str, ...] = tuple(c.name for c in ORDERS if c.required)
 LINE_TYPES = ("sale", "return", "non_product")
+SALE, RETURN, NON_PRODUCT = LINE_TYPES
 ORDER_STATUSES = ("completed", "pending", "cancelled", "refunded", "partially_refunded", "failed")

@@ -116,25 +116,6 @@ class TestKpisByPeriod:
             K.kpis_by_period(store.iloc[:0])
 
 
-class TestPeriods:
-    @pytest.mark.parametrize("period, start, end", [
-        ("day", "1998-06-17", "1998-06-17"), ("week", "1998-06-15", "1998-06-21"),
-        ("month", "1998-06-01", "1998-06-30"), ("quarter", "1998-04-01", "1998-06-30")])
-    def test_bounds(self, period, start, end):
-        assert K.period_bounds("1998-06-17 13:45", period) == (pd.Timestamp(start), pd.Timestamp(end))
-
-    def test_last_complete_period(self):
-        assert K.last_complete_period("1998-06-30", "month") == pd.Timestamp("1998-06-01")
-        assert K.last_complete_period("1998-06-17", "month") == pd.Timestamp("1998-05-01")
-        assert K.last_complete_period("1998-06-21", "week") == pd.Timestamp("1998-06-15")  # a Sunday
-        assert K.last_complete_period("1998-06-20", "week") == pd.Timestamp("1998-06-08")
-
-    def test_labels(self):
-        assert K.period_label("1998-06-01", "month") == "Jun 1998"
-        assert K.period_label("1998-04-01", "quarter") == "Q2 1998"
-        assert K.period_label("1998-06-15", "week") == "Week of 15 Jun 1998"
-
-
 class TestComparison:
     def test_defaults_to_the_last_complete_month(self, store):
         c = K.kpi_comparison(store)

@@ -56,6 +56,8 @@ import numpy as np
 import pandas as pd
 
 from workbench import engine
+from workbench.data.lines import order_lines
+from workbench.data.schema import SALE
 from workbench.errors import DataError
 
 __all__ = ["RFM_SEGMENTS", "RFM_DEFINITIONS", "RfmSegment", "rfm", "rfm_table", "rfm_scores", "quintile_score",
@@ -247,7 +249,7 @@ def rfm_table(
 
 def _rfm_expr(orders: Any, *, as_of: Any, bins: int, customer: str, date: str, order: str, revenue: str,
               line_type: str | None) -> tuple[ibis.Table, pd.Timestamp]:
-    t = engine.order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
+    t = order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
                                                          "order_id": order, "revenue": revenue,
                                                          "line_type": line_type})
     src = engine.source_name(orders)
@@ -263,7 +265,7 @@ def _rfm_expr(orders: Any, *, as_of: Any, bins: int, customer: str, date: str, o
             raise DataError("as_of is not a date", source="as_of", example=repr(as_of),
                             fix="Give a date like '1998-06-30', or None for the last order date.") from exc
     upto = t.filter(t.customer_id.notnull() & (t.order_date < engine.timestamp(as_of + pd.Timedelta(days=1))))
-    is_sale = upto.line_type == engine.SALE
+    is_sale = upto.line_type == SALE
     # lines -> orders -> customers: two plain aggregations, cheaper than a distinct count per customer
     per_order = upto.group_by(["customer_id", "order_id"]).aggregate(
         _first=upto.order_date.min(where=is_sale),

@@ -28,7 +28,10 @@ from typing import Any
 import pandas as pd
 
 from workbench import engine
-from workbench.analyses.sales.kpis import METRIC_DEFINITIONS, period_bounds
+from workbench.data.lines import order_lines
+from workbench.data.schema import SALE
+from workbench.analyses.periods import period_bounds
+from workbench.analyses.sales.kpis import METRIC_DEFINITIONS
 from workbench.errors import DataError
 
 __all__ = ["COHORT_METRICS", "cohort_table", "cohort_matrix", "retention_by_age", "cohort_headline"]
@@ -86,14 +89,14 @@ def cohort_table(
     DataError
         If no line has a customer id (cohorts need identified customers).
     """
-    t = engine.order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
+    t = order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
                                                          "order_id": order, "revenue": revenue,
                                                          "line_type": line_type})
     last = pd.Timestamp(engine.to_pandas(t.order_date.max()))
     if pd.isna(last):
         raise DataError("there are no order lines to build cohorts from", source=engine.source_name(orders),
                         rows=0, fix="Check the file and any filter applied before this call.")
-    month_start, month_end = period_bounds(last, "month")
+    month_start, month_end = period_bounds(last, period="month")
     through = month_start if (not complete_months_only or last.normalize() >= month_end) \
         else month_start - pd.DateOffset(months=1)
     through_index = through.year * 12 + through.month
@@ -101,7 +104,7 @@ def cohort_table(
     known = t.filter(t.customer_id.notnull())
     known = known.mutate(_m=known.order_date.year() * 12 + known.order_date.month())  # month index
     known = known.filter(known._m <= through_index)
-    sales = known.filter(known.line_type == engine.SALE)
+    sales = known.filter(known.line_type == SALE)
     # the cohort: month index of each customer's first sale (one row per customer)
     first = sales.group_by("customer_id").aggregate(_c=sales._m.min())
     # revenue per (cohort, age): every line of an identified customer, joined to its cohort

@@ -42,10 +42,14 @@ import numpy as np
 import pandas as pd
 
 from workbench import engine
+from workbench.data.lines import order_lines
+from workbench.data.schema import RETURN, SALE
+from workbench.analyses.periods import (OFFSETS, YEAR_AGO, check_period, last_complete_period, period_bounds,
+                                         period_name, period_start)
 from workbench.errors import DataError
 
 __all__ = ["METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
-           "PeriodWindow", "period_bounds", "period_label", "last_complete_period", "monday_page",
+           "PeriodWindow", "monday_page",
            "kpi_headline", "glossary"]
 
 
@@ -137,62 +141,12 @@ COMPARISON_METRICS: tuple[str, ...] = (
     "return_rate",
 )
 
-_OFFSETS = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1),
-            "quarter": pd.DateOffset(months=3)}
-_YEAR_AGO = {"day": pd.DateOffset(days=364), "week": pd.DateOffset(weeks=52), "month": pd.DateOffset(months=12),
-             "quarter": pd.DateOffset(months=12)}
 _NEED = ("order_id", "customer_id", "order_date", "revenue", "quantity", "line_type")
 
 
 def _columns(customer, date, order, revenue, quantity, line_type) -> dict[str, str | None]:
     return {"customer_id": customer, "order_date": date, "order_id": order, "revenue": revenue,
             "quantity": quantity, "line_type": line_type}
-
-
-# --------------------------------------------------------------------------------------------------------
-# Periods
-# --------------------------------------------------------------------------------------------------------
-
-def period_bounds(when: Any, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of the ``period`` (day/week/month/quarter) that contains the date ``when``.
-
-    >>> period_bounds("1998-06-17", "month")
-    (Timestamp('1998-06-01 00:00:00'), Timestamp('1998-06-30 00:00:00'))
-    """
-    engine.check_period(period)
-    day = pd.Timestamp(when).normalize()
-    if period == "day":
-        start = day
-    elif period == "week":
-        start = day - pd.Timedelta(days=day.weekday())
-    elif period == "month":
-        start = day.replace(day=1)
-    else:
-        start = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
-    return start, start + _OFFSETS[period] - pd.Timedelta(days=1)
-
-
-def period_label(start: Any, period: str) -> str:
-    """How reports name a period: ``'Jun 1998'``, ``'Q2 1998'``, ``'Week of 22 Jun 1998'``, ``'30 Jun 1998'``."""
-    start = pd.Timestamp(start)
-    if period == "month":
-        return start.strftime("%b %Y")
-    if period == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    if period == "week":
-        return f"Week of {start.day} {start.strftime('%b %Y')}"
-    return f"{start.day} {start.strftime('%b %Y')}"
-
-
-def last_complete_period(last_date: Any, period: str) -> pd.Timestamp:
-    """Start of the last period whose final day is on or before ``last_date`` (the last order date).
-
-    Data running to 30 Jun 1998 has June 1998 as its last complete month; data running to 17 Jun 1998 has May.
-    """
-    start, end = period_bounds(last_date, period)
-    if pd.Timestamp(last_date).normalize() >= end:
-        return start
-    return start - _OFFSETS[period]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -230,24 +184,24 @@ def kpis_by_period(
     not a filtered window. The returning customer rate counts a customer as returning when they ordered
     before the period, or placed 2+ orders inside it (= more than one order up to the period's end).
     """
-    engine.check_period(period)
-    t = engine.order_lines(orders, need=_NEED,
+    check_period(period)
+    t = order_lines(orders, need=_NEED,
                            columns=_columns(customer, date, order, revenue, quantity, line_type))
-    lines = t.mutate(_period=engine.period_start(t.order_date, period))
-    is_sale = lines.line_type == engine.SALE
+    lines = t.mutate(_period=period_start(t.order_date, period=period))
+    is_sale = lines.line_type == SALE
     # Each identified customer's first sale ever, as the period it falls in (one row per customer).
     known_sales = lines.filter(is_sale & lines.customer_id.notnull())
     first = known_sales.group_by("customer_id").aggregate(_first=known_sales.order_date.min())
-    first = first.mutate(_first_period=engine.period_start(first._first, period)).drop("_first")
+    first = first.mutate(_first_period=period_start(first._first, period=period)).drop("_first")
     # 1. Sums and distinct orders per period, every line tagged new / returning / guest by a streaming join.
     lj = lines.left_join(first, "customer_id").drop("customer_id_right")
-    sale = lj.line_type == engine.SALE
+    sale = lj.line_type == SALE
     is_new = lj.customer_id.notnull() & (lj._first_period == lj._period)
     per_period = lj.group_by("_period").aggregate(
         revenue=lj.revenue.sum(),
         gross_sales=lj.revenue.sum(where=sale),
-        returns=(-lj.revenue).sum(where=lj.line_type == engine.RETURN),
-        return_lines=lj.count(where=lj.line_type == engine.RETURN),
+        returns=(-lj.revenue).sum(where=lj.line_type == RETURN),
+        return_lines=lj.count(where=lj.line_type == RETURN),
         orders=lj.order_id.nunique(where=sale),
         units=lj.quantity.sum(where=sale),
         new_customer_revenue=lj.revenue.sum(where=is_new),
@@ -288,16 +242,16 @@ def _finish(a: pd.DataFrame, b: pd.DataFrame, period: str) -> pd.DataFrame:
     last_day = pd.Timestamp(a["_last_day"].max()).normalize()
     df = a.drop(columns=["_first_day", "_last_day", "return_lines"]).merge(b, on="_period", how="left")
     df["_period"] = pd.to_datetime(df["_period"]).astype("datetime64[us]")
-    starts = pd.date_range(period_bounds(first_day, period)[0], period_bounds(last_day, period)[0],
-                           freq=_OFFSETS[period]).astype("datetime64[us]")
+    starts = pd.date_range(period_bounds(first_day, period=period)[0], period_bounds(last_day, period=period)[0],
+                           freq=OFFSETS[period]).astype("datetime64[us]")
     df = df.set_index("_period").reindex(starts)
     counts = ["orders", "units", "customers", "new_customers", "repeat_customers", "multi_order_customers"]
     money = ["revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue"]
     df[counts] = df[counts].fillna(0).astype("int64")
     df[money] = df[money].astype("float64").fillna(0.0)
     out = pd.DataFrame({"period_start": starts})
-    out["period_end"] = [period_bounds(s, period)[1] for s in starts]
-    out["label"] = [period_label(s, period) for s in starts]
+    out["period_end"] = [period_bounds(s, period=period)[1] for s in starts]
+    out["label"] = [period_name(s, period=period) for s in starts]
     out["complete"] = (out["period_start"] >= first_day) & (out["period_end"] <= last_day)
     for c in [*money[:3], "orders", "customers", "new_customers"]:
         out[c] = df[c].to_numpy()
@@ -402,13 +356,13 @@ def kpi_comparison(
     DataError
         If ``period_end`` is not a date or lies outside the data's date range.
     """
-    engine.check_period(period)
+    check_period(period)
     if kpis is None:
         kpis = kpis_by_period(orders, period=period, customer=customer, date=date, order=order,
                               revenue=revenue, quantity=quantity, line_type=line_type)
     first_date, last_date = pd.Timestamp(kpis.attrs["first_date"]), pd.Timestamp(kpis.attrs["last_date"])
     if period_end is None:
-        start = last_complete_period(last_date, period)
+        start = last_complete_period(last_date, period=period)
         if start < kpis["period_start"].min():  # not one complete period: report the partial one
             start = kpis["period_start"].max()
     else:
@@ -417,20 +371,20 @@ def kpi_comparison(
         except (TypeError, ValueError) as exc:
             raise DataError("period_end is not a date", source="period_end", example=repr(period_end),
                             fix="Give a date like '1998-06-30', or None for the last complete period.") from exc
-        if pd.isna(when) or not (period_bounds(first_date, period)[0] <= when.normalize() <= last_date):
+        if pd.isna(when) or not (period_bounds(first_date, period=period)[0] <= when.normalize() <= last_date):
             raise DataError(f"period_end {period_end!r} is outside the orders' date range "
                             f"{first_date:%Y-%m-%d} to {last_date:%Y-%m-%d}", source="period_end",
                             example=repr(period_end),
                             fix="Pick a date inside the data, or None for the last complete period.")
-        start = period_bounds(when, period)[0]
-    windows = {"current": start, "previous": start - _OFFSETS[period], "last_year": start - _YEAR_AGO[period]}
+        start = period_bounds(when, period=period)[0]
+    windows = {"current": start, "previous": start - OFFSETS[period], "last_year": start - YEAR_AGO[period]}
     by_start = kpis.set_index("period_start")
     rows, info = {}, {}
     for which, s in windows.items():
-        s = period_bounds(s, period)[0]  # a year before a Monday week start is a Monday again
+        s = period_bounds(s, period=period)[0]  # a year before a Monday week start is a Monday again
         in_data = s in by_start.index
-        end = period_bounds(s, period)[1]
-        info[which] = PeriodWindow(start=s, end=end, label=period_label(s, period),
+        end = period_bounds(s, period=period)[1]
+        info[which] = PeriodWindow(start=s, end=end, label=period_name(s, period=period),
                                    complete=bool(by_start.loc[s, "complete"]) if in_data else False,
                                    in_data=in_data)
         rows[which] = by_start.loc[s] if in_data else pd.Series(np.nan, index=by_start.columns)

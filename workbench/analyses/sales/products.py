@@ -15,7 +15,9 @@ from typing import Any
 import pandas as pd
 
 from workbench import engine
-from workbench.analyses.sales.kpis import _OFFSETS, last_complete_period, period_bounds, period_label
+from workbench.data.lines import order_lines
+from workbench.data.schema import SALE
+from workbench.analyses.periods import OFFSETS, check_period, last_complete_period, period_bounds, period_name
 from workbench.errors import DataError
 
 __all__ = ["PRODUCT_DIMENSIONS", "product_dimensions", "top_products"]
@@ -71,7 +73,7 @@ def top_products(
                         fix="Rank by 'product' or 'category'.")
     if n < 1:
         raise DataError(f"n={n!r} must be at least 1", source="top_products", fix="Ask for 10, say.")
-    engine.check_period(period)
+    check_period(period)
     dims = product_dimensions(orders)
     columns = ["rank", "name", "revenue", "revenue_share", "units", "orders", "previous_revenue", "change_pct"]
     if by not in dims:
@@ -83,15 +85,15 @@ def top_products(
             "quantities."))
         return out
     col = dims[by]
-    t = engine.order_lines(orders, need=("order_id", "order_date", "revenue", "quantity", "line_type", col))
+    t = order_lines(orders, need=("order_id", "order_date", "revenue", "quantity", "line_type", col))
     last = pd.Timestamp(engine.to_pandas(t.order_date.max()))
-    start = last_complete_period(last, period) if period_end is None else period_bounds(period_end, period)[0]
-    prev = start - _OFFSETS[period]
-    end_excl = start + _OFFSETS[period]
+    start = last_complete_period(last, period=period) if period_end is None else period_bounds(period_end, period=period)[0]
+    prev = start - OFFSETS[period]
+    end_excl = start + OFFSETS[period]
     lo, cut, hi = (engine.timestamp(x) for x in (prev, start, end_excl))
     w = t.filter((t.order_date >= lo) & (t.order_date < hi))
     cur = w.order_date >= cut
-    is_sale = w.line_type == engine.SALE
+    is_sale = w.line_type == SALE
     named = w.mutate(_name=w[col].fill_null("(not set)"))
     agg = named.group_by("_name").aggregate(
         revenue=named.revenue.sum(where=cur),
@@ -113,7 +115,7 @@ def top_products(
     out["orders"] = df["orders"].fillna(0).astype("int64").to_numpy()
     out["previous_revenue"] = df["previous_revenue"].astype("float64").to_numpy()
     out["change_pct"] = out["revenue"] / out["previous_revenue"].where(out["previous_revenue"] > 0) - 1
-    label, prev_label = period_label(start, period), period_label(prev, period)
+    label, prev_label = period_name(start, period=period), period_name(prev, period=period)
     from workbench.present import fmt
 
     plural = {"product": "products", "category": "categories"}[by]
