@@ -14,20 +14,23 @@ def test_record_in_memory_and_in_run_dir(tmp_path, monkeypatch):
     monkeypatch.setenv(provenance.RUN_DIR_ENV, str(tmp_path))
     assert provenance.record("median_wage", np.int32(166790), kind="money") == 166790
     provenance.record("share", np.float64(0.25), label="Share of revenue", kind="percent")
-    provenance.record("share", 0.3, kind="percent")            # replaces
+    provenance.record("share", 0.3, kind="percent", good="up")  # replaces
     provenance.record("missing", float("nan"))
     assert provenance.recorded_metrics() == {"median_wage": 166790, "share": 0.3, "missing": None}
     _, metrics = provenance.read_run_records(tmp_path)
     by_name = {m["name"]: m for m in metrics}
     assert by_name["share"]["value"] == 0.3 and by_name["share"]["kind"] == "percent"
     assert by_name["median_wage"] == {"name": "median_wage", "value": 166790, "label": "Median wage",
-                                      "kind": "money", "unit": None}
+                                      "kind": "money", "unit": None, "good": None}
+    assert by_name["share"]["good"] == "up"
     assert isinstance(json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[0])["value"], int)
 
 
 def test_record_rejects_bad_names_kinds_and_values():
     with pytest.raises(WorkbenchError, match="identifier"):
         provenance.record("median wage", 1)
+    with pytest.raises(WorkbenchError, match=r"good='higher' for 'aov' is not one of \['up', 'down', None\]"):
+        provenance.record("aov", 1, good="higher")
     with pytest.raises(WorkbenchError, match="kind 'dollars'"):
         provenance.record("x", 1, kind="dollars")
     with pytest.raises(WorkbenchError, match="must be a number.*not list"):

@@ -26,6 +26,7 @@ RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
 INPUTS_FILE = "inputs.jsonl"
 METRICS_FILE = "metrics.jsonl"
 METRIC_KINDS = ("money", "percent", "change", "count", "number", "text", "ratio")
+GOOD_DIRECTIONS = ("up", "down", None)
 
 _inputs: dict[str, dict] = {}
 _metrics: dict[str, dict] = {}
@@ -73,7 +74,7 @@ def register_input(path: str | os.PathLike, *, role: str | None = None) -> Input
 
 
 def record(name: str, value: Any, *, label: str | None = None, kind: str | None = None,
-           unit: str | None = None) -> Any:
+           unit: str | None = None, good: str | None = None) -> Any:
     """Record a headline number of the report, e.g. ``wb.record("median_annual_wage", 166790)``.
 
     Parameters
@@ -89,6 +90,8 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         (0.072 -> +7.2%), for growth, lift and error.
     unit : str, optional
         Currency code for money (default USD) or a unit word for numbers ("weeks").
+    good : {"up", "down"}, optional
+        Which direction of change is good news (revenue: up; return rate: down); None = neither.
 
     Returns
     -------
@@ -98,8 +101,10 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         raise WorkbenchError(f"record(): metric name {name!r} must be an identifier like 'median_wage'")
     if kind is not None and kind not in METRIC_KINDS:
         raise WorkbenchError(f"record(): kind {kind!r} for {name!r} is not one of {list(METRIC_KINDS)}")
+    if good not in GOOD_DIRECTIONS:
+        raise WorkbenchError(f"record(): good={good!r} for {name!r} is not one of {list(GOOD_DIRECTIONS)}")
     entry = {"name": name, "value": _jsonable(value, name), "label": label or name.replace("_", " ").capitalize(),
-             "kind": kind, "unit": unit}
+             "kind": kind, "unit": unit, "good": good}
     _metrics[name] = entry
     _append(METRICS_FILE, entry)
     return value
