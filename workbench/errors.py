@@ -54,6 +54,15 @@ class DataError(WorkbenchError, ValueError):
         return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
+class NotEnoughData(DataError):
+    """Valid data that is too thin for one analysis: too few customers for personas, no complete month for
+    cohorts, too short a history for a holdout check or a seasonal forecast.
+
+    Raised by the analysis; a report catches it with :func:`workbench.sections.attempt`, says why the section
+    is missing and runs the rest.
+    """
+
+
 class ParameterError(WorkbenchError, ValueError):
     """A report parameter that is unknown or cannot be converted to its declared type."""
 
