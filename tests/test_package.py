@@ -1,8 +1,10 @@
-"""Package structure: imports point one way between the layers, and public names are unique."""
+"""Package structure: imports point one way between the layers, public names follow the written scheme
+(CONTRIBUTING.md, "Names"), and the top-level namespace stays small."""
 from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 from collections import Counter
 from pathlib import Path
 
@@ -12,13 +14,26 @@ import workbench
 
 PKG = Path(workbench.__file__).parent
 
-# layer -> workbench sub-packages it must not import
+# part of the package -> workbench modules it must not import
 FORBIDDEN = {
-    "data": ("workbench.analyses", "workbench.plots", "workbench.present", "workbench.runner"),
-    "analyses": ("workbench.runner", "workbench.plots"),
-    "plots": ("workbench.data", "workbench.runner"),
-    "present": ("workbench.data", "workbench.analyses", "workbench.runner"),
-    "runner": ("workbench.analyses", "workbench.data", "workbench.plots"),
+    "data": ("workbench.analyses", "workbench.plots", "workbench.present", "workbench.reports", "workbench.runner"),
+    "engine.py": ("workbench.data", "workbench.analyses", "workbench.plots", "workbench.present",
+                  "workbench.reports", "workbench.runner"),
+    "analyses": ("workbench.runner", "workbench.plots", "workbench.present", "workbench.reports",
+                 "workbench.provenance"),
+    "plots": ("workbench.data", "workbench.analyses", "workbench.runner"),
+    "present": ("workbench.data", "workbench.analyses", "workbench.plots", "workbench.reports", "workbench.runner"),
+    "reports": ("workbench.plots", "workbench.runner"),
+    "runner": ("workbench.analyses", "workbench.data", "workbench.plots", "workbench.reports"),
+}
+
+# Modules not yet moved to the report shape (issue 11); each domain's move empties its lines.
+LEGACY_IMPORTS = {
+    "analyses/competitors/choice.py", "analyses/customers/clv.py", "analyses/customers/personas.py",
+    "analyses/customers/rfm.py", "analyses/demand/forecast.py", "analyses/experiments/abtest.py",
+    "analyses/experiments/funnel.py", "analyses/experiments/planning.py", "analyses/salaries/bands.py",
+    "analyses/salaries/market.py", "analyses/salaries/own_data.py", "analyses/sales/cohorts.py",
+    "analyses/sales/kpis.py", "analyses/sales/products.py", "analyses/sales/report.py", "plots/sales.py",
 }
 
 
@@ -30,17 +45,32 @@ def _imports(path: Path) -> set[str]:
             out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names}  # `from workbench import present`
     return out
 
 
-@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
-def test_layers_import_one_way(layer):
+@pytest.mark.parametrize("part", sorted(FORBIDDEN))
+def test_layers_import_one_way(part):
+    paths = [PKG / part] if part.endswith(".py") else sorted((PKG / part).rglob("*.py"))
     bad = []
-    for path in sorted((PKG / layer).rglob("*.py")):
+    for path in paths:
+        rel = str(path.relative_to(PKG))
+        if rel in LEGACY_IMPORTS:
+            continue
         for mod in _imports(path):
-            if mod.startswith(FORBIDDEN[layer]):
-                bad.append(f"{path.relative_to(PKG)} imports {mod}")
+            if mod.startswith(FORBIDDEN[part]):
+                bad.append(f"{rel} imports {mod}")
     assert not bad, "\n".join(bad)
+
+
+def test_legacy_list_only_holds_modules_that_still_need_it():
+    """A module moved to the report shape leaves LEGACY_IMPORTS, so the rule covers it again."""
+    stale = []
+    for rel in sorted(LEGACY_IMPORTS):
+        part = rel.split("/")[0]
+        if not any(m.startswith(FORBIDDEN[part]) for m in _imports(PKG / rel)):
+            stale.append(rel)
+    assert not stale, f"remove from LEGACY_IMPORTS: {stale}"
 
 
 @pytest.mark.parametrize("package", ["workbench.data", "workbench.plots"])
@@ -53,11 +83,12 @@ def test_flat_namespaces_have_unique_names(package):
 
 
 def test_top_level_exposes_namespaces_and_loaders():
-    for name in ["sales", "customers", "demand", "competitors", "salaries", "experiments", "plots", "fmt",
+    for name in ["sales", "customers", "demand", "competitors", "salaries", "experiments", "plots", "reports",
                  "record", "report_setup", "md", "table"]:
         assert getattr(workbench, name) is not None
     for name in workbench.data.__all__:
-        assert getattr(workbench, name) is getattr(workbench.data, name)
+        if name.startswith("load_"):
+            assert getattr(workbench, name) is getattr(workbench.data, name)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         workbench.nope  # noqa: B018
 
