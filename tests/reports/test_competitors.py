@@ -152,7 +152,7 @@ class TestTables:
         o = R.overall_index_table(overall, generated=True)
         assert o.caption.endswith("(GENERATED sample)") and _labels(o)[:2] == ["Method", "Price index"]
         p = R.positions_table(positions, tolerance=0.01)
-        assert p.caption == "Where we stand per product (tolerance 1.0%)"
+        assert p.caption == "Where we stand per product, tolerance 1.0%"
         s = R.scorecard_table(wb.competitors.seller_scorecard(data), generated=True)
         assert s.caption == "Sellers side by side (GENERATED sample)" and _labels(s)[0] == "Seller"
 

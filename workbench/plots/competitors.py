@@ -190,10 +190,9 @@ def plot_price_index_trend(trend: pd.DataFrame, *, column: str = "price_index", 
     pad = (hi - lo) * 0.15
     ax.set_ylim(lo - pad, hi + pad)
     ax.text(trend.index[0], 100, "100 = same price ", va="bottom", fontsize=9)
-    ax.set_ylabel("Price index (below 100 = cheaper)")
+    ax.set_ylabel(f"Price index vs {reference_md(reference).removeprefix('the ')}\n(below 100 = cheaper)")
     ax.set_xlabel("Date")
     ax.legend(loc="best")
-    ax.set_title(title or f"Our overall price index against {reference_md(reference)}, over time"
-                          f"{generated_suffix(generated)}")
+    ax.set_title(title or f"Our overall price index over time{generated_suffix(generated)}")
     ax.figure.autofmt_xdate()
     return ax

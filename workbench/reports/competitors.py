@@ -309,7 +309,7 @@ POSITION_COUNTS = TableSpec({
     "position": "Position",
     "skus": Col("Products", "count"),
     "share": Col("Share", "percent"),
-}, caption="Where we stand per product (tolerance {tolerance}){generated}", index=True)
+}, caption="Where we stand per product, tolerance {tolerance}{generated}", index=True)
 
 SCORECARD = TableSpec({
     "seller": "Seller",
