@@ -137,8 +137,6 @@ class DemandRegression:
     fits_ : dict
         With ``by``: value -> the fitted regression of that value; without: empty.
     results_, results_poisson_ : statsmodels results (without ``by``)
-    notes_ : list of str
-        What the fit left out, in sentences.
     """
 
     def __init__(self, *, units: str = "units", price: str = "price", competitor_prices: Sequence[str] = (),
@@ -181,7 +179,6 @@ class DemandRegression:
         self.zero_rows_ = sum(r.zero_rows_ for r in self.fits_.values())
         self.r_squared_ = pd.Series({k: r.r_squared_ for k, r in self.fits_.items()}, name="r_squared")
         self.results_ = self.results_poisson_ = None
-        self.notes_ = [f"{k}: {n}" for k, r in self.fits_.items() for n in r.notes_]
         return self
 
     def _fit_one(self, sales: pd.DataFrame) -> DemandRegression:
@@ -243,10 +240,6 @@ class DemandRegression:
                          "effect": float(np.exp(est) - 1) if kind == "promotion" else est,
                          "estimate_poisson": float(pois.params[name]), "ci_low_poisson": float(ci_p.loc[name, 0]),
                          "ci_high_poisson": float(ci_p.loc[name, 1])})
-        self.notes_ = []
-        if zero_rows:
-            self.notes_.append(f"{zero_rows:,} of {len(d):,} periods sold 0 units and cannot be logged: the OLS fit "
-                               "leaves them out; the Poisson fit keeps them.")
         self.elasticities_ = pd.DataFrame(rows)
         self.n_obs_, self.zero_rows_ = int(positive.sum()), zero_rows
         self.r_squared_ = float(ols.rsquared)
