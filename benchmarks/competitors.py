@@ -51,11 +51,11 @@ def main() -> None:
           f"{'max |diff|':>10} {'elasticities s':>14} {'what-if s':>9}")
     for name in ["yogurt", "catsup", "cracker"] + ([] if args.quick else ["tuna"]):
         panel, t_load = _timed(wb.load_choice_panel, name)
-        model, t_fit = _timed(wb.competitors.fit_choice_logit, panel)
-        res, t_scipy = _timed(_scipy_fit, panel, model.reference)
+        model, t_fit = _timed(wb.competitors.ChoiceLogit().fit, panel)
+        res, t_scipy = _timed(_scipy_fit, panel, model.reference_)
         diff = float(np.max(np.abs(res.x - model.params_.to_numpy())))
         _, t_el = _timed(wb.competitors.elasticity_matrix, model)
-        _, t_wi = _timed(wb.competitors.what_if, model, pct={model.alternatives[0]: -0.1})
+        _, t_wi = _timed(wb.competitors.what_if, model, pct={model.alternatives_[0]: -0.1})
         print(f"{name:8} {panel.n_occasions:>9,} {t_load:>7.2f} {t_fit:>17.2f} {t_scipy:>11.2f} {diff:>10.1e} "
               f"{t_el:>14.3f} {t_wi:>9.3f}")
     print()

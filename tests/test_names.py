@@ -32,8 +32,6 @@ TWO_INPUTS = {
 # Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
 LEGACY = {
     # analyses that still return words or display tables
-    "workbench.analyses.competitors.choice.iia_note", "workbench.analyses.competitors.choice.change_phrase",
-    "workbench.analyses.competitors.choice.column_label", "workbench.analyses.competitors.pricing.reference_label",
     "workbench.analyses.customers.clv.lifetime_value_sentences", "workbench.analyses.customers.clv.holdout_sentence",
     "workbench.analyses.customers.clv.value_sentence", "workbench.analyses.customers.clv.column_label",
     "workbench.analyses.customers.personas.persona_sentence", "workbench.analyses.customers.rfm.rfm_table",
@@ -55,7 +53,7 @@ LEGACY = {
     "workbench.analyses.sales.kpis.kpi_headline", "workbench.analyses.sales.report.data_note",
     "workbench.analyses.sales.report.products_note", "workbench.analyses.sales.report.segment_display",
     # more than one positional parameter
-    "workbench.analyses.competitors.choice.pick_brand", "workbench.analyses.customers.clv.choose_calibration_end",
+    "workbench.analyses.customers.clv.choose_calibration_end",
     "workbench.analyses.customers.clv.holdout_check", "workbench.analyses.customers.clv.repeat_purchase_tracking",
     "workbench.analyses.customers.clv.customer_value", "workbench.analyses.customers.clv.value_by_group",
     "workbench.analyses.customers.rfm.rfm_segment_of", "workbench.analyses.demand.forecast.forecast_errors",
@@ -71,11 +69,8 @@ LEGACY = {
     "workbench.data.events.load_experiment", "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
     "workbench.data.synthetic.orders.write_orders_parquet",
     # models fitted by a function
-    "workbench.analyses.competitors.choice.fit_choice_logit", "workbench.analyses.demand.forecast.fit_ets",
+    "workbench.analyses.demand.forecast.fit_ets",
     # charts not yet named plot_<what>
-    "workbench.plots.competitors.choice_share_bars", "workbench.plots.competitors.brand_price_boxes",
-    "workbench.plots.competitors.elasticity_heatmap", "workbench.plots.competitors.what_if_bars",
-    "workbench.plots.competitors.price_index_bars", "workbench.plots.competitors.price_index_trend_chart",
     "workbench.plots.customers.persona_k_plot", "workbench.plots.customers.persona_profile_heatmap",
     "workbench.plots.customers.value_share_bars", "workbench.plots.customers.clv_holdout_plot",
     "workbench.plots.customers.clv_tracking_plot", "workbench.plots.customers.clv_concentration_plot",

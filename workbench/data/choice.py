@@ -236,7 +236,7 @@ def load_choice_panel(source: str | os.PathLike | pd.DataFrame = "yogurt", *,
                         "discounts and specials, no household), not a brand-choice panel", source=src,
                         column="purchase", rows=len(frame),
                         fix="Use wb.load_oj_purchases() and the weekly demand regression "
-                            "(wb.competitors.oj_weekly_sales, loglog_demand) for it; a brand-choice panel "
+                            "(wb.competitors.oj_weekly_sales, DemandRegression) for it; a brand-choice panel "
                             "needs `choice` and `price_<brand>` columns")
     if {"alternative", "chosen", "price"} <= cols:
         long, codes, notes, dropped, read = _from_long(frame, src, bad_prices)

@@ -56,20 +56,21 @@ class TestLogLog:
         promo = (np.arange(30) % 3 == 0).astype(int)
         units = np.exp(3) * p ** -1.5 * q ** 0.8 * np.exp(0.3 * promo)
         d = pd.DataFrame({"units": units, "price": p, "rival": q, "promo": promo})
-        r = wb.competitors.loglog_demand(d, competitor_prices=["rival"], promotions=["promo"], cov_type="nonrobust")
-        e = r.elasticities.set_index("term")
+        r = wb.competitors.DemandRegression(competitor_prices=["rival"], promotions=["promo"],
+                                            cov_type="nonrobust").fit(d)
+        e = r.elasticities_.set_index("term")
         assert e.at["own price", "estimate"] == pytest.approx(-1.5, abs=1e-10)
         assert e.at["rival", "estimate"] == pytest.approx(0.8, abs=1e-10)
         assert e.at["promo", "estimate"] == pytest.approx(0.3, abs=1e-10)
         assert e.at["promo", "effect"] == pytest.approx(np.exp(0.3) - 1, abs=1e-10)
-        assert r.r_squared == pytest.approx(1.0)
+        assert r.r_squared_ == pytest.approx(1.0)
         assert e.at["own price", "estimate_poisson"] == pytest.approx(-1.5, abs=1e-6)
 
     def test_matches_numpy_least_squares_and_hand_hc1(self, weekly):
         d = weekly[weekly.brand == "Citrus Hill"]
-        r = wb.competitors.loglog_demand(d, competitor_prices=["competitor_price"],
-                                         promotions=["special", "competitor_special"], season="season",
-                                         fixed_effects=["store_id"])
+        r = wb.competitors.DemandRegression(competitor_prices=["competitor_price"],
+                                            promotions=["special", "competitor_special"], season="season",
+                                            fixed_effects=["store_id"]).fit(d)
         pos = d[d.units > 0]
         X = np.column_stack([np.ones(len(pos)), np.log(pos.price), np.log(pos.competitor_price), pos.special,
                              pos.competitor_special,
@@ -82,11 +83,10 @@ class TestLogLog:
         bread = np.linalg.inv(X.T @ X)
         hc1 = bread @ (X.T * resid ** 2) @ X @ bread * n / (n - k)
         se = np.sqrt(np.diag(hc1))
-        e = r.elasticities
+        e = r.elasticities_
         np.testing.assert_allclose(e.estimate.to_numpy(), beta[1:5], atol=1e-10)
         np.testing.assert_allclose(e.std_error.to_numpy(), se[1:5], atol=1e-10)
-        assert r.n_obs == n == 250 - 26 and r.zero_rows == 26
-        assert "26 of 250 periods sold 0 units" in r.notes[0]
+        assert r.n_obs_ == n == 250 - 26 and r.zero_rows_ == 26
         # a 95% interval is estimate +- 1.96 se (normal, as statsmodels uses for robust covariances)
         assert e.ci_high.iloc[0] - e.estimate.iloc[0] == pytest.approx(1.959964 * se[1], rel=1e-5)
 
@@ -102,8 +102,8 @@ class TestLogLog:
                                   "promo": promo})
         counts = lognormal.assign(units=rng.poisson(np.exp(log_mu)))
         for data, suffix in ((lognormal, ""), (counts, "_poisson")):
-            r = wb.competitors.loglog_demand(data, competitor_prices=["rival"], promotions=["promo"])
-            e = r.elasticities.set_index("term")
+            r = wb.competitors.DemandRegression(competitor_prices=["rival"], promotions=["promo"]).fit(data)
+            e = r.elasticities_.set_index("term")
             for term, true in (("own price", -2.0), ("rival", 1.0), ("promo", 0.4)):
                 assert e.at[term, "ci_low" + suffix] < true < e.at[term, "ci_high" + suffix], (term, suffix)
             est = e.at["own price", "estimate" + suffix]
@@ -113,21 +113,38 @@ class TestLogLog:
         d = pd.DataFrame({"units": [1, 2, 3], "price": [1.0, 0.0, 2.0]})
         with pytest.raises(DataError, match=r"column `price`: prices must be above 0 to take logs \(1 row; "
                                             r"first: row 2: 0.0\)"):
-            wb.competitors.loglog_demand(d)
+            wb.competitors.DemandRegression().fit(d)
         with pytest.raises(DataError, match=r"column `units`: units must be numbers of 0 or more \(1 row; first: "
                                             r"row 1: -1\)"):
-            wb.competitors.loglog_demand(pd.DataFrame({"units": [-1, 2], "price": [1.0, 2.0]}))
+            wb.competitors.DemandRegression().fit(pd.DataFrame({"units": [-1, 2], "price": [1.0, 2.0]}))
         with pytest.raises(DataError, match=r"column `rival`: column `rival` not found"):
-            wb.competitors.loglog_demand(d, competitor_prices=["rival"])
+            wb.competitors.DemandRegression(competitor_prices=["rival"]).fit(d)
         with pytest.raises(DataError, match=r"fewer periods with sales than parameters"):
-            wb.competitors.loglog_demand(pd.DataFrame({"units": [1, 0], "price": [1.0, 2.0]}))
+            wb.competitors.DemandRegression().fit(pd.DataFrame({"units": [1, 0], "price": [1.0, 2.0]}))
 
 
 def test_by_brand_stacks_the_fits(weekly):
     kw = dict(competitor_prices=["competitor_price"], promotions=["special"], fixed_effects=["store_id"])
-    both = wb.competitors.loglog_demand_by(weekly, **kw)
-    mm = wb.competitors.loglog_demand(weekly[weekly.brand == "Minute Maid"], **kw)
-    got = both[both.brand == "Minute Maid"].reset_index(drop=True)
-    np.testing.assert_allclose(got.estimate, mm.elasticities.estimate)
+    both = wb.competitors.DemandRegression(by="brand", **kw).fit(weekly)
+    mm = wb.competitors.DemandRegression(**kw).fit(weekly[weekly.brand == "Minute Maid"])
+    got = both.elasticities_[both.elasticities_.brand == "Minute Maid"].reset_index(drop=True)
+    np.testing.assert_allclose(got.estimate, mm.elasticities_.estimate)
     assert got.term.tolist() == ["own price", "competitor price", "special"]
-    assert (got.periods == mm.n_obs).all() and (got.zero_periods == 64).all()
+    assert (got.periods == mm.n_obs_).all() and (got.zero_periods == 64).all()
+    assert both.fits_["Minute Maid"].r_squared_ == pytest.approx(mm.r_squared_)
+    assert both.own_price_elasticity_["Minute Maid"] == pytest.approx(mm.own_price_elasticity_)
+    assert both.n_obs_ == 250 - 26 + mm.n_obs_ and both.zero_rows_ == 26 + 64
+    assert repr(both).startswith("<DemandRegression by brand: 2 fits, own-price elasticity Citrus Hill -")
+    with pytest.raises(DataError, match=r"column `chain`: column `chain` not found"):
+        wb.competitors.DemandRegression(by="chain").fit(weekly)
+
+
+def test_model_shape():
+    m = wb.competitors.DemandRegression(competitor_prices=["rival"], cov_type="nonrobust")
+    assert repr(m) == ("DemandRegression(units='units', price='price', competitor_prices=['rival'], "
+                       "cov_type='nonrobust', alpha=0.05) (not fitted)")
+    with pytest.raises(wb.WorkbenchError, match=r"not fitted yet: call \.fit\(sales\) first"):
+        m.own_price_elasticity_  # noqa: B018
+    d = pd.DataFrame({"units": [10, 8, 6, 5, 4.0], "price": [1.0, 1.2, 1.5, 1.7, 2.0],
+                      "rival": [1.5, 1.5, 1.4, 1.6, 1.5]})
+    assert m.fit(d) is m and repr(m).startswith("<DemandRegression: fitted on 5 periods, own-price elasticity -")

@@ -184,12 +184,3 @@ class TestActivity:
         # the generator makes Competitor C the seller most often out of stock and A cheaper than B
         assert sc.stockout_share.idxmax() == "Competitor C"
         assert sc.at["Competitor A", "index_vs_seller"] > sc.at["Competitor B", "index_vs_seller"]
-
-
-def test_words_for_the_index():
-    assert wb.competitors.describe_index(96.4) == "3.6% cheaper than"
-    assert wb.competitors.describe_index(103.0) == "3.0% more expensive than"
-    assert wb.competitors.describe_index(100.2) == "level with"
-    assert wb.competitors.describe_index(float("nan")) == "not comparable with"
-    assert wb.competitors.reference_label("min") == "the lowest competitor price"
-    assert wb.competitors.reference_label("Competitor B") == "Competitor B's price"

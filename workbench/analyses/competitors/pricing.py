@@ -39,8 +39,7 @@ import pandas as pd
 from workbench.errors import DataError
 
 __all__ = ["POSITIONS", "price_snapshot", "price_index", "overall_price_index", "price_index_trend",
-           "price_changes", "promotion_intensity", "stockout_share", "seller_scorecard", "position_counts",
-           "describe_index", "reference_label"]
+           "price_changes", "promotion_intensity", "stockout_share", "seller_scorecard", "position_counts"]
 
 POSITIONS = ("cheapest", "tied cheapest", "in line", "tied most expensive", "most expensive")
 
@@ -390,26 +389,6 @@ def seller_scorecard(data: Any, *, max_age_days: int = 7) -> pd.DataFrame:
         vs[c] = idx["price_index"].mean()
     out["index_vs_seller"] = pd.Series(vs)
     return _seller_order(out, own, competitors)
-
-
-def describe_index(value: float, *, tolerance: float = 0.005) -> str:
-    """Words for a price index: ``96.4`` -> ``"3.6% cheaper than"``, ``103`` -> ``"3.0% more expensive than"``,
-    within ``tolerance`` of 100 -> ``"level with"``."""
-    if value is None or not np.isfinite(value):
-        return "not comparable with"
-    gap = value / 100 - 1
-    if abs(gap) <= tolerance:
-        return "level with"
-    return f"{abs(gap):.1%} {'cheaper' if gap < 0 else 'more expensive'} than"
-
-
-def reference_label(reference: str) -> str:
-    """How a report names the reference price: ``"mean"`` -> ``"the competitors' mean price"``."""
-    if reference == "mean":
-        return "the competitors' mean price"
-    if reference in ("min", "lowest"):
-        return "the lowest competitor price"
-    return f"{reference}'s price"
 
 
 def _seller_order(frame: pd.DataFrame, own: str, competitors: list[str]) -> pd.DataFrame:
