@@ -27,6 +27,8 @@ PRESENTATION_SUFFIXES = ("_md", "_markdown", "_text", "_sentence", "_sentences",
 # Functions whose two first parameters are both data (no option among them), with the reason.
 TWO_INPUTS = {
     "workbench.analyses.periods.period_start": "a column expression and its period",
+    "workbench.analyses.experiments.bootstrap.bootstrap_mean_diff":
+        "two independent samples (control, treatment) resampled separately, as scipy.stats.ttest_ind(a, b)",
 }
 
 # Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
@@ -36,13 +38,7 @@ LEGACY = {
     "workbench.analyses.customers.clv.value_sentence", "workbench.analyses.customers.clv.column_label",
     "workbench.analyses.customers.personas.persona_sentence", "workbench.analyses.customers.rfm.rfm_table",
     "workbench.analyses.customers.rfm.rfm_headline", "workbench.analyses.demand.forecast.demand_sentences",
-    "workbench.analyses.experiments.abtest.decision_markdown", "workbench.analyses.experiments.abtest.metrics_table",
-    "workbench.analyses.experiments.abtest.cuped_table", "workbench.analyses.experiments.abtest.cuped_markdown",
-    "workbench.analyses.experiments.abtest.method_notes", "workbench.analyses.experiments.abtest.summary_view",
-    "workbench.analyses.experiments.funnel.funnel_markdown", "workbench.analyses.experiments.funnel.funnel_view",
-    "workbench.analyses.experiments.planning.sample_size_table",
-    "workbench.analyses.experiments.planning.plan_markdown", "workbench.analyses.experiments.planning.sample_size_view",
-    "workbench.analyses.experiments.planning.mde_view", "workbench.analyses.salaries.bands.bands_sentence",
+    "workbench.analyses.salaries.bands.bands_sentence",
     "workbench.analyses.salaries.bands.offer_sentence", "workbench.analyses.salaries.bands.offer_table",
     "workbench.analyses.salaries.bands.answer_text", "workbench.analyses.salaries.bands.article_sentence",
     "workbench.analyses.salaries.bands.article_explanation", "workbench.analyses.salaries.market.distribution_table",
@@ -57,8 +53,6 @@ LEGACY = {
     "workbench.analyses.customers.clv.holdout_check", "workbench.analyses.customers.clv.repeat_purchase_tracking",
     "workbench.analyses.customers.clv.customer_value", "workbench.analyses.customers.clv.value_by_group",
     "workbench.analyses.customers.rfm.rfm_segment_of", "workbench.analyses.demand.forecast.forecast_errors",
-    "workbench.analyses.experiments.abtest.bootstrap_mean_diff",
-    "workbench.analyses.experiments.planning.revenue_sample_size", "workbench.analyses.experiments.planning.revenue_mde",
     "workbench.analyses.salaries.bands.wage_at_percentile", "workbench.analyses.salaries.bands.offer_position",
     "workbench.analyses.salaries.bands.record_benchmark", "workbench.analyses.salaries.market.resolve_areas",
     "workbench.analyses.salaries.market.market_distribution", "workbench.analyses.salaries.market.location_comparison",
@@ -66,7 +60,7 @@ LEGACY = {
     "workbench.analyses.salaries.market.national_row", "workbench.analyses.salaries.own_data.own_vs_market",
     "workbench.analyses.salaries.own_data.own_data_summary", "workbench.analyses.salaries.own_data.rows_for_role",
     "workbench.analyses.salaries.roles.find_occupations", "workbench.analyses.salaries.roles.resolve_role",
-    "workbench.data.events.load_experiment", "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
+    "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
     "workbench.data.synthetic.orders.write_orders_parquet",
     # models fitted by a function
     "workbench.analyses.demand.forecast.fit_ets",
@@ -76,9 +70,7 @@ LEGACY = {
     "workbench.plots.customers.clv_tracking_plot", "workbench.plots.customers.clv_concentration_plot",
     "workbench.plots.customers.clv_by_group_bars", "workbench.plots.demand.demand_trend_plot",
     "workbench.plots.demand.demand_season_plot", "workbench.plots.demand.demand_forecast_plot",
-    "workbench.plots.experiments.funnel_bars", "workbench.plots.experiments.funnel_segment_dropoff",
-    "workbench.plots.experiments.ab_lift_forest", "workbench.plots.experiments.ab_revenue_distribution",
-    "workbench.plots.experiments.ab_power_curve", "workbench.plots.salaries.salary_range_plot",
+    "workbench.plots.salaries.salary_range_plot",
     "workbench.plots.salaries.salary_location_plot", "workbench.plots.salaries.salary_bands_plot",
     "workbench.plots.salaries.salary_experience_plot", "workbench.plots.sales.kpi_trend_chart",
     "workbench.plots.sales.new_vs_returning_chart", "workbench.plots.sales.cohort_heatmap",

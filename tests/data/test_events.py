@@ -1,4 +1,4 @@
-"""Event logs, GA4 flattened exports and assignment tables: hand-made fixtures with hand-worked expectations."""
+"""Event logs and GA4 flattened exports: hand-made fixtures with hand-worked expectations."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 
 from workbench import provenance
-from workbench.data.events import (
-    assignments_from_events, check_assignments, load_assignments, load_events, load_experiment,
-)
+from workbench.data.events import load_events
 from workbench.data.synthetic.experiments import experiment_events_to_ga4, experiment_sample
 from workbench.errors import DataError
 
@@ -116,17 +114,6 @@ class TestGA4:
         assert set(ev["ga4_user_id"].dropna()) == {"cust-9"}
         assert "event_date" in ev.columns
 
-    def test_assignments_from_ga4_events(self):
-        asg = assignments_from_events(load_events(FIX / "ga4_flat.csv"))
-        asg = asg.set_index("user_id")
-        assert asg.loc["333.444", "variant"] == "treatment"
-        assert asg.loc["333.444", "orders"] == 2
-        assert asg.loc["333.444", "revenue"] == pytest.approx(80.0)
-        assert asg.loc["333.444", "converted"] == 1
-        assert asg.loc["111.222", "converted"] == 0 and asg.loc["555.666", "revenue"] == 0
-        assert asg.loc["333.444", "device"] == "desktop"
-        assert asg.loc["111.222", "first_exposure"] == pd.Timestamp("2026-10-05 10:00:00")
-
     def test_round_trip_of_generated_sample(self):
         s = experiment_sample(2_000, seed=3)
         ga4 = experiment_events_to_ga4(s.events)
@@ -135,72 +122,3 @@ class TestGA4:
         assert back["event_time"].tolist() == s.events["event_time"].tolist()
         assert back["session_id"].tolist() == s.events["session_id"].tolist()
         assert np.allclose(back["revenue"].fillna(-1), s.events["revenue"].fillna(-1))
-
-
-class TestAssignments:
-    def test_double_assignment_missing_variant_and_repeats(self):
-        asg = load_assignments(FIX / "assignments.csv", columns={"user_id": "user", "variant": "arm"})
-        c = asg.attrs["checks"]
-        assert c["rows_read"] == 9
-        assert c["double_assigned_users"] == 1 and c["double_assigned_rows"] == 2     # e
-        assert c["rows_without_variant"] == 1 and c["users_without_variant"] == 1     # f
-        assert c["rows_collapsed"] == 1                                                # g
-        assert sorted(asg["user_id"]) == ["a", "b", "c", "g", "h"]
-        g = asg.set_index("user_id").loc["g"]
-        assert (g["converted"], g["revenue"], g["orders"], g["pre_revenue"]) == (1, 30.0, 1, 12)
-        assert c["variants"] == {"control": 2, "treatment": 3}
-        assert pd.api.types.is_numeric_dtype(asg["pre_revenue"])  # text in the CSV, numbers after loading
-        notes = " ".join(asg.attrs["notes"])
-        assert "1 user seen in more than one variant (2 rows; first: user e" in notes
-        assert "1 row without a variant left out (first: user f)" in notes
-
-    def test_converted_derived_from_orders(self):
-        df = pd.DataFrame({"user_id": ["a", "b", "c"], "variant": ["x", "y", "y"], "orders": [0, 2, 1],
-                           "revenue": [0, 10.0, 5.0]})
-        out = check_assignments(df)
-        assert out.set_index("user_id")["converted"].to_dict() == {"a": 0, "b": 1, "c": 1}
-
-    def test_one_variant_only_is_an_error(self):
-        df = pd.DataFrame({"user_id": ["a", "b"], "variant": ["control", "control"], "converted": [0, 1]})
-        with pytest.raises(DataError, match=r"column `variant`: only one variant has traffic \('control'\).*"
-                                            r"first: 2 users in 'control'.*the other arm received no users"):
-            check_assignments(df)
-
-    def test_bad_converted_values(self):
-        df = pd.DataFrame({"user_id": ["a", "b"], "variant": ["x", "y"], "converted": ["1", "maybe"]})
-        with pytest.raises(DataError, match=r"column `converted`: values are not 0/1.*\(1 row; first: row 2: "
-                                            r"'maybe'\)"):
-            check_assignments(df)
-
-    def test_missing_variant_column(self):
-        df = pd.DataFrame({"user_id": ["a"], "arm": ["x"], "converted": [1]})
-        with pytest.raises(DataError, match=r"column `variant`: required column 'variant' not found; columns "
-                                            r"present: \['user_id', 'arm', 'converted'\]"):
-            check_assignments(df)
-
-    def test_no_outcome_column(self):
-        df = pd.DataFrame({"user_id": ["a", "b"], "variant": ["x", "y"]})
-        with pytest.raises(DataError, match="no outcome column"):
-            check_assignments(df)
-
-
-class TestLoadExperiment:
-    def test_default_is_labelled_generated(self):
-        exp = load_experiment(sample_users=5_000, seed=1)
-        assert exp.generated
-        assert "generated" in exp.label and "GENERATED" in exp.notes[0] and "GENERATED" in exp.chart_note
-        assert exp.truth["relative_lift"] == {"treatment": 0.08}
-        assert exp.checks["double_assigned_users"] == 5  # 0.1 % of 5,000
-        assert len(exp.assignments) == 5_000 - 5
-        assert not provenance.registered_inputs()  # nothing read from disk
-
-    def test_events_only_and_variant_column_name(self, tmp_path):
-        ev = pd.read_csv(FIX / "events_generic.csv").rename(columns={"variant": "arm"})
-        f = tmp_path / "ev.csv"
-        ev.to_csv(f, index=False)
-        exp = load_experiment(events=f, variant="arm")
-        assert not exp.generated and exp.label == "ev.csv"
-        asg = exp.assignments.set_index("user_id")
-        assert asg.loc["u1", "variant"] == "control" and asg.loc["u1", "revenue"] == 1250.0
-        assert exp.checks["rows_out_of_order"] == 2
-        assert len(asg) == 7

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from workbench.analyses.experiments.abtest import conversion_test, cuped_adjust, mean_metric_test, ratio_metric_test
+from workbench.analyses.experiments.significance import conversion_test, mean_metric_test, ratio_metric_test
+from workbench.analyses.experiments.variance import cuped_adjust
 from workbench.data.synthetic.experiments import experiment_sample
 
 SEEDS = 400

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from workbench.analyses.experiments.funnel import (
-    checkout_funnel, funnel_biggest_drop, funnel_markdown, funnel_order_gaps,
+    checkout_funnel, funnel_biggest_drop, funnel_order_gaps, funnel_summary,
 )
 from workbench.data.events import load_events
 from workbench.errors import DataError
@@ -106,12 +106,18 @@ class TestSummaries:
         g = funnel_order_gaps(checkout_funnel(events))
         assert g["out_of_order"].tolist() == [0, 1, 2, 0, 0, 1]
 
-    def test_markdown(self, events):
-        text = funnel_markdown(checkout_funnel(events, segment="device"))
-        assert "Of 6 users who reached **view_item**, 1 (**16.7%**) completed **purchase**" in text
-        assert "between **add_to_cart** and **begin_checkout**: 60.0% of users (3)" in text
-        assert "ranges from 0.0% (mobile) to 50.0% (desktop)" in text
-        assert "No event log" in funnel_markdown(None)
+    def test_summary(self, events):
+        s = funnel_summary(checkout_funnel(events, segment="device"))
+        assert (s["first_step"], s["last_step"], s["users_first"], s["users_last"]) == ("view_item", "purchase", 6, 1)
+        assert (s["from_step"], s["to_step"], s["dropped"]) == ("add_to_cart", "begin_checkout", 3)
+        # median time from the previous step (strict): view -> cart 120 s is the slowest (see test above)
+        assert (s["slowest_step"], s["slowest_seconds"]) == ("add_to_cart", 120.0)
+        # end-to-end conversion by device: desktop 1 of 2, mobile 0 of 3, tablet 0 of 1 (min: first of the ties)
+        assert (s["segment_high"], s["segment_high_conversion"]) == ("desktop", 0.5)
+        assert (s["segment_low"], s["segment_low_conversion"]) == ("mobile", 0.0)
+        # loose minus strict by step: [0, 1, 2, 0, 0, 1] -> begin_checkout, 2 of the 4 who reached it loosely
+        assert (s["gap_step"], s["gap_users"], s["gap_share"]) == ("begin_checkout", 2, 0.5)
+        assert funnel_summary(None) is None
 
 
 class TestErrors:

@@ -12,10 +12,10 @@ from statsmodels.stats.proportion import proportion_effectsize
 
 from workbench.analyses.experiments.planning import (
     conversion_mde, conversion_power, conversion_sample_size, duration_days, mde_by_duration,
-    observed_daily_traffic, plan_next_test, power_curve, revenue_mde, revenue_sample_size, sample_size_table,
+    observed_daily_traffic, plan_next_test, power_curve, revenue_mde, revenue_sample_size, sample_sizes,
 )
 from workbench.data.synthetic.experiments import experiment_sample
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
 
 class TestConversion:
@@ -63,13 +63,13 @@ class TestConversion:
 class TestRevenue:
     def test_cohen_table_d_050(self):
         # Cohen (1988), Table 2.4.1: d = 0.5, two-sided alpha 0.05, power 0.80 -> n = 64 per group
-        assert revenue_sample_size(1.0, 2.0, relative_mde=1.0) == 64
+        assert revenue_sample_size(1.0, sd=2.0, relative_mde=1.0) == 64
         direct = TTestIndPower().solve_power(effect_size=0.5, alpha=0.05, power=0.8)
         assert math.ceil(direct) == 64
 
     def test_mde_inverts(self):
-        n = revenue_sample_size(3.0, 24.0, relative_mde=0.1)
-        assert revenue_mde(3.0, 24.0, n_per_variant=n) == pytest.approx(0.1, rel=0.002)
+        n = revenue_sample_size(3.0, sd=24.0, relative_mde=0.1)
+        assert revenue_mde(3.0, sd=24.0, n_per_variant=n) == pytest.approx(0.1, rel=0.002)
 
 
 class TestDuration:
@@ -86,7 +86,7 @@ class TestDuration:
         assert observed_daily_traffic(pd.DataFrame({"x": [1]})) is None
 
     def test_tables(self):
-        t = sample_size_table(0.03, daily_traffic=10_000, lifts=[0.05, 0.1], revenue_mean=3.0, revenue_sd=24.0)
+        t = sample_sizes(0.03, daily_traffic=10_000, lifts=[0.05, 0.1], revenue_mean=3.0, revenue_sd=24.0)
         assert t["metric"].tolist() == ["conversion", "revenue_per_visitor"] * 2
         row = t.iloc[2]
         assert row["users_per_variant"] == conversion_sample_size(0.03, relative_mde=0.1)
@@ -107,7 +107,7 @@ class TestPlanFromData:
         ctrl = a[a["variant"] == "control"]
         assert plan.baseline_rate == pytest.approx(ctrl["converted"].mean())
         assert plan.revenue_sd == pytest.approx(ctrl["revenue"].std())
-        assert plan.traffic_source == "observed in this test"
+        assert plan.traffic_source == "observed"
         assert plan.daily_traffic == pytest.approx(observed_daily_traffic(a))
         n = conversion_sample_size(plan.baseline_rate, relative_mde=0.1, comparisons=3)
         assert plan.days_for(0.1) == pytest.approx(2 * n / plan.daily_traffic)
@@ -122,8 +122,23 @@ class TestPlanFromData:
         plan = plan_next_test(a.drop(columns="first_exposure"))
         assert np.isnan(plan.daily_traffic) and plan.curve.empty and plan.by_duration.empty
         assert plan.sample_sizes["users_per_variant"].notna().all() and plan.sample_sizes["days"].isna().all()
-        assert np.isnan(plan.days_for(0.05))
-        from workbench.analyses.experiments.planning import plan_markdown
+        assert np.isnan(plan.days_for(0.05)) and plan.traffic_source == "unknown" and not plan.traffic_known
+        assert plan.users_for(0.05) == conversion_sample_size(plan.baseline_rate, relative_mde=0.05)
 
-        text = plan_markdown(plan)
-        assert "durations need the `daily_traffic` parameter" in text and "users per variant**." in text
+    def test_this_tests_power_and_two_week_mde(self):
+        a = experiment_sample(20_000, seed=5, with_events=False, double_assigned_share=0).assignments
+        plan = plan_next_test(a, comparisons=3)
+        n = plan.users_per_variant_observed
+        assert n == (a["variant"] == "control").sum()
+        assert plan.mde_this_test == pytest.approx(conversion_mde(plan.baseline_rate, n_per_variant=n, comparisons=3))
+        assert plan.mde_after(2) == pytest.approx(
+            conversion_mde(plan.baseline_rate, n_per_variant=plan.daily_traffic * 14 / 2, comparisons=3))
+        assert np.isnan(plan.mde_after(5))                      # not a planned length
+        assert plan.alpha_per_comparison == pytest.approx(0.05 / 3)
+
+    def test_no_buyers_in_control_is_not_enough_data(self):
+        a = pd.DataFrame({"variant": ["control"] * 3 + ["treatment"] * 3, "converted": [0, 0, 0, 1, 0, 0],
+                          "revenue": [0, 0, 0, 5.0, 0, 0]})
+        with pytest.raises(NotEnoughData, match=r"^the control group has no buyer \(3 users, conversion rate 0%\), so "
+                                                r"there is no baseline to plan the next test from\. Plan from a test"):
+            plan_next_test(a)

@@ -31,13 +31,12 @@ import pandas as pd
 
 from workbench.engine import as_table, to_pandas
 from workbench.errors import DataError
-from workbench.present import fmt
 
-__all__ = ["GA4_STEPS", "checkout_funnel", "funnel_biggest_drop", "funnel_order_gaps", "funnel_markdown", "funnel_view"]
+__all__ = ["GA4_STEPS", "ALL_USERS", "checkout_funnel", "funnel_biggest_drop", "funnel_order_gaps", "funnel_summary"]
 
 GA4_STEPS: tuple[str, ...] = (
     "view_item", "add_to_cart", "begin_checkout", "add_shipping_info", "add_payment_info", "purchase")
-ALL = "All users"
+ALL_USERS = "All users"
 NOT_SET = "(not set)"
 
 
@@ -141,7 +140,7 @@ def _absent_steps(t: ibis.Table, steps: list[str], *, event: str) -> list[str]:
 
 def _segments(t: ibis.Table, *, user: str, time: str, segment: str | None) -> ibis.Table:
     if segment is None:
-        return t.group_by(user).aggregate(_seg=ibis.literal(ALL))
+        return t.group_by(user).aggregate(_seg=ibis.literal(ALL_USERS))
     seg = t[segment].cast("string")
     return t.group_by(user).aggregate(_seg=seg.argmin(t[time])).mutate(
         _seg=lambda r: r._seg.fill_null(NOT_SET))
@@ -168,8 +167,8 @@ def _strict(t: ibis.Table, seg_of: ibis.Table, steps: list[str], *, user: str, t
         if k:
             aggs[f"m{k}"] = path[f"_t{k}"].delta(path[f"_t{k - 1}"], unit="millisecond").median()
     by_seg = to_pandas(path.group_by("_seg").aggregate(**aggs))
-    total = to_pandas(path.aggregate(**aggs)).assign(_seg=ALL)
-    wide = pd.concat([total, by_seg[by_seg["_seg"] != ALL]], ignore_index=True)
+    total = to_pandas(path.aggregate(**aggs)).assign(_seg=ALL_USERS)
+    wide = pd.concat([total, by_seg[by_seg["_seg"] != ALL_USERS]], ignore_index=True)
     return _long(wide, steps, counting="strict")
 
 
@@ -180,14 +179,14 @@ def _loose(t: ibis.Table, seg_of: ibis.Table, steps: list[str], *, user: str, ev
         seg_of._seg, *[flags[f"_h{k}"] for k in range(len(steps))])
     aggs = {f"n{k}": joined[f"_h{k}"].fill_null(False).cast("int64").sum() for k in range(len(steps))}
     by_seg = to_pandas(joined.group_by("_seg").aggregate(**aggs))
-    total = by_seg[[f"n{k}" for k in range(len(steps))]].sum().to_frame().T.assign(_seg=ALL)  # counts add up
-    wide = pd.concat([total, by_seg[by_seg["_seg"] != ALL]], ignore_index=True)
+    total = by_seg[[f"n{k}" for k in range(len(steps))]].sum().to_frame().T.assign(_seg=ALL_USERS)  # counts add up
+    wide = pd.concat([total, by_seg[by_seg["_seg"] != ALL_USERS]], ignore_index=True)
     return _long(wide, steps, counting="loose")
 
 
 def _long(wide: pd.DataFrame, steps: list[str], *, counting: str) -> pd.DataFrame:
     rows = []
-    order = [ALL] + sorted(s for s in wide["_seg"].tolist() if s != ALL)
+    order = [ALL_USERS] + sorted(s for s in wide["_seg"].tolist() if s != ALL_USERS)
     wide = wide.set_index("_seg").loc[order]
     for seg, r in wide.iterrows():
         n = [int(r[f"n{k}"] or 0) for k in range(len(steps))]
@@ -204,18 +203,18 @@ def _long(wide: pd.DataFrame, steps: list[str], *, counting: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def funnel_biggest_drop(funnel_table: pd.DataFrame | None, *, counting: str = "strict",
-                        segment: str = ALL) -> dict:
+def funnel_biggest_drop(funnel: pd.DataFrame | None, *, counting: str = "strict",
+                        segment: str = ALL_USERS) -> dict:
     """The step transition that loses the largest share of users, for the report's headline.
 
     Returns a dict with ``from_step``, ``to_step``, ``drop_off`` (share lost), ``dropped`` (users lost),
     ``overall_conversion`` (last step / first step) and ``users_first`` / ``users_last``; missing values
     (None / NaN) when there is no funnel.
     """
-    if funnel_table is None:
+    if funnel is None:
         return {"from_step": None, "to_step": None, "drop_off": np.nan, "dropped": None,
                 "overall_conversion": np.nan, "users_first": None, "users_last": None}
-    f = funnel_table[(funnel_table["counting"] == counting) & (funnel_table["segment"] == segment)]
+    f = funnel[(funnel["counting"] == counting) & (funnel["segment"] == segment)]
     if f.empty:
         raise DataError(f"no rows for counting={counting!r}, segment={segment!r} in the funnel table",
                         source="funnel_biggest_drop()",
@@ -229,9 +228,9 @@ def funnel_biggest_drop(funnel_table: pd.DataFrame | None, *, counting: str = "s
             "users_first": int(f["users"].iloc[0]), "users_last": int(f["users"].iloc[-1])}
 
 
-def funnel_order_gaps(funnel_table: pd.DataFrame, *, segment: str = ALL) -> pd.DataFrame:
+def funnel_order_gaps(funnel: pd.DataFrame, *, segment: str = ALL_USERS) -> pd.DataFrame:
     """Per step, users counted loosely but not strictly: journeys that skipped or reordered earlier steps."""
-    f = funnel_table[funnel_table["segment"] == segment]
+    f = funnel[funnel["segment"] == segment]
     wide = f.pivot_table(index=["step_number", "step"], columns="counting", values="users").reset_index()
     if not {"strict", "loose"} <= set(wide.columns):
         raise DataError("the funnel table needs both strict and loose counting", source="funnel_order_gaps()",
@@ -242,65 +241,40 @@ def funnel_order_gaps(funnel_table: pd.DataFrame, *, segment: str = ALL) -> pd.D
     return wide[["step_number", "step", "strict", "loose", "out_of_order", "share_out_of_order"]]
 
 
-def _dur(seconds: float) -> str:
-    if not np.isfinite(seconds):
-        return "n/a"
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
+def funnel_summary(funnel: pd.DataFrame | None, *, counting: str = "strict") -> dict[str, Any] | None:
+    """What a report says about a funnel: the biggest drop, the slowest step, the segment range, the order gaps.
 
-
-def funnel_markdown(funnel_table: pd.DataFrame | None, *, counting: str = "strict") -> str:
-    """Two or three sentences on the funnel for a report: overall conversion, the biggest drop, segments, order."""
-    if funnel_table is None or len(funnel_table) == 0:
-        return ("No event log was given, so there is no funnel: pass `events_source` (a generic or flattened GA4 "
-                "event export) to see where shoppers drop out.")
-    b = funnel_biggest_drop(funnel_table, counting=counting)
-    f = funnel_table[(funnel_table["counting"] == counting) & (funnel_table["segment"] == ALL)]
-    f = f.sort_values("step_number")
-    slowest = f.loc[f["median_seconds_from_previous"].idxmax()] if f["median_seconds_from_previous"].notna().any() \
-        else None
-    text = [f"Of {b['users_first']:,} users who reached **{f['step'].iloc[0]}**, {b['users_last']:,} "
-            f"(**{b['overall_conversion'] * 100:.1f}%**) completed **{f['step'].iloc[-1]}** ({counting} counting: "
-            "every step after the previous one). The biggest loss is between "
-            f"**{b['from_step']}** and **{b['to_step']}**: {b['drop_off'] * 100:.1f}% of users "
-            f"({b['dropped']:,}) do not go on."]
-    if slowest is not None:
-        text.append(f"The slowest step is **{slowest['step']}** (median {_dur(slowest['median_seconds_from_previous'])}"
-                    " after the previous step).")
-    segs = funnel_table[(funnel_table["counting"] == counting) & (funnel_table["segment"] != ALL)]
+    Returns
+    -------
+    dict with the keys of :func:`funnel_biggest_drop` plus ``first_step`` / ``last_step``, ``counting``,
+    ``slowest_step`` and ``slowest_seconds`` (median time from the previous step; None without times),
+    ``segment_low`` / ``segment_high`` (segments with the lowest and highest end-to-end conversion) and
+    ``segment_low_conversion`` / ``segment_high_conversion`` (None with fewer than two segments), and
+    ``gap_step`` / ``gap_users`` / ``gap_share`` (the step where loose counting finds the most users beyond strict
+    counting; None when the funnel has one counting or no gap). None for no funnel.
+    """
+    if funnel is None or len(funnel) == 0:
+        return None
+    out: dict[str, Any] = dict(funnel_biggest_drop(funnel, counting=counting))
+    f = funnel[(funnel["counting"] == counting) & (funnel["segment"] == ALL_USERS)].sort_values("step_number")
+    out.update(counting=counting, first_step=f["step"].iloc[0], last_step=f["step"].iloc[-1], slowest_step=None,
+               slowest_seconds=None, segment_low=None, segment_high=None, segment_low_conversion=None,
+               segment_high_conversion=None, gap_step=None, gap_users=None, gap_share=None)
+    times = f["median_seconds_from_previous"]
+    if times.notna().any():
+        slow = f.loc[times.idxmax()]
+        out.update(slowest_step=slow["step"], slowest_seconds=float(slow["median_seconds_from_previous"]))
+    segs = funnel[(funnel["counting"] == counting) & (funnel["segment"] != ALL_USERS)]
     if not segs.empty:
         last = segs[segs["step_number"] == segs["step_number"].max()].set_index("segment")["overall_conversion"]
         last = last.dropna()
         if len(last) > 1:
-            text.append(f"By segment, end-to-end conversion ranges from {last.min() * 100:.1f}% "
-                        f"({last.idxmin()}) to {last.max() * 100:.1f}% ({last.idxmax()}).")
-    if {"strict", "loose"} <= set(funnel_table["counting"]):
-        gaps = funnel_order_gaps(funnel_table)
+            out.update(segment_low=last.idxmin(), segment_high=last.idxmax(),
+                       segment_low_conversion=float(last.min()), segment_high_conversion=float(last.max()))
+    if {"strict", "loose"} <= set(funnel["counting"]):
+        gaps = funnel_order_gaps(funnel)
         worst = gaps.loc[gaps["out_of_order"].idxmax()]
         if worst["out_of_order"] > 0:
-            text.append("Loose counting (reached the step at all, in any order) finds up to "
-                        f"{int(worst['out_of_order']):,} "
-                        f"more users at **{worst['step']}** ({worst['share_out_of_order'] * 100:.1f}% of those who "
-                        "reached it skipped or reordered an earlier step).")
-    return " ".join(text)
-
-
-def funnel_view(funnel_table: pd.DataFrame | None, *, segment: str = ALL) -> pd.DataFrame:
-    """One row per step for display (text): users (strict and loose), step and overall conversion, drop-off, time."""
-    if funnel_table is None:
-        return pd.DataFrame({"note": ["No event log given: no funnel."]})
-    f = funnel_table[funnel_table["segment"] == segment]
-    strict = f[f["counting"] == "strict"].set_index("step_number")
-    out = pd.DataFrame({"step": strict["step"], "users (strict)": strict["users"].map(fmt.num)})
-    loose = f[f["counting"] == "loose"].set_index("step_number")
-    if not loose.empty:
-        out["users (loose)"] = loose["users"].map(fmt.num)
-    out["step conversion"] = strict["step_conversion"].map(fmt.pct)
-    out["overall conversion"] = strict["overall_conversion"].map(fmt.pct)
-    out["drop-off"] = strict["drop_off"].map(lambda x: fmt.pct(x, missing=""))
-    out["median time from previous step"] = [_dur(x) if np.isfinite(x) else "" for x in
-                                             strict["median_seconds_from_previous"]]
-    return out.reset_index(drop=True)
+            out.update(gap_step=worst["step"], gap_users=int(worst["out_of_order"]),
+                       gap_share=float(worst["share_out_of_order"]))
+    return out

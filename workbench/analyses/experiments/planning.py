@@ -21,13 +21,12 @@ import pandas as pd
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from workbench.errors import DataError
-from workbench.present import fmt
+from workbench.errors import DataError, NotEnoughData
 
 __all__ = [
     "conversion_sample_size", "conversion_mde", "conversion_power", "revenue_sample_size", "revenue_mde",
-    "duration_days", "observed_daily_traffic", "sample_size_table", "mde_by_duration", "power_curve", "Plan",
-    "plan_next_test", "observed_days", "plan_markdown", "sample_size_view", "mde_view",
+    "duration_days", "observed_daily_traffic", "sample_sizes", "mde_by_duration", "power_curve", "Plan",
+    "plan_next_test", "observed_days",
 ]
 
 
@@ -86,7 +85,7 @@ def conversion_mde(baseline_rate: float, *, n_per_variant: float, alpha: float =
     return p2 / baseline_rate - 1
 
 
-def revenue_sample_size(mean: float, sd: float, *, relative_mde: float, alpha: float = 0.05, power: float = 0.8,
+def revenue_sample_size(mean: float, *, sd: float, relative_mde: float, alpha: float = 0.05, power: float = 0.8,
                         ratio: float = 1.0, comparisons: int = 1) -> int:
     """Users per variant to detect a relative change of a per-user mean (revenue per visitor) with a t-test."""
     _check_alpha_power(alpha, power)
@@ -98,7 +97,7 @@ def revenue_sample_size(mean: float, sd: float, *, relative_mde: float, alpha: f
     return int(math.ceil(n))
 
 
-def revenue_mde(mean: float, sd: float, *, n_per_variant: float, alpha: float = 0.05, power: float = 0.8,
+def revenue_mde(mean: float, *, sd: float, n_per_variant: float, alpha: float = 0.05, power: float = 0.8,
                 ratio: float = 1.0, comparisons: int = 1) -> float:
     """Smallest relative change of a per-user mean detectable with ``n_per_variant`` users (``TTestIndPower``)."""
     _check_alpha_power(alpha, power)
@@ -138,7 +137,7 @@ def observed_days(assignments: pd.DataFrame, *, time: str = "first_exposure") ->
     return float((t.max() - t.min()) / pd.Timedelta(days=1))
 
 
-def sample_size_table(baseline_rate: float, *, daily_traffic: float | None = None,
+def sample_sizes(baseline_rate: float, *, daily_traffic: float | None = None,
                       lifts: Sequence[float] = (0.02, 0.05, 0.08, 0.10, 0.15, 0.20),
                       revenue_mean: float | None = None, revenue_sd: float | None = None, alpha: float = 0.05,
                       power: float = 0.8, n_variants: int = 2, comparisons: int = 1) -> pd.DataFrame:
@@ -149,7 +148,7 @@ def sample_size_table(baseline_rate: float, *, daily_traffic: float | None = Non
                                    comparisons=comparisons)
         rows.append(_plan_row("conversion", lift, baseline_rate * lift, n, daily_traffic, n_variants))
         if revenue_mean and revenue_sd:
-            n = revenue_sample_size(revenue_mean, revenue_sd, relative_mde=lift, alpha=alpha, power=power,
+            n = revenue_sample_size(revenue_mean, sd=revenue_sd, relative_mde=lift, alpha=alpha, power=power,
                                     comparisons=comparisons)
             rows.append(_plan_row("revenue_per_visitor", lift, revenue_mean * lift, n, daily_traffic, n_variants))
     return pd.DataFrame(rows)
@@ -172,7 +171,7 @@ def mde_by_duration(baseline_rate: float, *, daily_traffic: float, weeks: Sequen
                "conversion_mde": conversion_mde(baseline_rate, n_per_variant=n, alpha=alpha, power=power,
                                                 comparisons=comparisons)}
         if revenue_mean and revenue_sd:
-            row["revenue_per_visitor_mde"] = revenue_mde(revenue_mean, revenue_sd, n_per_variant=n, alpha=alpha,
+            row["revenue_per_visitor_mde"] = revenue_mde(revenue_mean, sd=revenue_sd, n_per_variant=n, alpha=alpha,
                                                          power=power, comparisons=comparisons)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -196,7 +195,12 @@ def power_curve(baseline_rate: float, *, daily_traffic: float, lifts: Sequence[f
 
 @dataclass
 class Plan:
-    """Planning for the next test from an observed control group (see :func:`plan_next_test`)."""
+    """Planning for the next test from an observed control group (see :func:`plan_next_test`).
+
+    ``traffic_source`` says where ``daily_traffic`` came from: ``"parameter"``, ``"observed"`` (users per day
+    that entered this test) or ``"unknown"`` (no exposure times and no parameter: ``daily_traffic`` is NaN and
+    there are sample sizes but no durations).
+    """
 
     baseline_rate: float
     revenue_mean: float
@@ -213,21 +217,48 @@ class Plan:
     days_observed: float | None = None
     users_per_variant_observed: float | None = None
 
-    def days_for(self, lift: float, metric: str = "conversion") -> float:
-        """Days needed to detect ``lift`` on ``metric`` (computed if not in the table)."""
+    @property
+    def alpha_per_comparison(self) -> float:
+        """The two-sided level each comparison is planned at: ``alpha / comparisons`` (the strictest Holm step)."""
+        return self.alpha / self.comparisons
+
+    @property
+    def traffic_known(self) -> bool:
+        """Whether durations can be planned (daily traffic given or observed)."""
+        return bool(np.isfinite(self.daily_traffic))
+
+    def users_for(self, lift: float, *, metric: str = "conversion") -> int:
+        """Users per variant needed to detect a relative ``lift`` on ``metric`` at the plan's alpha and power."""
+        if metric == "conversion":
+            return conversion_sample_size(self.baseline_rate, relative_mde=lift, alpha=self.alpha, power=self.power,
+                                          comparisons=self.comparisons)
+        return revenue_sample_size(self.revenue_mean, sd=self.revenue_sd, relative_mde=lift, alpha=self.alpha,
+                                   power=self.power, comparisons=self.comparisons)
+
+    def days_for(self, lift: float, *, metric: str = "conversion") -> float:
+        """Days needed to detect ``lift`` on ``metric`` (computed if not in the table; NaN without traffic)."""
         hit = self.sample_sizes[(self.sample_sizes["metric"] == metric)
                                 & np.isclose(self.sample_sizes["relative_mde"], lift)]
         if not hit.empty:
             return float(hit["days"].iloc[0])
-        if metric == "conversion":
-            n = conversion_sample_size(self.baseline_rate, relative_mde=lift, alpha=self.alpha, power=self.power,
-                                       comparisons=self.comparisons)
-        else:
-            n = revenue_sample_size(self.revenue_mean, self.revenue_sd, relative_mde=lift, alpha=self.alpha,
-                                    power=self.power, comparisons=self.comparisons)
-        if not np.isfinite(self.daily_traffic):
+        n = self.users_for(lift, metric=metric)
+        if not self.traffic_known:
             return float("nan")
         return duration_days(n, daily_traffic=self.daily_traffic, n_variants=self.n_variants)
+
+    def mde_after(self, weeks: int, *, metric: str = "conversion") -> float:
+        """Smallest relative lift on ``metric`` a test of ``weeks`` weeks can detect (NaN where not planned)."""
+        column = f"{metric}_mde"
+        hit = self.by_duration[self.by_duration["weeks"] == weeks]
+        return float(hit[column].iloc[0]) if not hit.empty and column in hit else float("nan")
+
+    @property
+    def mde_this_test(self) -> float:
+        """Smallest conversion lift this test had the plan's power for, given its control group's size."""
+        if not self.users_per_variant_observed:
+            return float("nan")
+        return conversion_mde(self.baseline_rate, n_per_variant=self.users_per_variant_observed, alpha=self.alpha,
+                              power=self.power, comparisons=self.comparisons)
 
 
 def plan_next_test(assignments: pd.DataFrame, *, control: str = "control", variant: str = "variant",
@@ -238,6 +269,13 @@ def plan_next_test(assignments: pd.DataFrame, *, control: str = "control", varia
 
     The baseline conversion rate and the revenue-per-visitor mean and sd come from the control group; daily
     traffic from the parameter, else from the users per day that entered this test (``first_exposure``).
+
+    Raises
+    ------
+    DataError
+        No users in ``control``.
+    NotEnoughData
+        The control group has no buyers (or only buyers): there is no baseline rate to plan from.
     """
     ctrl = assignments[assignments[variant].astype("string") == control]
     if ctrl.empty:
@@ -245,19 +283,22 @@ def plan_next_test(assignments: pd.DataFrame, *, control: str = "control", varia
                         fix="Set control= to the control variant's name")
     base = float(ctrl["converted"].mean())
     if not 0 < base < 1:
-        raise DataError(f"control conversion rate is {base:.0%}: no baseline to plan from", source="assignments",
-                        column="converted", rows=len(ctrl), fix="Give the baseline through conversion_sample_size()")
+        who = "no buyer" if base == 0 else "only buyers"
+        raise NotEnoughData(f"the control group has {who} ({len(ctrl):,} users, conversion rate {base:.0%}), so there "
+                            "is no baseline to plan the next test from",
+                            fix="Plan from a test whose control group has both buyers and non-buyers, or give the "
+                                "baseline through conversion_sample_size()")
     rev = ctrl[revenue].astype(float) if revenue in ctrl and ctrl[revenue].notna().any() else None
     mean, sd = (float(rev.mean()), float(rev.std(ddof=1))) if rev is not None else (np.nan, np.nan)
     source = "parameter"
     if daily_traffic is None:
         daily_traffic = observed_daily_traffic(assignments)
-        source = "observed in this test"
+        source = "observed"
     kw = dict(alpha=alpha, power=power, n_variants=n_variants, comparisons=comparisons)
     rv = dict(revenue_mean=mean if rev is not None else None, revenue_sd=sd if rev is not None else None)
-    sizes = sample_size_table(base, daily_traffic=daily_traffic, lifts=lifts, **rv, **kw)
+    sizes = sample_sizes(base, daily_traffic=daily_traffic, lifts=lifts, **rv, **kw)
     if daily_traffic is None:  # no exposure times and no parameter: sample sizes only, no durations
-        return Plan(base, mean, sd, float("nan"), "unknown: give daily_traffic for durations", alpha, power,
+        return Plan(base, mean, sd, float("nan"), "unknown", alpha, power,
                     comparisons, n_variants, sizes, pd.DataFrame(columns=["weeks", "users_per_variant",
                                                                            "conversion_mde"]),
                     pd.DataFrame(columns=["relative_lift", "days", "users_per_variant", "power"]),
@@ -267,67 +308,3 @@ def plan_next_test(assignments: pd.DataFrame, *, control: str = "control", varia
                 power_curve(base, daily_traffic=daily_traffic, alpha=alpha, n_variants=n_variants,
                             comparisons=comparisons),
                 observed_days(assignments), len(ctrl))
-
-
-def plan_markdown(plan: Plan, *, lift_of_interest: float = 0.05, observed_lift: float | None = None,
-                  currency: str = "USD") -> str:
-    """Planning in sentences: baseline, traffic, users and weeks for a lift, what two weeks can detect, this test."""
-    n = conversion_sample_size(plan.baseline_rate, relative_mde=lift_of_interest, alpha=plan.alpha,
-                               power=plan.power, comparisons=plan.comparisons)
-    known = np.isfinite(plan.daily_traffic)
-    days = duration_days(n, daily_traffic=plan.daily_traffic, n_variants=plan.n_variants) if known else np.nan
-    two = plan.by_duration.set_index("weeks").loc[2] if 2 in plan.by_duration["weeks"].values else None
-    level = plan.alpha / plan.comparisons
-    text = [f"Planning uses this test's control group: conversion **{plan.baseline_rate * 100:.2f}%**"
-            + (f", revenue per visitor {fmt.money(plan.revenue_mean, currency, 2)} (standard deviation "
-               f"{fmt.money(plan.revenue_sd, currency, 2)})"
-               if np.isfinite(plan.revenue_mean) else "")
-            + (f", and **{plan.daily_traffic:,.0f} users a day** ({plan.traffic_source})" if known else
-               "; the data has no exposure times, so durations need the `daily_traffic` parameter")
-            + f". Each comparison is planned at {plan.power * 100:.0f}% power and a two-sided alpha of {level:.3g}"
-            + (f" ({plan.alpha:g} / {plan.comparisons} comparisons, the strictest Holm step)" if plan.comparisons > 1
-               else "") + "."]
-    text.append(f"To detect a **{lift_of_interest * 100:+.0f}%** relative change in conversion, the next test needs "
-                f"**{n:,} users per variant**"
-                + (f": **{days:.0f} days** at this traffic, i.e. {math.ceil(days / 7)} full weeks (run whole weeks to "
-                   "cover weekday and weekend shoppers)." if known else "."))
-    if two is not None:
-        text.append(f"A two-week test can detect conversion lifts of **{two['conversion_mde'] * 100:.1f}%** or more"
-                    + (f" and revenue-per-visitor lifts of {two['revenue_per_visitor_mde'] * 100:.1f}% or more"
-                       if "revenue_per_visitor_mde" in two and np.isfinite(two["revenue_per_visitor_mde"]) else "")
-                    + ".")
-    if plan.users_per_variant_observed:
-        mde = conversion_mde(plan.baseline_rate, n_per_variant=plan.users_per_variant_observed, alpha=plan.alpha,
-                             power=plan.power, comparisons=plan.comparisons)
-        obs = f"; it observed {observed_lift * 100:+.1f}%" if observed_lift is not None and np.isfinite(observed_lift) \
-            else ""
-        ran = f"ran {plan.days_observed:.0f} days with" if plan.days_observed else "had"
-        text.append(f"This test {ran} about {plan.users_per_variant_observed:,.0f} users in control: it had "
-                    f"{plan.power * 100:.0f}% power only for conversion lifts of {mde * 100:.1f}% or more{obs}.")
-    return " ".join(text)
-
-
-_METRIC_NAMES = {"conversion": "Conversion rate", "revenue_per_visitor": "Revenue per visitor"}
-
-
-def sample_size_view(plan: Plan) -> pd.DataFrame:
-    """The plan's sample-size table as text for a report: lift, users per variant, total, days, weeks."""
-    t = plan.sample_sizes.sort_values(["metric", "relative_mde"], kind="stable")
-    return pd.DataFrame({
-        "metric": t["metric"].map(_METRIC_NAMES),
-        "relative lift to detect": t["relative_mde"].map(lambda x: fmt.pct(x, 0, signed=True)),
-        "users per variant": t["users_per_variant"].map(fmt.num),
-        "users in total": t["total_users"].map(fmt.num),
-        "days": t["days"].map(lambda x: fmt.num(x, 0)),
-        "full weeks": t["weeks"].map(fmt.num),
-    })
-
-
-def mde_view(plan: Plan) -> pd.DataFrame:
-    """Smallest detectable relative lift by test length, as text."""
-    t = plan.by_duration
-    out = pd.DataFrame({"weeks": t["weeks"], "users per variant": t["users_per_variant"].map(fmt.num),
-                        "conversion: smallest detectable lift": t["conversion_mde"].map(lambda x: fmt.pct(x, 1))})
-    if "revenue_per_visitor_mde" in t:
-        out["revenue per visitor: smallest detectable lift"] = t["revenue_per_visitor_mde"].map(lambda x: fmt.pct(x, 1))
-    return out

@@ -29,13 +29,14 @@ The model (defaults in brackets):
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ExperimentSample", "experiment_sample", "experiment_events_to_ga4"]
+__all__ = ["ExperimentSample", "experiment_sample", "experiment_events_to_ga4", "true_lifts"]
 
 _STEPS = ("view_item", "add_to_cart", "begin_checkout", "add_shipping_info", "add_payment_info", "purchase")
 _DEVICES = ("mobile", "desktop", "tablet")
@@ -261,4 +262,25 @@ def experiment_events_to_ga4(events: pd.DataFrame) -> pd.DataFrame:
                         ("variant", "variant")):
         if canon in events:
             out[flat] = events[canon]
+    return out
+
+
+def true_lifts(truth: Mapping[str, Any] | None) -> dict[tuple[str, str], float]:
+    """(metric, variant) -> true relative lift built into a generated sample (empty for real data).
+
+    Conversion: the sample's relative lift; revenue per visitor and average order value: the ratio of their true
+    values to control's, minus 1. A readout's intervals should cover these (``tests/analyses/experiments``).
+    """
+    if not truth:
+        return {}
+    out: dict[tuple[str, str], float] = {}
+    ctrl = truth["control"]
+    for v, lift in truth.get("relative_lift", {}).items():
+        out[("conversion", v)] = float(lift)
+        rpv = truth.get("revenue_per_visitor", {})
+        if v in rpv:
+            out[("revenue_per_visitor", v)] = rpv[v] / rpv[ctrl] - 1
+        aov = truth.get("aov", {})
+        if v in aov:
+            out[("aov", v)] = aov[v] / aov[ctrl] - 1
     return out

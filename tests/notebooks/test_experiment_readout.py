@@ -1,4 +1,8 @@
-"""The experiment-readout notebook end to end: defaults (generated sample) and a user's GA4 export."""
+"""The experiment-readout notebook end to end: defaults (generated sample), a user's GA4 export at another alpha and
+number of resamples, and an assignment export with its own column names.
+
+The conventions every notebook shares (no outputs, kernel, tags, no logic) are checked in
+tests/test_notebooks_clean.py."""
 from __future__ import annotations
 
 import json
@@ -10,19 +14,6 @@ import pytest
 from workbench.config import KERNEL_NAME, NOTEBOOKS_DIR
 
 NOTEBOOK = NOTEBOOKS_DIR / "experiment-readout.ipynb"
-FIX = Path(__file__).parents[2] / "fixtures" / "experiments"
-
-
-def test_committed_without_outputs_and_with_conventions():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["kernelspec"]["name"] == "workbench"
-    assert nb.cells[0].source.startswith("# Experiment readout")
-    assert "remove" in nb.cells[1].metadata.get("tags", []) and "import workbench as wb" in nb.cells[1].source
-    assert "parameters" in nb.cells[2].metadata.get("tags", [])
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert not cell.outputs and cell.execution_count is None
-            assert "def " not in cell.source and "class " not in cell.source and "filterwarnings" not in cell.source
 
 
 def _run(tmp_path: Path, monkeypatch, parameters: dict) -> tuple[dict, nbformat.NotebookNode]:
@@ -66,13 +57,16 @@ def test_runs_on_a_flattened_ga4_export(tmp_path, monkeypatch):
     s = experiment_sample(6_000, seed=21)
     path = tmp_path / "ga4_export.csv"
     experiment_events_to_ga4(s.events).to_csv(path, index=False)
-    metrics, nb = _run(tmp_path, monkeypatch,
-                       {"events_source": str(path), "covariate": "pre_revenue", "cap_percentile": None})
+    metrics, nb = _run(tmp_path, monkeypatch, {"events_source": str(path), "covariate": "pre_revenue",
+                                               "cap_percentile": None, "alpha": 0.1, "n_resamples": 500})
     assert metrics["data_generated"] is False
     assert metrics["users"] == 6_000 - 6                  # 6 double-assigned users excluded
     text = _text(nb)
     assert "No column 'pre_revenue' in the data: CUPED variance reduction was not applied." in text
     assert "flattened GA4 export" in text
+    assert "90% CI" in text and "95% CI" not in text      # the words follow alpha and the resamples (issue 11)
+    assert "(500 resamples, seed 0)" in text and "2,000 resamples" not in text
+    assert "GENERATED" not in text
 
 
 @pytest.mark.slow
@@ -90,4 +84,20 @@ def test_runs_on_an_assignment_export_with_own_column_names(tmp_path, monkeypatc
     text = _text(nb)
     assert "No event log was given" in text
     assert "durations need the `daily_traffic` parameter" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_runs_on_a_tiny_test_and_says_what_it_left_out(tmp_path, monkeypatch):
+    # six users, no buyer in control, no exposure times, no event log: every section that can run does, planning
+    # says why it cannot
+    path = tmp_path / "tiny.csv"
+    path.write_text("user_id,variant,converted,revenue,orders\na,control,0,0,0\nb,control,0,0,0\nc,control,0,0,0\n"
+                    "d,treatment,1,35.0,1\ne,treatment,0,0,0\nf,treatment,0,0,0\n")
+    metrics, nb = _run(tmp_path, monkeypatch, {"assignment_source": str(path)})
+    assert metrics["users"] == 6 and metrics["decision"] == "inconclusive"
+    assert metrics["primary_lift"] is None and metrics["days_to_detect_5pct"] is None
+    text = _text(nb)
+    assert "Planning the next test: not computed for this data." in text
+    assert "the control group has no buyer (3 users, conversion rate 0%)" in text
     assert "Traceback" not in text
