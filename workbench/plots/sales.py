@@ -165,7 +165,7 @@ def plot_revenue_bridge(bridge: Any, *, currency: str = "USD", title: str | None
     pad = (span if span > 0 else abs(top) or 1.0) * 0.06
     for xi, amount, hi_ in zip(x[1:-1], shown.steps, np.maximum(levels[:-1], levels[1:])):
         ax.text(xi, hi_ + pad * 0.3, ("+" if amount > 0 else "") + money(amount), ha="center", va="bottom",
-                fontsize=9, color=GREEN if amount >= 0 else RED, fontweight="bold")
+                fontsize=9, color=GREEN if amount > 0 else RED if amount < 0 else GREY, fontweight="bold")
     for xi, total in ((x[0], shown.start), (x[-1], shown.end)):
         ax.text(xi, max(total, 0) + pad * 0.3, money(total), ha="center", va="bottom", fontsize=9, color="#333333",
                 fontweight="bold")
