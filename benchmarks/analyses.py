@@ -5,7 +5,7 @@ and ``all`` three in one process as a report runs them) the script runs one subp
 peak resident memory is its own:
 
 - **package**: ``wb.load_orders(path)`` (lazy: DuckDB reads the Parquet file inside each query), then
-  ``wb.sales.kpis_by_period`` (monthly), ``wb.customers.rfm`` and ``wb.sales.cohort_table``;
+  ``wb.sales.kpis_by_period`` (monthly), ``wb.customers.rfm`` and ``wb.sales.cohort_retention``;
 - **pandas**: ``pd.read_parquet`` of the needed columns, then the same numbers with straightforward vectorised
   pandas (groupby / map / nunique; no Python loops over lines): the functions ``pandas_*`` below.
 
@@ -179,7 +179,7 @@ def worker(side: str, analysis: str, path: Path, out: Path) -> dict:
         def rfm_segments():
             # what the report needs: scores and segments stay in the engine; back come the segment summary
             # (ten rows) and the score distribution (at most 125 rows), which checks every customer's scores
-            t = wb.customers.rfm_table(orders)
+            t = wb.customers.rfm_query(orders)
             wb.customers.rfm_segment_summary(t)
             dist = t.group_by(["r_score", "f_score", "m_score"]).aggregate(customers=t.count(),
                                                                           monetary=t.monetary.sum())
@@ -188,7 +188,7 @@ def worker(side: str, analysis: str, path: Path, out: Path) -> dict:
         run = {"kpis": lambda: wb.sales.kpis_by_period(orders, period="month"),
                "rfm": lambda: wb.customers.rfm(orders),
                "rfm_segments": rfm_segments,
-               "cohorts": lambda: wb.sales.cohort_table(orders, complete_months_only=False)}
+               "cohorts": lambda: wb.sales.cohort_retention(orders, complete_months_only=False)}
         shape = {"kpis": lambda r: r.set_index("period_start"),
                  "rfm": lambda r: r.set_index("customer_id")[["recency_days", "frequency", "monetary", "r_score",
                                                               "f_score", "m_score"]],

@@ -7,8 +7,8 @@ sales-performance report computes, through the package, with ``engine=`` the onl
 - ``start``: the engine (DuckDB: nothing to start; Spark: the JVM and the session, ``workbench.spark``);
 - ``load``: ``wb.load_orders(path, engine=...)`` and its load summary (one scan of the file);
 - ``kpis``: ``wb.sales.kpis_by_period(orders, period="month")``;
-- ``cohorts``: ``wb.sales.cohort_table(orders)``;
-- ``rfm``: ``wb.customers.rfm_segment_summary(wb.customers.rfm_table(orders))`` (scores for every customer in
+- ``cohorts``: ``wb.sales.cohort_retention(orders)``;
+- ``rfm``: ``wb.customers.rfm_segment_summary(wb.customers.rfm_query(orders))`` (scores for every customer in
   the engine, ten rows back).
 
 Wall time per step, and **peak resident memory of the whole process tree** (the Python process plus, for
@@ -110,8 +110,8 @@ def worker(engine_name: str, path: Path, out: Path) -> None:
     con = step("start", start)
     orders = step("load", lambda: _load(wb, path, con))
     kpis = step("kpis", lambda: wb.sales.kpis_by_period(orders, period="month"))
-    cohorts = step("cohorts", lambda: wb.sales.cohort_table(orders))
-    segments = step("rfm", lambda: wb.customers.rfm_segment_summary(wb.customers.rfm_table(orders)))
+    cohorts = step("cohorts", lambda: wb.sales.cohort_retention(orders))
+    segments = step("rfm", lambda: wb.customers.rfm_segment_summary(wb.customers.rfm_query(orders)))
     mem.stop()
     kpis.to_pickle(out / "kpis.pkl")
     cohorts.to_pickle(out / "cohorts.pkl")

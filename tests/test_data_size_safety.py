@@ -65,8 +65,8 @@ def run_the_report(orders) -> dict:
         kpis=kpis,
         comparison=comparison,
         weekly=K.kpis_by_period(orders, period="week"),
-        cohorts=C.cohort_table(orders),
-        segments=R.rfm_segment_summary(R.rfm_table(orders, as_of=comparison.current.end)),
+        cohorts=C.cohort_retention(orders),
+        segments=R.rfm_segment_summary(R.rfm_query(orders, as_of=comparison.as_of)),
         products=P.top_products(orders, by="product", n=10, period="month", period_end=comparison.current.start),
         categories=P.top_products(orders, by="category", n=10, period="month",
                                   period_end=comparison.current.start),
@@ -115,10 +115,10 @@ class TestOnAStandInRemoteEngine:
         orders.table.to_pandas()  # straight to the backend, not through engine.to_pandas
         assert duckdb_as_remote.largest == N_LINES
 
-    def test_per_customer_rfm_table_is_refused_above_the_limit(self, shop_parquet, duckdb_as_remote):
+    def test_per_customer_rfm_is_refused_above_the_limit(self, shop_parquet, duckdb_as_remote):
         orders = load_orders(shop_parquet)
         with engine.collect_limit(LIMIT), pytest.raises(DataError, match=r"more than 1,000 rows"):
-            R.rfm(orders)  # one row per customer (4,334): use rfm_table + rfm_segment_summary on big engines
+            R.rfm(orders)  # one row per customer (4,334): use rfm_query + rfm_segment_summary on big engines
 
     def test_local_duckdb_is_not_limited(self, shop_parquet):
         orders = load_orders(shop_parquet)

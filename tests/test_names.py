@@ -36,23 +36,19 @@ LEGACY = {
     # analyses that still return words or display tables
     "workbench.analyses.customers.clv.lifetime_value_sentences", "workbench.analyses.customers.clv.holdout_sentence",
     "workbench.analyses.customers.clv.value_sentence", "workbench.analyses.customers.clv.column_label",
-    "workbench.analyses.customers.personas.persona_sentence", "workbench.analyses.customers.rfm.rfm_table",
-    "workbench.analyses.customers.rfm.rfm_headline", "workbench.analyses.demand.forecast.demand_sentences",
+    "workbench.analyses.customers.personas.persona_sentence", "workbench.analyses.demand.forecast.demand_sentences",
     "workbench.analyses.salaries.bands.bands_sentence",
     "workbench.analyses.salaries.bands.offer_sentence", "workbench.analyses.salaries.bands.offer_table",
     "workbench.analyses.salaries.bands.answer_text", "workbench.analyses.salaries.bands.article_sentence",
     "workbench.analyses.salaries.bands.article_explanation", "workbench.analyses.salaries.market.distribution_table",
     "workbench.analyses.salaries.market.wage_text", "workbench.analyses.salaries.market.location_table",
     "workbench.analyses.salaries.market.industry_table", "workbench.analyses.salaries.market.unranked_table",
-    "workbench.analyses.salaries.roles.role_text", "workbench.analyses.sales.cohorts.cohort_table",
-    "workbench.analyses.sales.cohorts.cohort_headline", "workbench.analyses.sales.kpis.monday_page",
-    "workbench.analyses.sales.kpis.kpi_headline", "workbench.analyses.sales.report.data_note",
-    "workbench.analyses.sales.report.products_note", "workbench.analyses.sales.report.segment_display",
+    "workbench.analyses.salaries.roles.role_text",
     # more than one positional parameter
     "workbench.analyses.customers.clv.choose_calibration_end",
     "workbench.analyses.customers.clv.holdout_check", "workbench.analyses.customers.clv.repeat_purchase_tracking",
     "workbench.analyses.customers.clv.customer_value", "workbench.analyses.customers.clv.value_by_group",
-    "workbench.analyses.customers.rfm.rfm_segment_of", "workbench.analyses.demand.forecast.forecast_errors",
+    "workbench.analyses.demand.forecast.forecast_errors",
     "workbench.analyses.salaries.bands.wage_at_percentile", "workbench.analyses.salaries.bands.offer_position",
     "workbench.analyses.salaries.bands.record_benchmark", "workbench.analyses.salaries.market.resolve_areas",
     "workbench.analyses.salaries.market.market_distribution", "workbench.analyses.salaries.market.location_comparison",
@@ -72,10 +68,7 @@ LEGACY = {
     "workbench.plots.demand.demand_season_plot", "workbench.plots.demand.demand_forecast_plot",
     "workbench.plots.salaries.salary_range_plot",
     "workbench.plots.salaries.salary_location_plot", "workbench.plots.salaries.salary_bands_plot",
-    "workbench.plots.salaries.salary_experience_plot", "workbench.plots.sales.kpi_trend_chart",
-    "workbench.plots.sales.new_vs_returning_chart", "workbench.plots.sales.cohort_heatmap",
-    "workbench.plots.sales.cohort_revenue_chart", "workbench.plots.sales.rfm_segment_chart",
-    "workbench.plots.sales.top_products_chart",
+    "workbench.plots.salaries.salary_experience_plot",
 }
 
 

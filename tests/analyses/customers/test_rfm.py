@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 import workbench as wb
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
 R = importlib.import_module("workbench.analyses.customers.rfm")  # the module (the package exports the function)
 
@@ -31,7 +31,7 @@ def store() -> pd.DataFrame:
     return df
 
 
-class TestRfmTable:
+class TestRfm:
     def test_values_scores_and_segments_by_hand(self, store):
         t = wb.customers.rfm(store).set_index("customer_id")
         assert t.attrs["as_of"] == "2024-02-20"                      # the last order date
@@ -123,7 +123,8 @@ class TestSegments:
         ((4, 5, 1), "Potential loyalist", False),
     ])
     def test_hand_checked_triples(self, triple, segment, exact):
-        assert R.rfm_segment_of(*triple) == (segment, exact)
+        r, f, m = triple
+        assert R.rfm_segment_of(r=r, f=f, m=m) == (segment, exact)
 
     def test_every_triple_gets_exactly_one_segment_and_every_segment_is_reachable(self):
         grid = R.rfm_segment_grid()
@@ -143,21 +144,24 @@ class TestSegments:
             assert s.r[0] <= row.r_score <= s.r[1] and s.f[0] <= row.f_score <= s.f[1]
             assert s.m[0] <= row.m_score <= s.m[1]
 
-    def test_rules_table_matches_the_rfm_package(self):
-        rules = R.rfm_segment_rules().set_index("Segment")
-        assert rules.loc["Champions", ["R", "F", "M"]].tolist() == ["4-5", "4-5", "4-5"]
-        assert rules.loc["New", ["R", "F", "M"]].tolist() == ["4-5", "1", "1"]
-        assert rules.loc["Can't lose them", ["R", "F", "M"]].tolist() == ["1", "4-5", "4-5"]
+    def test_rules_match_the_rfm_package(self):
+        rules = {s.name: (s.r, s.f, s.m) for s in R.RFM_SEGMENTS}
+        assert rules["Champions"] == ((4, 5), (4, 5), (4, 5))
+        assert rules["New"] == ((4, 5), (1, 1), (1, 1))
+        assert rules["Can't lose them"] == ((1, 1), (4, 5), (4, 5))
         assert len(rules) == 10
 
     def test_bad_scores(self):
         with pytest.raises(DataError, match=r"RFM scores must be whole numbers from 1 to 5 \(first: \(0, 1, 1\)\)"):
-            R.rfm_segment_of(0, 1, 1)
+            R.rfm_segment_of(r=0, f=1, m=1)
+        with pytest.raises(TypeError):
+            R.rfm_segment_of(5, 5, 5)  # keyword-only: which score is which is never left to the order
 
 
 class TestSummary:
     def test_summary_by_hand(self, store):
-        s = R.rfm_segment_summary(wb.customers.rfm(store)).set_index("segment")
+        # four customers: fewer than a report needs (one per score class), allowed here to check the sums
+        s = R.rfm_segment_summary(wb.customers.rfm(store), min_customers=1).set_index("segment")
         assert list(s.index) == [x.name for x in R.RFM_SEGMENTS]          # all ten, in rule order
         assert s["customers"].sum() == 4 and s.loc["Champions", "customers"] == 0
         assert s.loc["At risk", "revenue"] == 155.0 and s.loc["At risk", "orders"] == 2
@@ -165,6 +169,15 @@ class TestSummary:
         assert s["revenue_share"].sum() == pytest.approx(1.0)
         assert s.loc["Loyal", "revenue_share"] == pytest.approx(110 / 415)
         assert s.loc["Lost", "median_recency_days"] == 401
+
+    def test_fewer_customers_than_score_classes_is_not_enough(self, store):
+        with pytest.raises(NotEnoughData, match=r"only 4 identified customers ordered up to the reported date; RFM "
+                                                r"scores rank customers in fifths against each other, which needs at "
+                                                r"least 5 customers\. Segments appear once more customers have "
+                                                r"ordered\."):
+            R.rfm_segment_summary(wb.customers.rfm(store))
+        with pytest.raises(NotEnoughData, match=r"only 4 identified customers"):
+            R.rfm_segment_summary(R.rfm_query(store))               # the same rule in the engine
 
     def test_needs_segments(self):
         with pytest.raises(DataError, match=r"rfm_segment_summary: column `segment`: the table has no `segment` column"):

@@ -40,6 +40,16 @@ class TestKpisByPeriod:
         assert jan["return_rate"] == pytest.approx(0.125)        # 25 / 200
         assert bool(jan["complete"])
 
+    def test_the_parts_the_revenue_bridge_needs_by_hand(self, store):
+        jan = _row(K.kpis_by_period(store), "2024-01-01")
+        assert jan["customer_orders"] == 3                       # A: o2; B: o3, o4 (the guest's o5 is not counted)
+        assert jan["orders_per_customer"] == pytest.approx(1.5)  # 3 orders / 2 customers
+        assert jan["new_customer_sales"] == pytest.approx(100.0)  # B: 40 + 60
+        assert jan["returning_customer_sales"] == pytest.approx(80.0)  # A: 50 + 30, before the 25 return
+        assert jan["guest_sales"] == pytest.approx(20.0)
+        parts = jan["new_customer_sales"] + jan["returning_customer_sales"] + jan["guest_sales"]
+        assert parts == pytest.approx(jan["gross_sales"])
+
     def test_february_is_partial_and_counts_a_return_without_a_sale_as_returning_revenue(self, store):
         feb = _row(K.kpis_by_period(store), "2024-02-01")
         assert not feb["complete"]
@@ -128,6 +138,18 @@ class TestComparison:
         assert c.table.loc["revenue", "yoy_change_pct"] == pytest.approx(175 / 80 - 1)
         assert c.table.loc["repeat_purchase_rate", "change"] == pytest.approx(0.5)  # 0.5 - 0.0, in points
         assert c.table.loc["new_customers", "change_pct"] == pytest.approx(0.0)      # 1 vs 1
+        assert list(c.table.columns) == ["current", "previous", "last_year", "change", "change_pct", "yoy_change",
+                                         "yoy_change_pct"]
+        assert c.value("orders") == 4 and isinstance(c.value("orders"), int)
+        assert c.periods.loc["previous", "customer_orders"] == 1                 # A's o1 in December
+        assert c.as_of == pd.Timestamp("2024-01-31")                              # January is complete
+
+    def test_as_of_is_the_last_order_day_of_a_partial_period(self, store):
+        c = K.kpi_comparison(store, period_end="2024-02-10")
+        assert c.current.end == pd.Timestamp("2024-02-29") and c.as_of == pd.Timestamp("2024-02-20")
+        assert c.window("last_year") is c.last_year
+        with pytest.raises(DataError, match=r"which='next' is not one of"):
+            c.window("next")
 
     def test_a_chosen_period_and_a_year_without_data(self, store):
         c = K.kpi_comparison(store, period_end="2024-02-10")
@@ -158,39 +180,10 @@ class TestComparison:
             K.kpi_comparison(store, period_end="last month")
 
 
-class TestMondayPage:
-    def test_formatted_values_arrows_and_colours(self, store):
-        c = K.kpi_comparison(store)
-        styler = K.monday_page(c)
-        page = styler.data.set_index("Metric")
-        assert list(page.columns) == ["Jan 2024", "vs Dec 2023", "vs Jan 2023"]
-        assert page.loc["Net revenue", "Jan 2024"] == "$175.00"
-        assert page.loc["Net revenue", "vs Dec 2023"] == "▲ +75.0% (was $100.00)"
-        assert page.loc["Repeat purchase rate (within the period)", "vs Dec 2023"] == "▲ +50.0 pp (was 0.0%)"
-        assert page.loc["New customers", "vs Dec 2023"] == "= no change (was 1)"
-        assert page.loc["Return rate", "vs Dec 2023"] == "▲ +12.5 pp (was 0.0%)"
-        html = styler.to_html()
-        assert "color: #c62828" in html and "color: #2e7d32" in html            # return rate up = red
-
-    def test_no_return_rate_row_without_returns(self, store):
-        c = K.kpi_comparison(store[store["line_type"] == "sale"])
-        assert "Return rate" not in set(K.monday_page(c).data["Metric"])
-
-    def test_headline_numbers_come_from_the_comparison(self, store):
-        text = K.kpi_headline(K.kpi_comparison(store), currency="EUR")
-        assert text.startswith("**Jan 2024**: net revenue **€175**, **+75.0%** against Dec 2023 and "
-                               "**+118.8%** against Jan 2023.")
-        assert "4 orders (**+300.0%** against Dec 2023) at an average order value of €50.00" in text
-        assert "2 customers ordered: 1 new and 1 returning" in text
-        assert "Return rate 12.5% of sales revenue (+12.5 pp against Dec 2023)." in text
-
-
-def test_glossary_renders_every_definition():
-    g = K.glossary()
-    assert len(g) == len(K.METRIC_DEFINITIONS)
-    aov = g.set_index("Metric").loc["Average order value"]
-    assert "excluding tax, shipping and returns" in aov["Definition"] and aov["Formula"] == "sales revenue / orders"
-    assert set(K.COMPARISON_METRICS) <= set(K.METRIC_DEFINITIONS)
+def test_metric_lists_are_columns_of_the_result(store):
+    df = K.kpis_by_period(store)
+    assert set(K.METRICS) <= set(df.columns)
+    assert set(K.COMPARISON_METRICS) <= set(K.METRICS) and K.COUNT_METRICS <= set(K.METRICS)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ def test_product_ranking_by_hand(store_with_products):
     assert top["revenue_share"].tolist() == pytest.approx([110 / 175, 60 / 175, 5 / 175])
     assert math.isnan(top.loc[0, "previous_revenue"])  # no vinyl in December
     assert top.loc[2, "previous_revenue"] == 100.0 and top.loc[2, "change_pct"] == pytest.approx(-0.95)
-    assert top.attrs["note"] == "The top 3 products by net revenue in Jan 2024 brought 100.0% of the period's net revenue."
+    assert top.attrs == {"dimension": "product", "column": "product_name", "candidates": ["product_name", "sku"],
+                         "period_label": "Jan 2024", "previous_label": "Dec 2023"}
 
 
 def test_categories_top_n_and_chosen_period(store_with_products):
@@ -39,8 +40,7 @@ def test_sku_when_there_are_no_names(store_with_products):
 def test_no_product_columns_gives_an_empty_table_with_a_note(store):
     top = P.top_products(store)
     assert top.empty and list(top.columns)[:3] == ["rank", "name", "revenue"]
-    assert top.attrs["note"].startswith("The data has no product detail (no `product_name` or `sku` column with "
-                                        "values), so there is no product ranking.")
+    assert top.attrs == {"dimension": "product", "column": None, "candidates": ["product_name", "sku"]}
     assert P.product_dimensions(wb.load_orders("cdnow")) == {}
 
 

@@ -50,7 +50,7 @@ def test_rfm_agrees(lines):
 
 
 def test_cohorts_agree(lines):
-    ours = wb.sales.cohort_table(lines, complete_months_only=False).set_index(["cohort", "age"])
+    ours = wb.sales.cohort_retention(lines, complete_months_only=False).set_index(["cohort", "age"])
     theirs = ref.pandas_cohorts(lines)
     quiet = ours.index.difference(theirs.index)
     assert (ours.loc[quiet, ["active_customers", "orders", "revenue"]] == 0).all().all()

@@ -43,7 +43,7 @@ def test_kpis(spark_store, period):
 
 def test_cohorts_rfm_and_products(spark_store):
     frame, table = spark_store
-    _same(wb.sales.cohort_table(frame, complete_months_only=False),
-          wb.sales.cohort_table(table, complete_months_only=False))
+    _same(wb.sales.cohort_retention(frame, complete_months_only=False),
+          wb.sales.cohort_retention(table, complete_months_only=False))
     _same(wb.customers.rfm(frame), wb.customers.rfm(table))
     _same(wb.sales.top_products(frame, by="category"), wb.sales.top_products(table, by="category"))

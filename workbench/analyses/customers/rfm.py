@@ -37,14 +37,19 @@ Every triple therefore has exactly one segment; ``segment_exact`` says whether t
 segment's own box (True) or was placed by nearness (False), and :func:`rfm_segment_grid` lists all 125
 triples. PyMC-Marketing scores by quartiles and uses other names; this module follows ``rfm``.
 
-Everything runs in the engine as one Ibis expression, :func:`rfm_table`: per-customer values (lines -> orders
+Everything runs in the engine as one Ibis expression, :func:`rfm_query`: per-customer values (lines -> orders
 -> customers), scores as window ranks (``rank()``, the minimum rank of a tie, over all customers) and the
 segment as a join with the 125-row rule grid, so on Spark or a warehouse nothing per customer has to come back:
-``rfm_segment_summary(rfm_table(orders))`` brings back ten rows. :func:`rfm` is the same table collected to
+``rfm_segment_summary(rfm_query(orders))`` brings back ten rows. :func:`rfm` is the same table collected to
 pandas (one row per customer: about 24,000 for CDNOW, about a million for a 10M-line store) for drill-downs and
 the customer models; :func:`rfm_scores` scores a per-customer frame that is already in pandas, with the same
 rule. Monetary values are compared at whole cents as ``floor(100 x monetary + 0.5)``, which every engine
 computes bit for bit alike (IEEE arithmetic); pandas' and SQL ``round`` differ at exact half cents.
+
+Quintile scores rank customers against each other, so a segment summary needs at least as many customers as
+score classes (5): with fewer, :func:`rfm_segment_summary` raises :class:`~workbench.errors.NotEnoughData` (one
+customer who ordered today would otherwise be scored 1 on recency and called "Lost"). What each segment means
+and what to do about it is written in the report (``workbench.reports.sales``); this module returns numbers.
 """
 from __future__ import annotations
 
@@ -58,21 +63,19 @@ import pandas as pd
 from workbench import engine
 from workbench.data.lines import order_lines
 from workbench.data.schema import SALE
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
-__all__ = ["RFM_SEGMENTS", "RFM_DEFINITIONS", "RfmSegment", "rfm", "rfm_table", "rfm_scores", "quintile_score",
-           "rfm_segment_of", "rfm_segment_rules", "rfm_segment_grid", "rfm_segment_summary", "rfm_headline"]
+__all__ = ["RFM_SEGMENTS", "RfmSegment", "rfm", "rfm_query", "rfm_scores", "quintile_score", "rfm_segment_of",
+           "rfm_segment_grid", "rfm_segment_summary"]
 
 
 @dataclass(frozen=True)
 class RfmSegment:
-    """A named RFM segment: score ranges (inclusive) for R, F and M, what it means, what to do."""
+    """A named RFM segment: score ranges (inclusive) for R, F and M."""
     name: str
     r: tuple[int, int]
     f: tuple[int, int]
     m: tuple[int, int]
-    description: str
-    action: str
 
     @property
     def size(self) -> int:
@@ -86,51 +89,18 @@ class RfmSegment:
 
 # The rfm 0.2.x rules (R package `rfm`, vignette "RFM analysis"), in the package's order.
 RFM_SEGMENTS: tuple[RfmSegment, ...] = (
-    RfmSegment("Champions", (4, 5), (4, 5), (4, 5),
-               "Bought recently, buy often and spend the most.", "Reward them; early access, ask for reviews."),
-    RfmSegment("Loyal", (2, 5), (3, 5), (3, 5),
-               "Spend good money and buy often.", "Upsell higher-value products; loyalty programme."),
-    RfmSegment("Potential loyalist", (3, 5), (1, 3), (1, 3),
-               "Recent customers with average frequency and spend.", "Membership or loyalty offers, recommendations."),
-    RfmSegment("New", (4, 5), (1, 1), (1, 1),
-               "Bought very recently, once, for little.", "Onboarding, early success, build the relationship."),
-    RfmSegment("Promising", (3, 4), (1, 1), (1, 1),
-               "Fairly recent, one small purchase.", "Create brand awareness, free trials."),
-    RfmSegment("Need attention", (2, 3), (2, 3), (2, 3),
-               "Middling recency, frequency and spend.", "Limited-time offers based on past purchases."),
-    RfmSegment("About to sleep", (2, 3), (1, 2), (1, 2),
-               "Below-average recency, few orders, low spend.", "Share popular products, renewed discounts."),
-    RfmSegment("At risk", (1, 2), (2, 5), (2, 5),
-               "Spent well and bought often, but long ago.", "Personal reactivation emails, renewals."),
-    RfmSegment("Can't lose them", (1, 1), (4, 5), (4, 5),
-               "Made the biggest and most frequent purchases, but not for a long time.",
-               "Win them back with new products; talk to them."),
-    RfmSegment("Lost", (1, 2), (1, 2), (1, 2),
-               "Last order long ago, few orders, low spend (some tools call them Hibernating).",
-               "Revive interest with a campaign, or stop spending on them."),
+    RfmSegment("Champions", (4, 5), (4, 5), (4, 5)),
+    RfmSegment("Loyal", (2, 5), (3, 5), (3, 5)),
+    RfmSegment("Potential loyalist", (3, 5), (1, 3), (1, 3)),
+    RfmSegment("New", (4, 5), (1, 1), (1, 1)),
+    RfmSegment("Promising", (3, 4), (1, 1), (1, 1)),
+    RfmSegment("Need attention", (2, 3), (2, 3), (2, 3)),
+    RfmSegment("About to sleep", (2, 3), (1, 2), (1, 2)),
+    RfmSegment("At risk", (1, 2), (2, 5), (2, 5)),
+    RfmSegment("Can't lose them", (1, 1), (4, 5), (4, 5)),
+    RfmSegment("Lost", (1, 2), (1, 2), (1, 2)),
 )
 _ORDER = {s.name: i for i, s in enumerate(RFM_SEGMENTS)}
-
-RFM_DEFINITIONS: dict[str, dict[str, Any]] = {
-    "recency_days": dict(label="Recency", kind="number", good="down",
-                         definition="Days from the customer's last order to the as-of date.",
-                         formula="as-of date - last order date"),
-    "frequency": dict(label="Frequency", kind="count", good="up",
-                      definition="Distinct orders the customer placed up to the as-of date.",
-                      formula="count distinct order id (sale lines)"),
-    "monetary": dict(label="Monetary value", kind="money", good="up",
-                     definition="Total net revenue of the customer up to the as-of date (sales net of discounts "
-                                "minus returns, before tax and shipping), as the R package rfm uses.",
-                     formula="sum of line revenue"),
-    "rfm_score": dict(label="R, F, M scores", kind="text", good="up",
-                      definition="Quintile scores 1-5 over all customers, 5 = most recent / most orders / most "
-                                 "revenue; equal values share a score.",
-                      formula="1 + floor(5 x share of customers with a strictly worse value)"),
-    "segment": dict(label="RFM segment", kind="text", good="up",
-                    definition="Named group from the rfm 0.2.x score rules; overlapping rules go to the more "
-                               "specific one, uncovered score triples to the nearest rule.",
-                    formula="nearest rule box in score steps; ties to the smaller box, then listed order"),
-}
 
 _NEED = ("order_id", "customer_id", "order_date", "revenue", "line_type")
 
@@ -191,8 +161,12 @@ def _cents(monetary: Any) -> Any:
     return np.floor(monetary.astype("float64") * 100 + 0.5)
 
 
-def rfm_segment_of(r: int, f: int, m: int) -> tuple[str, bool]:
-    """The segment of one score triple and whether the triple is inside that segment's own box."""
+def rfm_segment_of(*, r: int, f: int, m: int) -> tuple[str, bool]:
+    """The segment of one score triple and whether the triple is inside that segment's own box.
+
+    >>> rfm_segment_of(r=3, f=2, m=5)
+    ('Loyal', False)
+    """
     if not all(isinstance(x, (int, np.integer)) and 1 <= x <= 5 for x in (r, f, m)):
         raise DataError("RFM scores must be whole numbers from 1 to 5", source="rfm_segment_of",
                         example=repr((r, f, m)), fix="Score with wb.customers.rfm_scores first.")
@@ -211,32 +185,18 @@ def rfm_segment_grid() -> pd.DataFrame:
     for r in range(1, 6):
         for f in range(1, 6):
             for m in range(1, 6):
-                name, exact = rfm_segment_of(r, f, m)
+                name, exact = rfm_segment_of(r=r, f=f, m=m)
                 covering = sum(s.distance(r, f, m) == 0 for s in RFM_SEGMENTS)
                 rows.append((r, f, m, name, exact, covering))
     return pd.DataFrame(rows, columns=["r_score", "f_score", "m_score", "segment", "segment_exact",
                                        "rules_covering"])
 
 
-def rfm_segment_rules() -> pd.DataFrame:
-    """The segment rules as a table for reports: name, R / F / M score ranges, meaning, suggested action."""
-    def rng(lo_hi):
-        lo, hi = lo_hi
-        return f"{lo}" if lo == hi else f"{lo}-{hi}"
-    return pd.DataFrame({
-        "Segment": [s.name for s in RFM_SEGMENTS],
-        "R": [rng(s.r) for s in RFM_SEGMENTS], "F": [rng(s.f) for s in RFM_SEGMENTS],
-        "M": [rng(s.m) for s in RFM_SEGMENTS],
-        "Who they are": [s.description for s in RFM_SEGMENTS],
-        "Suggested action": [s.action for s in RFM_SEGMENTS],
-    })
-
-
-def rfm_table(
+def rfm_query(
     orders: Any, *, as_of: Any = None, bins: int = 5, customer: str = "customer_id", date: str = "order_date",
     order: str = "order_id", revenue: str = "revenue", line_type: str | None = "line_type",
 ) -> ibis.Table:
-    """RFM values, scores and segment per customer as an Ibis table that stays in the engine.
+    """RFM values, scores and segment per customer as an Ibis table expression: a query that stays in the engine.
 
     The same columns as :func:`rfm` (without its row order and the categorical dtype): pass it to
     :func:`rfm_segment_summary` to bring back one row per segment, or filter it (``t.segment == "At risk"``)
@@ -335,8 +295,8 @@ def rfm(
         ``monetary`` (total net revenue), ``avg_order_value`` (sales revenue / orders), ``r_score``,
         ``f_score``, ``m_score``, ``rfm_score``, ``segment``, ``segment_exact``; one row per customer with at
         least one order up to ``as_of``, ordered by customer id; ``attrs["as_of"]`` holds the date used (ISO
-        text). This is :func:`rfm_table` collected: on Spark or a warehouse with more customers than
-        ``workbench.engine.collect_limit`` allows, use ``rfm_segment_summary(rfm_table(orders))`` instead.
+        text). This is :func:`rfm_query` collected: on Spark or a warehouse with more customers than
+        ``workbench.engine.collect_limit`` allows, use ``rfm_segment_summary(rfm_query(orders))`` instead.
 
     Raises
     ------
@@ -364,11 +324,12 @@ def rfm(
     return df
 
 
-def rfm_segment_summary(customers: pd.DataFrame | ibis.Table) -> pd.DataFrame:
+def rfm_segment_summary(customers: pd.DataFrame | ibis.Table, *, min_customers: int = 5) -> pd.DataFrame:
     """One row per segment (all ten, in rule order, empty ones included): size, revenue and behaviour.
 
-    ``customers`` is :func:`rfm` (a pandas frame) or :func:`rfm_table` (an Ibis table, aggregated in the engine:
-    only the ten rows come back).
+    ``customers`` is :func:`rfm` (a pandas frame) or :func:`rfm_query` (an Ibis table, aggregated in the engine:
+    only the ten rows come back). With fewer than ``min_customers`` customers (default 5, one per score
+    class) the quintile scores do not mean anything and :class:`~workbench.errors.NotEnoughData` is raised.
 
     Columns ``segment``, ``customers``, ``customer_share``, ``revenue`` (sum of monetary), ``revenue_share``,
     ``orders`` (sum of frequency), ``aov`` (revenue / orders), ``revenue_per_customer``,
@@ -403,7 +364,13 @@ def rfm_segment_summary(customers: pd.DataFrame | ibis.Table) -> pd.DataFrame:
             "mean_monetary": g["monetary"].mean(),
             "placed_by_nearness": g["segment_exact"].apply(lambda s: int((~s.astype(bool)).sum())),
         })
-    out["customer_share"] = out["customers"] / out["customers"].sum()
+    n = int(out["customers"].sum())
+    if n < min_customers:
+        raise NotEnoughData(
+            f"only {n} identified customer{'' if n == 1 else 's'} ordered up to the reported date; RFM scores rank "
+            f"customers in fifths against each other, which needs at least {min_customers} customers",
+            fix="Segments appear once more customers have ordered")
+    out["customer_share"] = out["customers"] / n
     total = out["revenue"].sum()
     out["revenue_share"] = out["revenue"] / total if total else np.nan
     out["aov"] = out["revenue"] / out["orders"].where(out["orders"] != 0)
@@ -413,23 +380,3 @@ def rfm_segment_summary(customers: pd.DataFrame | ibis.Table) -> pd.DataFrame:
     return out[["segment", "customers", "customer_share", "revenue", "revenue_share", "orders", "aov",
                 "revenue_per_customer", "median_recency_days", "mean_frequency", "mean_monetary",
                 "placed_by_nearness"]]
-
-
-
-def rfm_headline(summary: pd.DataFrame, *, as_of: Any = None) -> str:
-    """The segments in words (Markdown), every number from ``summary`` (``rfm_segment_summary``): which
-    segment brings the most revenue from how many customers, and how many valuable customers are slipping."""
-    from workbench.present import fmt
-
-    s = summary.set_index("segment")
-    top = s["revenue"].idxmax()
-    slipping = int(s.loc[["At risk", "Can't lose them"], "customers"].sum())
-    slipping_rev = s.loc[["At risk", "Can't lose them"], "revenue_share"].sum()
-    when = f"As of {pd.Timestamp(as_of):%d %b %Y}, " if as_of is not None else ""
-    nearness = int(s["placed_by_nearness"].sum())
-    return (f"{when}**{top}** bring the most net revenue: {fmt.pct(s.at[top, 'revenue_share'])} of it from "
-            f"{fmt.pct(s.at[top, 'customer_share'])} of the customers ({fmt.num(s.at[top, 'customers'])}). "
-            f"{fmt.num(slipping)} customers who used to buy often or spend well have not ordered for a long time "
-            f"(At risk, Can't lose them: {fmt.pct(slipping_rev)} of net revenue so far). "
-            f"{fmt.num(nearness)} of {fmt.num(s['customers'].sum())} customers have a score combination no rule "
-            f"covers and were placed in the nearest segment.")

@@ -14,7 +14,10 @@ Conventions (Shopify's customer cohort analysis; Fivetran's ``shopify__customer_
 Net revenue includes the cohort's returns (dated when processed); lines without a customer id belong to no
 cohort. Return lines dated before a customer's first sale (returns of purchases made before the data starts)
 are left out. A trailing month the data covers only in part is left out by default, so the last column does not
-look like a collapse in retention. Cells a cohort has not reached yet are missing (NaN), not zero.
+look like a collapse in retention. Cells a cohort has not reached yet are missing (NaN), not zero. Data that
+do not yet cover one whole calendar month (a new shop's first export) have no cohort to show:
+:func:`cohort_retention` then raises :class:`~workbench.errors.NotEnoughData` saying so, and a report leaves the
+section out with that reason.
 
 The per-line work is portable Ibis in three small queries that share only the per-customer cohort table (each
 customer's first month; revenue per cohort and month from the lines joined to it; distinct (customer, month,
@@ -31,37 +34,17 @@ from workbench import engine
 from workbench.data.lines import order_lines
 from workbench.data.schema import SALE
 from workbench.analyses.periods import period_bounds
-from workbench.analyses.sales.kpis import METRIC_DEFINITIONS
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
-__all__ = ["COHORT_METRICS", "cohort_table", "cohort_matrix", "retention_by_age", "cohort_headline"]
+__all__ = ["COHORT_METRICS", "cohort_retention", "cohort_matrix", "retention_by_age"]
 
+# The cohort metrics of cohort_retention (defined in words in the report's glossary).
 COHORT_METRICS = ("cohort_size", "retention", "revenue_retention", "cumulative_revenue_per_customer")
-
-METRIC_DEFINITIONS.update({
-    "cohort_size": dict(
-        label="Cohort size", kind="count", good="up",
-        definition="Customers whose first order ever falls in the cohort month.",
-        formula="count of customers by month of first order"),
-    "retention": dict(
-        label="Customer retention (cohort)", kind="percent", good="up",
-        definition="Share of a cohort's customers who ordered again in the k-th month after the month of their "
-                   "first order (k = 0 is the first month, always 100%).",
-        formula="cohort customers with an order in month k / cohort size"),
-    "revenue_retention": dict(
-        label="Revenue retention (cohort)", kind="percent", good="up",
-        definition="A cohort's net revenue in month k as a share of its net revenue in its first month.",
-        formula="cohort net revenue in month k / cohort net revenue in month 0"),
-    "cumulative_revenue_per_customer": dict(
-        label="Cumulative revenue per customer", kind="money", good="up",
-        definition="Net revenue a cohort has brought in from its first month to month k, per acquired customer.",
-        formula="sum of cohort net revenue, months 0..k / cohort size"),
-})
 
 _NEED = ("order_id", "customer_id", "order_date", "revenue", "line_type")
 
 
-def cohort_table(
+def cohort_retention(
     orders: Any, *, complete_months_only: bool = True, customer: str = "customer_id", date: str = "order_date",
     order: str = "order_id", revenue: str = "revenue", line_type: str | None = "line_type",
 ) -> pd.DataFrame:
@@ -86,19 +69,25 @@ def cohort_table(
 
     Raises
     ------
-    DataError
-        If no line has a customer id (cohorts need identified customers).
+    NotEnoughData
+        If the data do not cover one complete calendar month yet (with ``complete_months_only``), or no line
+        has a customer id (cohorts need identified customers).
     """
     t = order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
                                                          "order_id": order, "revenue": revenue,
                                                          "line_type": line_type})
-    last = pd.Timestamp(engine.to_pandas(t.order_date.max()))
+    span = engine.to_pandas(t.aggregate(_first=t.order_date.min(), _last=t.order_date.max())).iloc[0]
+    first, last = pd.Timestamp(span["_first"]), pd.Timestamp(span["_last"])
     if pd.isna(last):
         raise DataError("there are no order lines to build cohorts from", source=engine.source_name(orders),
                         rows=0, fix="Check the file and any filter applied before this call.")
     month_start, month_end = period_bounds(last, period="month")
     through = month_start if (not complete_months_only or last.normalize() >= month_end) \
         else month_start - pd.DateOffset(months=1)
+    if through < period_bounds(first, period="month")[0]:
+        raise NotEnoughData(
+            f"no calendar month is complete yet: the orders run from {first:%d %b %Y} to {last:%d %b %Y}, and "
+            "cohorts compare whole months", fix="Cohorts appear once the data cover a whole calendar month")
     through_index = through.year * 12 + through.month
 
     known = t.filter(t.customer_id.notnull())
@@ -121,7 +110,7 @@ def cohort_table(
     cells = engine.to_pandas(revenue).merge(engine.to_pandas(active), on=["_c", "age"], how="outer")
     sizes = engine.to_pandas(sizes)
     if sizes.empty:
-        raise DataError("no line has a customer id, so there are no cohorts", source=engine.source_name(orders),
+        raise NotEnoughData("no line has a customer id, so there are no cohorts", source=engine.source_name(orders),
                         column=customer, fix="Cohorts need identified customers: map the customer column "
                                              "(e.g. customer='Email') when loading.")
     return _complete(cells, sizes, through_index)
@@ -149,15 +138,15 @@ def _complete(cells: pd.DataFrame, sizes: pd.DataFrame, through_index: int) -> p
                                   "cumulative_revenue_per_customer"]]
 
 
-def cohort_matrix(cohorts: pd.DataFrame, *, value: str = "retention") -> pd.DataFrame:
-    """The cohort x age matrix of one column of :func:`cohort_table` (cells not reached yet are NaN).
+def cohort_matrix(cohorts: pd.DataFrame, *, column: str = "retention") -> pd.DataFrame:
+    """The cohort x age matrix of one column of :func:`cohort_retention` (cells not reached yet are NaN).
 
     Rows are cohorts (first day of the month), columns ages 0, 1, 2, ... (months since acquisition).
     """
-    if value not in cohorts.columns:
-        raise DataError(f"value {value!r} is not a column of the cohort table", source="cohort_matrix",
+    if column not in cohorts.columns:
+        raise DataError(f"column={column!r} is not a column of the cohorts", source="cohort_matrix",
                         fix=f"Pick one of {[c for c in cohorts.columns if c not in ('cohort', 'age')]}.")
-    m = cohorts.pivot(index="cohort", columns="age", values=value)
+    m = cohorts.pivot(index="cohort", columns="age", values=column)
     m.columns.name = "months since first order"
     return m
 
@@ -176,27 +165,3 @@ def retention_by_age(cohorts: pd.DataFrame) -> pd.DataFrame:
     out["retention"] = out["active_customers"] / out["customers"]
     out["cumulative_revenue_per_customer"] = out["cumulative_revenue"] / out["customers"]
     return out
-
-
-def cohort_headline(cohorts: pd.DataFrame, *, currency: str = "USD", ages: tuple[int, ...] = (1, 3, 12)) -> str:
-    """Cohort findings in words (Markdown), every number taken from ``cohorts``."""
-    from workbench.present import fmt
-
-    by_age = retention_by_age(cohorts).set_index("age")
-    n_cohorts = cohorts["cohort"].nunique()
-    first, last = cohorts["cohort"].min(), cohorts["cohort"].max()
-    parts = [f"{fmt.num(n_cohorts)} monthly cohort{'s' if n_cohorts != 1 else ''} ({first:%b %Y} to {last:%b %Y}), "
-             f"{fmt.num(cohorts.drop_duplicates('cohort')['cohort_size'].sum())} customers in all."]
-    shown = [k for k in ages if k in by_age.index]
-    if shown:
-        parts.append("Across cohorts (weighted by size), " + "; ".join(
-            f"{fmt.pct(by_age.loc[k, 'retention'])} ordered again in month {k}" for k in shown) + ".")
-        k = max(shown)
-        parts.append(f"By month {k} an acquired customer had brought in "
-                     f"{fmt.money(by_age.loc[k, 'cumulative_revenue_per_customer'], currency, 2)} of net revenue "
-                     f"on average ({fmt.num(by_age.loc[k, 'cohorts'])} cohort"
-                     f"{'s' if by_age.loc[k, 'cohorts'] != 1 else ''} old enough).")
-    else:
-        parts.append("No cohort is old enough yet to show retention after its first month.")
-    return " ".join(parts)
-

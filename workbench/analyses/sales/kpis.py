@@ -1,8 +1,8 @@
 """Store KPIs per period, and one period against the previous one and the same period last year.
 
-Every metric is defined once, in :data:`METRIC_DEFINITIONS` (label, business definition, formula, how to
-format it, which direction is good); the functions below compute exactly those definitions and the report's
-glossary renders the same dictionary.
+The metrics are listed in :data:`METRICS`; their business definitions and formulas are written once, in the
+report's glossary (``workbench.reports.sales.DEFINITIONS``), and the functions below compute exactly those
+definitions. This module returns numbers and frames only.
 
 Conventions (where practices differ, the choice is written down here and in the glossary):
 
@@ -27,7 +27,7 @@ Conventions (where practices differ, the choice is written down here and in the 
   months and quarters; 52 weeks / 364 days earlier for weeks and days, so weekdays line up).
 
 All aggregation over order lines is portable Ibis (DuckDB by default; the same expressions run on Spark, see
-``tests/analyses/sales/test_spark.py``), two queries that share only the per-customer first period: per-period
+``tests/spark/test_parity.py``), two queries that share only the per-customer first period: per-period
 sums over the lines joined with it, and distinct (period, customer, order) triples for the customer counts. Only the per-period
 result (one row per period) comes back to pandas, where the ratios are taken. Distinct orders are counted per
 period over order ids, so an order whose lines carry two customer ids still counts once.
@@ -48,91 +48,17 @@ from workbench.analyses.periods import (OFFSETS, YEAR_AGO, check_period, last_co
                                          period_name, period_start)
 from workbench.errors import DataError
 
-__all__ = ["METRIC_DEFINITIONS", "COMPARISON_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
-           "PeriodWindow", "monday_page",
-           "kpi_headline", "glossary"]
+__all__ = ["METRICS", "COMPARISON_METRICS", "COUNT_METRICS", "kpis_by_period", "kpi_comparison", "KpiComparison",
+           "PeriodWindow"]
 
-
-# --------------------------------------------------------------------------------------------------------
-# Definitions: written once, rendered by the report's glossary
-# --------------------------------------------------------------------------------------------------------
-
-METRIC_DEFINITIONS: dict[str, dict[str, Any]] = {
-    "revenue": dict(
-        label="Net revenue", kind="money", good="up",
-        definition="Money from product sales in the period, net of discounts and of returns processed in the "
-                   "period; excludes tax and shipping.",
-        formula="sum of line revenue (sales - returns)"),
-    "gross_sales": dict(
-        label="Sales revenue", kind="money", good="up",
-        definition="Revenue of sale lines only (net of discounts, before returns, tax and shipping).",
-        formula="sum of revenue on sale lines"),
-    "returns": dict(
-        label="Returns", kind="money", good="down",
-        definition="Revenue given back on return, refund and cancellation lines processed in the period "
-                   "(a positive amount).",
-        formula="- sum of revenue on return lines"),
-    "orders": dict(
-        label="Orders", kind="count", good="up",
-        definition="Distinct orders with at least one sale line in the period.",
-        formula="count distinct order id (sale lines)"),
-    "customers": dict(
-        label="Customers", kind="count", good="up",
-        definition="Distinct identified customers who placed an order in the period (guest lines without a "
-                   "customer id are not counted).",
-        formula="count distinct customer id (sale lines)"),
-    "new_customers": dict(
-        label="New customers", kind="count", good="up",
-        definition="Customers whose first order ever (judged on the whole history in the data) falls in the "
-                   "period.",
-        formula="customers with first order date in the period"),
-    "returning_customers": dict(
-        label="Returning customers", kind="count", good="up",
-        definition="Customers who ordered in the period and had already ordered before it.",
-        formula="customers - new customers"),
-    "new_customer_revenue": dict(
-        label="Revenue from new customers", kind="money", good="up",
-        definition="Net revenue of the period's lines that belong to new customers.",
-        formula="sum of revenue of new customers' lines"),
-    "returning_customer_revenue": dict(
-        label="Revenue from returning customers", kind="money", good="up",
-        definition="Net revenue of the period's lines that belong to customers who had ordered before the "
-                   "period (including returns of customers without a sale in the data).",
-        formula="net revenue - new customer revenue - guest revenue"),
-    "guest_revenue": dict(
-        label="Revenue without a customer id", kind="money", good="up",
-        definition="Net revenue of lines that carry no customer id (guest checkouts, anonymous lines).",
-        formula="sum of revenue where customer id is missing"),
-    "units": dict(
-        label="Units sold", kind="count", good="up",
-        definition="Units on sale lines.", formula="sum of quantity (sale lines)"),
-    "aov": dict(
-        label="Average order value", kind="money", good="up",
-        definition="Sales revenue per order: net of discounts, excluding tax, shipping and returns (Shopify's "
-                   "convention; GA4's purchase value also excludes tax and shipping).",
-        formula="sales revenue / orders"),
-    "units_per_order": dict(
-        label="Units per order", kind="ratio", good="up",
-        definition="Average number of units in an order.", formula="units sold / orders"),
-    "revenue_per_customer": dict(
-        label="Revenue per customer", kind="money", good="up",
-        definition="Net revenue of identified customers per customer who ordered in the period.",
-        formula="(new + returning customer revenue) / customers"),
-    "repeat_purchase_rate": dict(
-        label="Repeat purchase rate (within the period)", kind="percent", good="up",
-        definition="Share of the period's customers who placed two or more orders inside the period.",
-        formula="customers with 2+ orders in the period / customers in the period"),
-    "returning_customer_rate": dict(
-        label="Returning customer rate (Shopify)", kind="percent", good="up",
-        definition="Share of the period's customers who have ordered more than once in their whole history "
-                   "up to the end of the period (Shopify's definition).",
-        formula="customers with 2+ orders ever (to period end) / customers in the period"),
-    "return_rate": dict(
-        label="Return rate", kind="percent", good="down",
-        definition="Returned revenue as a share of sales revenue in the same period (both dated when "
-                   "processed). Not shown when the data has no return lines.",
-        formula="returns / sales revenue"),
-}
+# The metrics of kpis_by_period, one column each (defined in words in the report's glossary).
+METRICS: tuple[str, ...] = (
+    "revenue", "gross_sales", "returns", "orders", "customers", "new_customers", "returning_customers",
+    "new_customer_revenue", "returning_customer_revenue", "guest_revenue", "units", "aov", "units_per_order",
+    "revenue_per_customer", "orders_per_customer", "repeat_purchase_rate", "returning_customer_rate", "return_rate",
+)
+# Metrics that count things (whole numbers).
+COUNT_METRICS: frozenset[str] = frozenset({"orders", "customers", "new_customers", "returning_customers", "units"})
 
 # The metrics of the period comparison ("Monday page"), in display order.
 COMPARISON_METRICS: tuple[str, ...] = (
@@ -175,8 +101,12 @@ def kpis_by_period(
     DataFrame
         One row per period (periods without orders included, with zeros), columns ``period_start``,
         ``period_end`` (last day), ``label``, ``complete`` (the data covers the whole period) and one column
-        per metric of :data:`METRIC_DEFINITIONS`, plus ``repeat_customers`` and ``multi_order_customers``
-        (the numerators of the two repeat rates). ``return_rate`` is NaN when the data has no return lines.
+        per metric of :data:`METRICS`, plus ``repeat_customers`` and ``multi_order_customers`` (the numerators
+        of the two repeat rates) and the parts the revenue bridge needs: ``customer_orders`` (orders of
+        identified customers, an order counted once per customer on it; ``orders_per_customer`` =
+        customer_orders / customers), ``new_customer_sales``, ``returning_customer_sales`` and ``guest_sales``
+        (sales revenue before returns, which add up to ``gross_sales``). ``return_rate`` is NaN when the data
+        has no return lines.
 
     Notes
     -----
@@ -206,6 +136,8 @@ def kpis_by_period(
         units=lj.quantity.sum(where=sale),
         new_customer_revenue=lj.revenue.sum(where=is_new),
         guest_revenue=lj.revenue.sum(where=lj.customer_id.isnull()),
+        new_customer_sales=lj.revenue.sum(where=is_new & sale),
+        guest_sales=lj.revenue.sum(where=sale & lj.customer_id.isnull()),
         _first_day=lj.order_date.min(),
         _last_day=lj.order_date.max(),
     )
@@ -216,6 +148,7 @@ def kpis_by_period(
     new = _is_new(cp)
     per_customer = cp.group_by("_period").aggregate(
         customers=cp.count(),
+        customer_orders=cp._n.sum(),
         new_customers=cp.count(where=new),
         repeat_customers=cp.count(where=cp._n >= 2),
         multi_order_customers=cp.count(where=~new | (cp._n >= 2)),
@@ -245,8 +178,10 @@ def _finish(a: pd.DataFrame, b: pd.DataFrame, period: str) -> pd.DataFrame:
     starts = pd.date_range(period_bounds(first_day, period=period)[0], period_bounds(last_day, period=period)[0],
                            freq=OFFSETS[period]).astype("datetime64[us]")
     df = df.set_index("_period").reindex(starts)
-    counts = ["orders", "units", "customers", "new_customers", "repeat_customers", "multi_order_customers"]
-    money = ["revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue"]
+    counts = ["orders", "units", "customers", "customer_orders", "new_customers", "repeat_customers",
+              "multi_order_customers"]
+    money = ["revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue", "new_customer_sales",
+             "guest_sales"]
     df[counts] = df[counts].fillna(0).astype("int64")
     df[money] = df[money].astype("float64").fillna(0.0)
     out = pd.DataFrame({"period_start": starts})
@@ -260,10 +195,15 @@ def _finish(a: pd.DataFrame, b: pd.DataFrame, period: str) -> pd.DataFrame:
     out["guest_revenue"] = df["guest_revenue"].to_numpy()
     out["returning_customer_revenue"] = out["revenue"] - out["new_customer_revenue"] - out["guest_revenue"]
     out["units"] = df["units"].to_numpy()
+    out["customer_orders"] = df["customer_orders"].to_numpy()
+    out["new_customer_sales"] = df["new_customer_sales"].to_numpy()
+    out["guest_sales"] = df["guest_sales"].to_numpy()
+    out["returning_customer_sales"] = out["gross_sales"] - out["new_customer_sales"] - out["guest_sales"]
     out["aov"] = _ratio(out["gross_sales"], out["orders"])
     out["units_per_order"] = _ratio(out["units"], out["orders"])
     out["revenue_per_customer"] = _ratio(out["new_customer_revenue"] + out["returning_customer_revenue"],
                                          out["customers"])
+    out["orders_per_customer"] = _ratio(out["customer_orders"], out["customers"])
     out["repeat_customers"] = df["repeat_customers"].to_numpy()
     out["multi_order_customers"] = df["multi_order_customers"].to_numpy()
     out["repeat_purchase_rate"] = _ratio(out["repeat_customers"], out["customers"])
@@ -298,10 +238,12 @@ class PeriodWindow:
 class KpiComparison:
     """A period's KPIs against the previous period and the same period a year earlier.
 
-    ``table`` has one row per metric (index = metric key, see :data:`METRIC_DEFINITIONS`) and columns
-    ``label``, ``kind``, ``good``, ``current``, ``previous``, ``change``, ``change_pct``, ``last_year``,
-    ``yoy_change``, ``yoy_change_pct``. Changes are absolute (current - other) and relative
-    (current / other - 1); for rates the absolute change is in percentage points (0.012 = +1.2 pp).
+    ``table`` has one row per metric of :data:`COMPARISON_METRICS` (index = metric key) and columns
+    ``current``, ``previous``, ``change``, ``change_pct``, ``last_year``, ``yoy_change``, ``yoy_change_pct``.
+    Changes are absolute (current - other) and relative (current / other - 1); for rates the absolute change
+    is in percentage points (0.012 = +1.2 pp). ``periods`` holds the three periods' full rows of
+    :func:`kpis_by_period` (index ``current``, ``previous``, ``last_year``; NaN where the data has no such
+    period), for analyses built on the comparison such as the revenue bridge.
     """
     period: str
     current: PeriodWindow
@@ -311,13 +253,26 @@ class KpiComparison:
     has_returns: bool
     first_date: pd.Timestamp
     last_date: pd.Timestamp
+    periods: pd.DataFrame
+
+    def window(self, which: str) -> PeriodWindow:
+        """The :class:`PeriodWindow` named ``"current"``, ``"previous"`` or ``"last_year"``."""
+        if which not in ("current", "previous", "last_year"):
+            raise DataError(f"which={which!r} is not one of ['current', 'previous', 'last_year']",
+                            source="KpiComparison.window", fix="Pick 'previous' or 'last_year'.")
+        return getattr(self, which)
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The last day of the reported period that the data covers (its end, or the last order date when the
+        period is partial): the day a customer-level analysis of this period looks from."""
+        return min(self.current.end, self.last_date)
 
     def value(self, metric: str, which: str = "current") -> float | int:
         """A number of the table: ``cmp.value("revenue")``, ``cmp.value("aov", "previous")``; counts come back
         as ``int`` (NaN where the period has no data), everything else as ``float``."""
         x = float(self.table.loc[metric, which])
-        if METRIC_DEFINITIONS.get(metric, {}).get("kind") == "count" and which in ("current", "previous", "last_year") \
-                and not np.isnan(x):
+        if metric in COUNT_METRICS and which in ("current", "previous", "last_year") and not np.isnan(x):
             return int(round(x))
         return x
 
@@ -389,152 +344,14 @@ def kpi_comparison(
                                    in_data=in_data)
         rows[which] = by_start.loc[s] if in_data else pd.Series(np.nan, index=by_start.columns)
     table = pd.DataFrame(index=pd.Index(COMPARISON_METRICS, name="metric"))
-    table["label"] = [METRIC_DEFINITIONS[m]["label"] for m in COMPARISON_METRICS]
-    table["kind"] = [METRIC_DEFINITIONS[m]["kind"] for m in COMPARISON_METRICS]
-    table["good"] = [METRIC_DEFINITIONS[m]["good"] for m in COMPARISON_METRICS]
     for which in windows:
         table[which] = [float(rows[which][m]) for m in COMPARISON_METRICS]
     for other, prefix in (("previous", "change"), ("last_year", "yoy_change")):
         table[prefix] = table["current"] - table[other]
         base = table[other].where(table[other] != 0)
         table[f"{prefix}_pct"] = table["current"] / base - 1
+    periods = pd.DataFrame({which: rows[which] for which in windows}).T
     return KpiComparison(period=period, current=info["current"], previous=info["previous"],
                          last_year=info["last_year"], table=table,
-                         has_returns=bool(kpis.attrs["has_returns"]), first_date=first_date, last_date=last_date)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Presentation helpers for the Monday page (strings only; no plotting)
-# --------------------------------------------------------------------------------------------------------
-
-def _fmt_value(x: float, kind: str, currency: str) -> str:
-    from workbench.present import fmt
-
-    if kind == "money":
-        return fmt.money(x, currency, 2 if not pd.isna(x) and 0 < abs(x) < 1000 else 0)
-    if kind == "percent":
-        return fmt.pct(x)
-    if kind == "ratio":
-        return fmt.num(x, 2)
-    return fmt.num(x)
-
-
-def _fmt_change(cur: float, other: float, change: float, change_pct: float, kind: str, currency: str) -> str:
-    from workbench.present import fmt
-
-    if pd.isna(other):
-        return "no data"
-    if pd.isna(cur):
-        return f"n/a (was {_fmt_value(other, kind, currency)})"
-    if change == 0:
-        return f"= no change (was {_fmt_value(other, kind, currency)})"
-    arrow = "▲" if change > 0 else "▼"
-    if kind == "percent":
-        delta = fmt.pp(change)
-    elif pd.isna(change_pct):
-        delta = "new" if change > 0 else "n/a"
-    else:
-        delta = fmt.pct(change_pct, signed=True)
-    return f"{arrow} {delta} (was {_fmt_value(other, kind, currency)})"
-
-
-def monday_page(comparison: KpiComparison, *, currency: str = "USD"):
-    """The KPI summary table a manager reads on Monday: this period, and the change vs the two others.
-
-    Values are formatted (money in ``currency``, rates as percentages, changes of rates in percentage
-    points); arrows show the direction and are coloured green when the move is good for the business
-    (up for revenue, down for returns), red when it is bad. Metrics the data cannot support (return rate
-    without return lines) are left out. Returns a pandas ``Styler``.
-    """
-    t = comparison.table
-    if not comparison.has_returns:
-        t = t.drop(index="return_rate")
-    cur, prev, ly = comparison.current, comparison.previous, comparison.last_year
-    col_cur = f"{cur.label}{'' if cur.complete else ' (partial)'}"
-    col_prev, col_ly = f"vs {prev.label}", f"vs {ly.label}"
-    out = pd.DataFrame({
-        "Metric": t["label"],
-        col_cur: [_fmt_value(v, k, currency) for v, k in zip(t["current"], t["kind"])],
-        col_prev: [_fmt_change(r.current, r.previous, r.change, r.change_pct, r.kind, currency)
-                   for r in t.itertuples()],
-        col_ly: [_fmt_change(r.current, r.last_year, r.yoy_change, r.yoy_change_pct, r.kind, currency)
-                 for r in t.itertuples()],
-    })
-    colours = {}
-    for col, change in ((col_prev, t["change"]), (col_ly, t["yoy_change"])):
-        good = np.where(t["good"] == "up", change > 0, change < 0)
-        bad = np.where(t["good"] == "up", change < 0, change > 0)
-        colours[col] = ["color: #2e7d32" if g else "color: #c62828" if b else "" for g, b in zip(good, bad)]
-
-    def _style(frame: pd.DataFrame) -> pd.DataFrame:
-        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for col, values in colours.items():
-            css[col] = values
-        return css
-
-    return (out.style.apply(_style, axis=None).hide(axis="index")
-            .set_caption(f"{comparison.period.capitalize()} {cur.label} ({cur.start:%d %b %Y} to "
-                         f"{cur.end:%d %b %Y}) against the previous {comparison.period} and a year earlier"))
-
-
-def kpi_headline(comparison: KpiComparison, *, currency: str = "USD") -> str:
-    """The Monday page in words (Markdown), every number taken from ``comparison``.
-
-    Example: "**Jun 1998**: net revenue **$66,000**, **-5.1%** against May 1998 and **-76.3%** against
-    Jun 1997. ..."
-    """
-    from workbench.present import fmt
-
-    c, t = comparison, comparison.table
-
-    def vs(metric: str, which: str) -> str:
-        col = "change_pct" if which == "previous" else "yoy_change_pct"
-        window = c.previous if which == "previous" else c.last_year
-        if not window.in_data:
-            return f"no data for {window.label}"
-        value = t.loc[metric, col]
-        if pd.isna(value):
-            return f"n/a against {window.label}"
-        return f"**{fmt.pct(value, signed=True)}** against {window.label}"
-
-    rev = t.loc["revenue", "current"]
-    partial = "" if c.current.complete else " (the data does not cover the whole period)"
-    lines = [
-        f"**{c.current.label}**{partial}: net revenue **{fmt.money(rev, currency)}**, {vs('revenue', 'previous')} "
-        f"and {vs('revenue', 'last_year')}.",
-        f"{fmt.num(t.loc['orders', 'current'])} orders ({vs('orders', 'previous')}) at an average order value "
-        f"of {fmt.money(t.loc['aov', 'current'], currency, 2)} ({vs('aov', 'previous')}); "
-        f"{fmt.num(t.loc['units_per_order', 'current'], 2)} units per order.",
-        f"{fmt.num(t.loc['customers', 'current'])} customers ordered: {fmt.num(t.loc['new_customers', 'current'])} "
-        f"new and {fmt.num(t.loc['returning_customers', 'current'])} returning; returning customers brought "
-        f"{fmt.money(t.loc['returning_customer_revenue', 'current'], currency)} "
-        f"({fmt.pct(_share(t.loc['returning_customer_revenue', 'current'], rev))} of net revenue).",
-        f"{fmt.pct(t.loc['repeat_purchase_rate', 'current'])} of the period's customers ordered twice or more "
-        f"within it (repeat purchase rate); {fmt.pct(t.loc['returning_customer_rate', 'current'])} have ordered "
-        f"more than once in their history (Shopify's returning customer rate).",
-    ]
-    if c.has_returns:
-        lines.append(f"Return rate {fmt.pct(t.loc['return_rate', 'current'])} of sales revenue "
-                     f"({fmt.pp(t.loc['return_rate', 'change'])} against {c.previous.label}).")
-    else:
-        lines.append("The data has no return or refund lines, so no return rate is shown.")
-    return "\n\n".join(lines)
-
-
-def _share(part: float, whole: float) -> float:
-    return part / whole if whole else np.nan
-
-
-def glossary(metrics: Any = None, *, definitions: dict[str, dict[str, Any]] | None = None) -> pd.DataFrame:
-    """Definitions as a table for a report's glossary.
-
-    ``metrics`` picks keys (default: all) of ``definitions`` (default :data:`METRIC_DEFINITIONS`, which also
-    holds the cohort metrics).
-    """
-    definitions = METRIC_DEFINITIONS if definitions is None else definitions
-    keys = list(definitions) if metrics is None else list(metrics)
-    return pd.DataFrame({
-        "Metric": [definitions[k]["label"] for k in keys],
-        "Definition": [definitions[k]["definition"] for k in keys],
-        "Formula": [definitions[k]["formula"] for k in keys],
-    })
+                         has_returns=bool(kpis.attrs["has_returns"]), first_date=first_date, last_date=last_date,
+                         periods=periods)

@@ -5,8 +5,8 @@ Products are named by ``product_name`` (falling back to ``sku`` when the export 
 the period, before tax and shipping), like every revenue figure of the workbench; a product's share is of the
 whole period's net revenue. Units and orders count sale lines.
 
-Many exports have no product detail (CDNOW records only amounts and quantities): then the functions return
-an empty table whose ``attrs["note"]`` says so, and the report shows that sentence instead of a ranking.
+Many exports have no product detail (CDNOW records only amounts and quantities): then :func:`top_products`
+returns an empty frame whose ``attrs["column"]`` is None, and the report says so instead of showing a ranking.
 """
 from __future__ import annotations
 
@@ -64,9 +64,9 @@ def top_products(
     -------
     DataFrame
         Columns ``rank``, ``name``, ``revenue``, ``revenue_share`` (of the period's net revenue), ``units``,
-        ``orders``, ``previous_revenue``, ``change_pct``; ``attrs`` holds ``dimension``, ``column``,
-        ``period_label``, ``previous_label`` and ``note`` (a sentence for the report; it explains an empty
-        table).
+        ``orders``, ``previous_revenue``, ``change_pct``; ``attrs`` holds ``dimension`` (``by``), ``column``
+        (the column ranked, None when the data has no such detail: the frame is then empty),
+        ``candidates`` (the columns that could name it), ``period_label`` and ``previous_label``.
     """
     if by not in PRODUCT_DIMENSIONS:
         raise DataError(f"by={by!r} is not one of {list(PRODUCT_DIMENSIONS)}", source="top_products",
@@ -78,11 +78,7 @@ def top_products(
     columns = ["rank", "name", "revenue", "revenue_share", "units", "orders", "previous_revenue", "change_pct"]
     if by not in dims:
         out = pd.DataFrame(columns=columns)
-        wanted = " or ".join(f"`{c}`" for c in PRODUCT_DIMENSIONS[by])
-        out.attrs.update(dimension=by, column=None, note=(
-            f"The data has no {by} detail (no {wanted} column with values), so there is no {by} ranking. "
-            "Exports from Shopify, WooCommerce or Online Retail carry it; CDNOW records only amounts and "
-            "quantities."))
+        out.attrs.update(dimension=by, column=None, candidates=list(PRODUCT_DIMENSIONS[by]))
         return out
     col = dims[by]
     t = order_lines(orders, need=("order_id", "order_date", "revenue", "quantity", "line_type", col))
@@ -115,14 +111,7 @@ def top_products(
     out["orders"] = df["orders"].fillna(0).astype("int64").to_numpy()
     out["previous_revenue"] = df["previous_revenue"].astype("float64").to_numpy()
     out["change_pct"] = out["revenue"] / out["previous_revenue"].where(out["previous_revenue"] > 0) - 1
-    label, prev_label = period_name(start, period=period), period_name(prev, period=period)
-    from workbench.present import fmt
-
-    plural = {"product": "products", "category": "categories"}[by]
-    who = f"The top {len(out)} {plural}" if len(out) > 1 else f"The top {by}"
-    note = (f"{who} by net revenue in {label} brought "
-            f"{fmt.pct(out['revenue_share'].sum())} of the period's net revenue." if len(out)
-            else f"No {by} had sales in {label}.")
-    out.attrs.update(dimension=by, column=col, period_label=label, previous_label=prev_label, note=note)
+    out.attrs.update(dimension=by, column=col, candidates=list(PRODUCT_DIMENSIONS[by]),
+                     period_label=period_name(start, period=period), previous_label=period_name(prev, period=period))
     return out
 

@@ -1,12 +1,13 @@
-"""The sales-performance report: conventions, a run on its defaults (CDNOW) and a run on an Online Retail export.
+"""The sales-performance report end to end: its defaults (CDNOW), an Online Retail export, and every thin export
+a new shop brings (tests/fixtures/orders/thin/), where each section the data cannot fill says why and the rest runs.
 
 The headline numbers recorded by the report are checked against values computed here directly from the files
-with pandas (not through the package).
+with pandas (not through the package). The conventions every notebook shares are checked in
+tests/test_notebooks_clean.py.
 """
 from __future__ import annotations
 
 import json
-import re
 
 import nbformat
 import numpy as np
@@ -14,24 +15,10 @@ import pandas as pd
 import pytest
 
 from workbench import config, provenance
+from workbench.reports import sales as S
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "sales-performance.ipynb"
-
-
-def test_committed_without_outputs_and_with_conventions():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["kernelspec"]["name"] == "workbench"
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# Sales performance")
-    assert "remove" in nb.cells[1].metadata.get("tags", []) and "wb.report_setup()" in nb.cells[1].source
-    params = nb.cells[2]
-    assert "parameters" in params.metadata.get("tags", [])
-    names = [line.split("=")[0].split(":")[0].strip() for line in params.source.splitlines()]
-    assert {"orders_path", "format", "period", "period_end", "currency", "top_n"} <= set(names)
-    assert all("  # " in line for line in params.source.splitlines())
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert not cell.outputs and cell.execution_count is None
-            assert not re.search(r"^\s*(def|class|for|while)\b", cell.source, re.M), cell.source[:80]
+THIN = config.PROJECT_ROOT / "tests" / "fixtures" / "orders" / "thin"
 
 
 def _run(tmp_path, monkeypatch, **parameters) -> tuple[dict, nbformat.NotebookNode]:
@@ -75,10 +62,18 @@ def test_report_on_cdnow_defaults(tmp_path, monkeypatch):
     repeaters = (june98.groupby("customer_id").size() >= 2).mean()
     assert metrics["repeat_purchase_rate"] == pytest.approx(repeaters)
     assert metrics["return_rate"] is None                           # CDNOW has no returns
+    assert list(metrics) == list(S.HEADLINES)
     text = _markdown(out)
     assert "**Jun 1998**: net revenue **$76,109**" in text
     assert "no product or category detail" in text
-    assert sum("image/png" in o.get("data", {}) for c in out.cells for o in c.get("outputs", [])) >= 9
+    # the bridge: whole-dollar totals and steps that add up to the shown change; 1,488 -> 1,506 customers
+    assert ("Net revenue rose by **$5,119** (+7.2%) from May 1998 ($70,990) to Jun 1998 ($76,109). Through its "
+            "drivers: more customers ordered (+$884)") in text
+    assert (may98["customer_id"].nunique(), june98["customer_id"].nunique()) == (1_488, 1_506)
+    html = " ".join(o["data"].get("text/html", "") for c in out.cells for o in c.get("outputs", []) if "data" in o)
+    assert "Net revenue through customers, orders per customer and order value" in html
+    assert "not computed for this data" not in text
+    assert sum("image/png" in o.get("data", {}) for c in out.cells for o in c.get("outputs", [])) >= 11
 
 
 def _online_retail_export(path, rng) -> pd.DataFrame:
@@ -115,6 +110,7 @@ def test_report_runs_unchanged_on_an_online_retail_export(tmp_path, monkeypatch)
     metrics, out = _run(tmp_path, monkeypatch, orders_path=str(tmp_path / "Online Retail.csv"), currency="GBP",
                         top_n=3)
     jan = df[(df["InvoiceDate"].dt.strftime("%Y-%m") == "2012-01") & (df["StockCode"] != "POST")]
+    dec = df[(df["InvoiceDate"].dt.strftime("%Y-%m") == "2011-12") & (df["StockCode"] != "POST")]
     sales = jan[~jan["InvoiceNo"].str.startswith("C")]
     assert metrics["period"] == "Jan 2012"
     assert metrics["net_revenue"] == pytest.approx((jan["Quantity"] * jan["UnitPrice"]).sum(), abs=0.005)
@@ -125,3 +121,62 @@ def test_report_runs_unchanged_on_an_online_retail_export(tmp_path, monkeypatch)
     text = _markdown(out)
     assert "The top 3 products by net revenue in Jan 2012 brought" in text
     assert "£" in text and "no category detail" in text
+    # guests and cancellations: the bridge has their steps, and ends at January's net revenue
+    before, after = ((m["Quantity"] * m["UnitPrice"]).sum() for m in (dec, jan))
+    shown = round(after) - round(before)                            # whole pounds: the totals are over £1,000
+    assert f"Net revenue {'rose' if shown > 0 else 'fell'} by **£{abs(shown):,.0f}**" in text
+    assert "guest sales" in text and "returns" in text
+
+
+# fixture -> sections that say why they are missing (and the words), and sentences of the sections that run
+THIN_CASES = {
+    "one_order": {
+        "skipped": {"Revenue bridge": "there is no Feb 2024 to compare Mar 2024 with",
+                    "Acquisition cohorts": "no calendar month is complete yet",
+                    "Customer segments (RFM)": "only 1 identified customer ordered up to the reported date"},
+        "shown": ["**Mar 2024** (the data does not cover the whole period): net revenue **$25**",
+                  "The top product by net revenue in Mar 2024"]},
+    "one_customer": {
+        "skipped": {"Customer segments (RFM)": "only 1 identified customer ordered up to the reported date"},
+        "shown": ["Net revenue fell by **$51.00** (-60.0%) from Jan 2024 ($85.00) to Feb 2024 ($34.00)",
+                  "1 monthly cohort (Jan 2024), 1 customer in all."]},
+    "one_week": {
+        "skipped": {"Revenue bridge": "there is no Feb 2024 to compare Mar 2024 with",
+                    "Acquisition cohorts": "no calendar month is complete yet"},
+        "shown": ["As of 10 Mar 2024,"]},
+    "shopify_4_days": {
+        "skipped": {"Revenue bridge": "there is no Feb 2024 to compare Mar 2024 with",
+                    "Acquisition cohorts": "no calendar month is complete yet: the orders run from 04 Mar 2024 to "
+                                           "07 Mar 2024, and cohorts compare whole months"},
+        "shown": ["As of 07 Mar 2024,", "5 customers ordered: 5 new and 0 returning"]},
+    "twelve_orders_five_customers": {
+        "skipped": {"Revenue bridge": "there is no Feb 2024 to compare Mar 2024 with",
+                    "Acquisition cohorts": "no calendar month is complete yet"},
+        "shown": ["As of 21 Mar 2024,", "12 orders at an average order value"]},
+    "month_no_returns": {
+        "skipped": {"Revenue bridge": "there is no Feb 2024 to compare Mar 2024 with"},
+        "shown": ["**Mar 2024**: net revenue", "The data has no return or refund lines",
+                  "1 monthly cohort (Mar 2024), 20 customers in all. No cohort is old enough yet",
+                  "As of 31 Mar 2024,"]},
+}
+
+
+def test_every_thin_fixture_has_a_case():
+    assert sorted(p.stem for p in THIN.glob("*.csv")) == sorted(THIN_CASES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", sorted(THIN_CASES))
+def test_report_runs_on_thin_exports_and_says_what_it_left_out(tmp_path, monkeypatch, fixture):
+    metrics, out = _run(tmp_path, monkeypatch, orders_path=str(THIN / f"{fixture}.csv"))
+    assert list(metrics) == list(S.HEADLINES)                       # every headline, missing ones as null
+    text = _markdown(out)
+    case = THIN_CASES[fixture]
+    for section, why in case["skipped"].items():
+        assert f"*{section}: not computed for this data.* " in text, section
+        assert why in text, why
+    for section in {"Revenue bridge", "Acquisition cohorts", "Customer segments (RFM)"} - set(case["skipped"]):
+        assert f"*{section}: not computed" not in text, section
+    for words in case["shown"]:
+        assert words in text, words
+    assert "at a glance" in text and "no line has a customer id" not in text
