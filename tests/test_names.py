@@ -27,6 +27,10 @@ PRESENTATION_SUFFIXES = ("_md", "_markdown", "_text", "_sentence", "_sentences",
 # Functions whose two first parameters are both data (no option among them), with the reason.
 TWO_INPUTS = {
     "workbench.analyses.periods.period_start": "a column expression and its period",
+    "workbench.analyses.customers.clv.choose_calibration_end": "the first and the last day of a history (a span)",
+    "workbench.analyses.customers.clv.value_by_group": "customer values and each customer's group, joined on the "
+                                                       "customer id (like pandas.merge)",
+    "workbench.analyses.demand.forecast.forecast_errors": "actual and forecast values (scikit-learn's y_true, y_pred)",
 }
 
 # Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
@@ -34,10 +38,7 @@ LEGACY = {
     # analyses that still return words or display tables
     "workbench.analyses.competitors.choice.iia_note", "workbench.analyses.competitors.choice.change_phrase",
     "workbench.analyses.competitors.choice.column_label", "workbench.analyses.competitors.pricing.reference_label",
-    "workbench.analyses.customers.clv.lifetime_value_sentences", "workbench.analyses.customers.clv.holdout_sentence",
-    "workbench.analyses.customers.clv.value_sentence", "workbench.analyses.customers.clv.column_label",
-    "workbench.analyses.customers.personas.persona_sentence", "workbench.analyses.customers.rfm.rfm_table",
-    "workbench.analyses.customers.rfm.rfm_headline", "workbench.analyses.demand.forecast.demand_sentences",
+    "workbench.analyses.customers.rfm.rfm_table", "workbench.analyses.customers.rfm.rfm_headline",
     "workbench.analyses.experiments.abtest.decision_markdown", "workbench.analyses.experiments.abtest.metrics_table",
     "workbench.analyses.experiments.abtest.cuped_table", "workbench.analyses.experiments.abtest.cuped_markdown",
     "workbench.analyses.experiments.abtest.method_notes", "workbench.analyses.experiments.abtest.summary_view",
@@ -55,10 +56,7 @@ LEGACY = {
     "workbench.analyses.sales.kpis.kpi_headline", "workbench.analyses.sales.report.data_note",
     "workbench.analyses.sales.report.products_note", "workbench.analyses.sales.report.segment_display",
     # more than one positional parameter
-    "workbench.analyses.competitors.choice.pick_brand", "workbench.analyses.customers.clv.choose_calibration_end",
-    "workbench.analyses.customers.clv.holdout_check", "workbench.analyses.customers.clv.repeat_purchase_tracking",
-    "workbench.analyses.customers.clv.customer_value", "workbench.analyses.customers.clv.value_by_group",
-    "workbench.analyses.customers.rfm.rfm_segment_of", "workbench.analyses.demand.forecast.forecast_errors",
+    "workbench.analyses.competitors.choice.pick_brand", "workbench.analyses.customers.rfm.rfm_segment_of",
     "workbench.analyses.experiments.abtest.bootstrap_mean_diff",
     "workbench.analyses.experiments.planning.revenue_sample_size", "workbench.analyses.experiments.planning.revenue_mde",
     "workbench.analyses.salaries.bands.wage_at_percentile", "workbench.analyses.salaries.bands.offer_position",
@@ -71,16 +69,11 @@ LEGACY = {
     "workbench.data.events.load_experiment", "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
     "workbench.data.synthetic.orders.write_orders_parquet",
     # models fitted by a function
-    "workbench.analyses.competitors.choice.fit_choice_logit", "workbench.analyses.demand.forecast.fit_ets",
+    "workbench.analyses.competitors.choice.fit_choice_logit",
     # charts not yet named plot_<what>
     "workbench.plots.competitors.choice_share_bars", "workbench.plots.competitors.brand_price_boxes",
     "workbench.plots.competitors.elasticity_heatmap", "workbench.plots.competitors.what_if_bars",
     "workbench.plots.competitors.price_index_bars", "workbench.plots.competitors.price_index_trend_chart",
-    "workbench.plots.customers.persona_k_plot", "workbench.plots.customers.persona_profile_heatmap",
-    "workbench.plots.customers.value_share_bars", "workbench.plots.customers.clv_holdout_plot",
-    "workbench.plots.customers.clv_tracking_plot", "workbench.plots.customers.clv_concentration_plot",
-    "workbench.plots.customers.clv_by_group_bars", "workbench.plots.demand.demand_trend_plot",
-    "workbench.plots.demand.demand_season_plot", "workbench.plots.demand.demand_forecast_plot",
     "workbench.plots.experiments.funnel_bars", "workbench.plots.experiments.funnel_segment_dropoff",
     "workbench.plots.experiments.ab_lift_forest", "workbench.plots.experiments.ab_revenue_distribution",
     "workbench.plots.experiments.ab_power_curve", "workbench.plots.salaries.salary_range_plot",
