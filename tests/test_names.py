@@ -29,14 +29,15 @@ TWO_INPUTS = {
     "workbench.analyses.periods.period_start": "a column expression and its period",
     "workbench.analyses.experiments.bootstrap.bootstrap_mean_diff":
         "two independent samples (control, treatment) resampled separately, as scipy.stats.ttest_ind(a, b)",
+    "workbench.analyses.customers.clv.choose_calibration_end": "the first and the last day of a history (a span)",
+    "workbench.analyses.customers.clv.value_by_group": "customer values and each customer's group, joined on the "
+                                                       "customer id (like pandas.merge)",
+    "workbench.analyses.demand.forecast.forecast_errors": "actual and forecast values (scikit-learn's y_true, y_pred)",
 }
 
 # Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
 LEGACY = {
     # analyses that still return words or display tables
-    "workbench.analyses.customers.clv.lifetime_value_sentences", "workbench.analyses.customers.clv.holdout_sentence",
-    "workbench.analyses.customers.clv.value_sentence", "workbench.analyses.customers.clv.column_label",
-    "workbench.analyses.customers.personas.persona_sentence", "workbench.analyses.demand.forecast.demand_sentences",
     "workbench.analyses.salaries.bands.bands_sentence",
     "workbench.analyses.salaries.bands.offer_sentence", "workbench.analyses.salaries.bands.offer_table",
     "workbench.analyses.salaries.bands.answer_text", "workbench.analyses.salaries.bands.article_sentence",
@@ -45,10 +46,6 @@ LEGACY = {
     "workbench.analyses.salaries.market.industry_table", "workbench.analyses.salaries.market.unranked_table",
     "workbench.analyses.salaries.roles.role_text",
     # more than one positional parameter
-    "workbench.analyses.customers.clv.choose_calibration_end",
-    "workbench.analyses.customers.clv.holdout_check", "workbench.analyses.customers.clv.repeat_purchase_tracking",
-    "workbench.analyses.customers.clv.customer_value", "workbench.analyses.customers.clv.value_by_group",
-    "workbench.analyses.demand.forecast.forecast_errors",
     "workbench.analyses.salaries.bands.wage_at_percentile", "workbench.analyses.salaries.bands.offer_position",
     "workbench.analyses.salaries.bands.record_benchmark", "workbench.analyses.salaries.market.resolve_areas",
     "workbench.analyses.salaries.market.market_distribution", "workbench.analyses.salaries.market.location_comparison",
@@ -59,13 +56,6 @@ LEGACY = {
     "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
     "workbench.data.synthetic.orders.write_orders_parquet",
     # models fitted by a function
-    "workbench.analyses.demand.forecast.fit_ets",
-    # charts not yet named plot_<what>
-    "workbench.plots.customers.persona_k_plot", "workbench.plots.customers.persona_profile_heatmap",
-    "workbench.plots.customers.value_share_bars", "workbench.plots.customers.clv_holdout_plot",
-    "workbench.plots.customers.clv_tracking_plot", "workbench.plots.customers.clv_concentration_plot",
-    "workbench.plots.customers.clv_by_group_bars", "workbench.plots.demand.demand_trend_plot",
-    "workbench.plots.demand.demand_season_plot", "workbench.plots.demand.demand_forecast_plot",
     "workbench.plots.salaries.salary_range_plot",
     "workbench.plots.salaries.salary_location_plot", "workbench.plots.salaries.salary_bands_plot",
     "workbench.plots.salaries.salary_experience_plot",

@@ -22,7 +22,7 @@ from scipy import integrate, special, stats
 
 from workbench.analyses.customers import clv
 from workbench.analyses.customers.bgnbd import BetaGeoModel
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 
@@ -105,7 +105,8 @@ class TestSummaryErrors:
     def test_no_customer_ids(self):
         lines = pd.DataFrame({"order_id": ["a"], "customer_id": [None], "order_date": pd.to_datetime(["2024-01-01"]),
                               "revenue": [1.0]}).astype({"customer_id": "string"})
-        with pytest.raises(DataError, match=r"no sale lines with a customer id \(0 rows\).*customer column"):
+        with pytest.raises(NotEnoughData, match=r"column `customer_id`: no sale line has a customer id\. Lifetime "
+                                                r"value needs customer ids.*customer column"):
             clv.clv_summary(lines)
 
 
@@ -268,8 +269,8 @@ class TestFitErrors:
 
     def test_too_few_repeat_buyers(self):
         df = pd.DataFrame({"frequency": [0, 0, 1], "recency": [0.0, 0.0, 2.0], "T": [5.0, 6.0, 7.0]})
-        with pytest.raises(DataError, match=r"too few customers with repeat purchases.*\(1 row\).*longer "
-                                            r"calibration period"):
+        with pytest.raises(NotEnoughData, match=r"^Only 1 customer bought again after their first purchase day: too "
+                                                r"few repeat customers.*needs at least 2\).*longer history"):
             BetaGeoModel().fit(df)
 
     def test_unfitted_model(self):
@@ -277,14 +278,17 @@ class TestFitErrors:
             BetaGeoModel().expected_purchases(1.0)
 
 
-def test_summary_tables_list_estimates_and_standard_errors():
+def test_summaries_list_estimates_and_standard_errors():
     from workbench.analyses.customers.gamma_gamma import GammaGammaModel
 
     bg = BetaGeoModel.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    table = bg.summary_table()
+    table = bg.summary_
     assert table["parameter"].tolist() == ["r", "alpha", "a", "b"]
     assert table["estimate"].tolist() == [0.243, 4.414, 0.793, 2.426]
     assert table["std_error"].isna().all()  # from_params: no fit, so no standard errors
     gg = GammaGammaModel.from_params(p=6.25, q=3.74, gamma=15.44)
     gg.se_ = {"p": 0.1, "q": 0.2, "gamma": 0.3}
-    assert gg.summary_table().set_index("parameter")["std_error"].to_dict() == {"p": 0.1, "q": 0.2, "gamma": 0.3}
+    assert gg.summary_.set_index("parameter")["std_error"].to_dict() == {"p": 0.1, "q": 0.2, "gamma": 0.3}
+    assert list(gg.summary_.columns) == ["parameter", "estimate", "std_error"]        # words live in the report
+    with pytest.raises(RuntimeError, match="not fitted"):
+        BetaGeoModel().summary_

@@ -1,4 +1,5 @@
-"""Lifetime value around the models: split, holdout check, tracking, discounted CLV, roll-ups, the report call."""
+"""Lifetime value around the models: the calibration split, the period the data covers, discounted CLV, roll-ups,
+the report call, thin data."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,7 @@ import pytest
 
 import workbench as wb
 from workbench.analyses.customers import clv
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
 
 class TestCalibrationSplit:
@@ -23,47 +24,10 @@ class TestCalibrationSplit:
         assert clv.choose_calibration_end("2024-01-01", "2024-03-01") == dt.date(2024, 1, 31)
 
 
-class TestHoldoutCheck:
-    def test_table_and_totals(self, sample_bgnbd, sample_summary):
-        check = clv.holdout_check(sample_bgnbd, sample_summary)
-        assert check.weeks == 39.0 and check.customers == 2357
-        assert check.table.calibration_purchases.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
-        assert check.table.customers.sum() == 2357
-        assert check.table.customers.iloc[0] == 1411                      # customers with no repeat purchase
-        assert check.actual == sample_summary.holdout_frequency.sum() == 1882
-        # by hand: the model's expectation summed over customers, and bucket means
-        pred = sample_bgnbd.conditional_expected_purchases(39.0, sample_summary)
-        assert check.predicted == pytest.approx(pred.sum())
-        ones = sample_summary.frequency.to_numpy() == 1
-        assert check.table.predicted.iloc[1] == pytest.approx(pred[ones].mean())
-        assert check.table.actual.iloc[1] == pytest.approx(sample_summary.holdout_frequency[ones].mean())
-        assert check.error == pytest.approx((pred.sum() - 1882) / 1882)
-        assert check.mae == pytest.approx(np.abs(pred - sample_summary.holdout_frequency).mean())
-
-    def test_needs_a_holdout(self, sample_bgnbd, cdnow_sample):
-        summary = clv.clv_summary(cdnow_sample)                              # calibration to the last day
-        with pytest.raises(DataError, match=r"the summary has no holdout period.*calibration_end="):
-            clv.holdout_check(sample_bgnbd, summary)
-
-
-class TestTracking:
-    def test_actual_counts_and_expected_curve(self, cdnow_sample, sample_bgnbd, sample_summary):
-        tr = clv.repeat_purchase_tracking(cdnow_sample, sample_bgnbd, sample_summary)
-        assert len(tr) == 78 and tr.week.iloc[-1] == 78
-        assert (tr.period == "calibration").sum() == 39
-        # every repeat transaction of the sample is counted once: calibration + holdout
-        assert tr.actual.sum() == sample_summary.frequency.sum() + sample_summary.holdout_frequency.sum()
-        assert tr.actual.iloc[:39].sum() == sample_summary.frequency.sum()
-        # expected cumulative at the end of week 78 by hand: sum of E[X(age)] over customers
-        ages = (545 - (pd.to_datetime(pd.Series(sample_summary.first_purchase)) - pd.Timestamp("1997-01-01")).dt.days) / 7
-        assert tr.expected_cumulative.iloc[-1] == pytest.approx(sample_bgnbd.expected_purchases(ages.to_numpy()).sum())
-        assert tr.expected.sum() == pytest.approx(tr.expected_cumulative.iloc[-1])
-
-
 class TestCustomerValue:
     def test_undiscounted_value_is_margin_spend_purchases(self, sample_summary, sample_bgnbd, sample_gamma_gamma):
-        v = clv.customer_value(sample_summary, sample_bgnbd, sample_gamma_gamma, horizon_weeks=39, discount_rate=0.0,
-                               margin=0.5)
+        v = clv.customer_value(sample_summary, bgnbd=sample_bgnbd, gamma_gamma=sample_gamma_gamma, horizon_weeks=39,
+                               discount_rate=0.0, margin=0.5)
         spend = sample_gamma_gamma.conditional_expected_value(sample_summary)
         purchases = sample_bgnbd.conditional_expected_purchases(39, sample_summary)
         np.testing.assert_allclose(v.expected_purchases, purchases, rtol=1e-12)
@@ -72,7 +36,7 @@ class TestCustomerValue:
 
     def test_discounting_against_a_plain_loop(self, sample_summary, sample_bgnbd, sample_gamma_gamma):
         """A second implementation: a week-by-week loop for a few customers, discounted at (1.15)^(-k/52)."""
-        v = clv.customer_value(sample_summary, sample_bgnbd, sample_gamma_gamma, horizon_weeks=52,
+        v = clv.customer_value(sample_summary, bgnbd=sample_bgnbd, gamma_gamma=sample_gamma_gamma, horizon_weeks=52,
                                discount_rate=0.15, margin=0.3)
         some = sample_summary.iloc[[0, 5, 17, 400, 2000]]
         for cid, row in some.iterrows():
@@ -84,7 +48,8 @@ class TestCustomerValue:
                 total += (cum - previous) * 1.15 ** (-k / 52)
                 previous = cum
             assert v.loc[cid, "clv"] == pytest.approx(0.3 * spend * total, rel=1e-10)
-        undiscounted = clv.customer_value(sample_summary, sample_bgnbd, sample_gamma_gamma, discount_rate=0.0)
+        undiscounted = clv.customer_value(sample_summary, bgnbd=sample_bgnbd, gamma_gamma=sample_gamma_gamma,
+                                          discount_rate=0.0)
         assert (v.clv <= undiscounted.clv + 1e-12).all()
 
     @pytest.mark.parametrize("kw, message", [
@@ -94,7 +59,7 @@ class TestCustomerValue:
     ])
     def test_bad_assumptions(self, sample_summary, sample_bgnbd, sample_gamma_gamma, kw, message):
         with pytest.raises(DataError, match=message):
-            clv.customer_value(sample_summary, sample_bgnbd, sample_gamma_gamma, **kw)
+            clv.customer_value(sample_summary, bgnbd=sample_bgnbd, gamma_gamma=sample_gamma_gamma, **kw)
 
 
 class TestValueByGroup:
@@ -121,14 +86,25 @@ class TestValueByGroup:
             clv.value_by_group(pd.DataFrame({"clv": [1.0]}), pd.DataFrame({"segment": ["a"]}), by="segmnt")
 
 
+    def test_lifetime_value_and_personas_are_taken_as_they_come(self, cdnow_sample):
+        from workbench.analyses.customers.personas import Personas, persona_features
+
+        lv = clv.lifetime_value(cdnow_sample)
+        personas = Personas(k_min=2, k_max=3).fit(persona_features(cdnow_sample))
+        out = clv.value_by_group(lv, personas)
+        expected = clv.value_by_group(lv.values, personas.labels_.rename("persona"))
+        pd.testing.assert_frame_equal(out, expected)
+        assert out.attrs["group"] == "persona" and out.attrs["horizon_weeks"] == 52
+        assert out.customers.sum() == 2357
+
+
 class TestLifetimeValue:
     def test_report_call_on_the_sample(self, cdnow_sample):
         lv = clv.lifetime_value(cdnow_sample, horizon_weeks=52, discount_rate=0.15, margin=0.3)
         a = lv.assumptions
-        assert a["calibration_end"] == dt.date(1997, 9, 30) and a["as_of"] == dt.date(1998, 6, 30)
-        assert a["holdout_weeks"] == 39.0
-        # the validation fit is the literature's; the values use a refit on all 78 weeks
-        assert lv.validation_model.params_["r"] == pytest.approx(0.243, abs=0.0006)
+        assert a["as_of"] == dt.date(1998, 6, 30) and a["data_start"] == dt.date(1997, 1, 1)
+        assert (a["horizon_weeks"], a["discount_rate"], a["margin"]) == (52, 0.15, 0.3)
+        # the values use a fit on all 78 weeks
         assert lv.bgnbd.n_customers_ == 2357 and lv.summary["T"].max() == pytest.approx(545 / 7)
         assert len(lv.values) == 2357 and lv.mean_clv == pytest.approx(lv.values.clv.mean())
         assert lv.values.clv.min() >= 0 and lv.total_clv == pytest.approx(lv.values.clv.sum())
@@ -138,37 +114,70 @@ class TestLifetimeValue:
         summary = clv.clv_summary(orders, calibration_end="1997-09-30")
         assert len(summary) == 23570 and summary.loc["1", "frequency"] == 0
 
+
+class TestThePeriodTheDataCovers:
+    """Issue 11: a calibration_end after the last purchase day (a quiet last day) is inside the data."""
+
+    @pytest.fixture
+    def lines(self) -> pd.DataFrame:
+        # the last purchase with a customer id is on 2024-03-29; the data run to 2024-03-31 (a guest order and
+        # a return on the quiet last days)
+        return pd.DataFrame({
+            "order_id": ["a", "b", "c", "d", "g", "r"],
+            "customer_id": ["1", "2", "1", "2", None, "1"],
+            "order_date": pd.to_datetime(["2024-01-02", "2024-01-09", "2024-02-20", "2024-03-29", "2024-03-30",
+                                          "2024-03-31"]),
+            "revenue": [10.0, 20.0, 30.0, 40.0, 5.0, -10.0],
+            "line_type": ["sale", "sale", "sale", "sale", "sale", "return"],
+        })
+
+    def test_a_quiet_last_day_is_accepted(self, lines):
+        summary = clv.clv_summary(lines, calibration_end="2024-03-31")
+        assert summary.attrs["calibration_end"] == dt.date(2024, 3, 31)
+        assert summary.attrs["data_end"] == dt.date(2024, 3, 31)
+        # T runs to the end of the period observed, not to the last purchase: 89 days for customer 1
+        assert summary.loc["1", "T"] == pytest.approx(89 / 7) and summary.loc["2", "T"] == pytest.approx(82 / 7)
+        assert summary.loc["1", "recency"] == pytest.approx(49 / 7)
+
+    def test_the_default_end_is_the_last_day_the_data_covers(self, lines):
+        assert clv.clv_summary(lines).attrs["calibration_end"] == dt.date(2024, 3, 31)
+
+    def test_a_day_after_the_data_is_still_refused(self, lines):
+        with pytest.raises(DataError, match=r"calibration_end 2024-04-01 is outside the order dates \(2024-01-02 to "
+                                            r"2024-03-31\).*choose a date inside the data"):
+            clv.clv_summary(lines, calibration_end="2024-04-01")
+
+    def test_a_holdout_end_after_the_data_is_refused(self, lines):
+        with pytest.raises(DataError, match=r"holdout_end 2024-05-01 is after the last day of the orders "
+                                            r"\(2024-03-31\)"):
+            clv.clv_summary(lines, calibration_end="2024-02-29", holdout_end="2024-05-01")
+
+
+class TestThinData:
     def test_too_short_history(self):
         lines = pd.DataFrame({"order_id": ["a", "b"], "customer_id": ["1", "1"],
                               "order_date": pd.to_datetime(["2024-01-01", "2024-01-20"]), "revenue": [5.0, 6.0]})
-        with pytest.raises(DataError, match=r"the orders cover only 19 days \(2024-01-01 to 2024-01-20\).*at "
-                                            r"least 8 weeks"):
+        with pytest.raises(NotEnoughData, match=r"^The orders cover only 19 days \(2024-01-01 to 2024-01-20\): too "
+                                                r"short to learn how often customers come back\. Customer value needs "
+                                                r"at least 8 weeks of history"):
+            clv.lifetime_value(lines)
+
+    def test_no_repeat_customers(self):
+        lines = pd.DataFrame({"order_id": ["a", "b", "c"], "customer_id": ["1", "2", "3"],
+                              "order_date": pd.to_datetime(["2024-01-01", "2024-02-10", "2024-04-01"]),
+                              "revenue": [5.0, 6.0, 7.0]})
+        with pytest.raises(NotEnoughData, match=r"^No customers bought again after their first purchase day: too few "
+                                                r"repeat customers"):
+            clv.lifetime_value(lines)
+
+    def test_no_customer_ids(self):
+        lines = pd.DataFrame({"order_id": ["a"], "customer_id": [None], "order_date": pd.to_datetime(["2024-01-01"]),
+                              "revenue": [1.0]}).astype({"customer_id": "string"})
+        with pytest.raises(NotEnoughData, match=r"no sale line has a customer id.*customer column"):
             clv.lifetime_value(lines)
 
 
-class TestSentences:
-    def test_value_concentration_by_hand(self):
-        values = pd.DataFrame({"clv": [50.0, 30.0, 10.0, 5.0, 5.0, 0, 0, 0, 0, 0]})
-        assert clv.value_concentration(values, top=0.1) == 0.5
-        assert clv.value_concentration(values, top=0.2) == 0.8
-
-    def test_lifetime_value_sentences_carry_the_numbers(self, cdnow_sample):
-        lv = clv.lifetime_value(cdnow_sample)
-        text = clv.lifetime_value_sentences(lv, currency="EUR")
-        assert f"**€{lv.mean_clv:,.2f}** on average" in text
-        assert f"all {len(lv.values):,} customers" in text and "30% of revenue, discounted at 15% a year" in text
-        assert f"predicted {lv.holdout.predicted:,.0f} repeat purchases" in text
-        assert f"they made {lv.holdout.actual:,.0f}" in text and "following 39 weeks" in text
-        assert "Fitted on the purchases up to 1997-09-30" in text
-        assert "predicted" not in clv.lifetime_value_sentences(lv, holdout=False).split("active")[-1]
-
-    def test_value_sentence(self):
-        table = pd.DataFrame({"persona": ["B", "A"], "clv": [10.0, 90.0], "share_customers": [0.8, 0.2],
-                              "share_clv": [0.1, 0.9], "share_revenue": [0.5, 0.5], "clv_per_customer": [1.0, 45.0]})
-        assert clv.value_sentence(table, group="persona") == (
-            "**A** (20% of customers) hold 90% of the expected future value and brought 50% of revenue to date; "
-            "each is worth $45.00 on average.")
-
-    def test_column_labels(self):
-        assert clv.column_label("share_clv") == "Share of future value"
-        assert clv.column_label("something_else") == "something_else"
+def test_value_concentration_by_hand():
+    values = pd.DataFrame({"clv": [50.0, 30.0, 10.0, 5.0, 5.0, 0, 0, 0, 0, 0]})
+    assert clv.value_concentration(values, top=0.1) == 0.5
+    assert clv.value_concentration(values, top=0.2) == 0.8

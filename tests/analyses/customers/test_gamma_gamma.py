@@ -19,7 +19,7 @@ import pytest
 from scipy import integrate, stats
 
 from workbench.analyses.customers.gamma_gamma import GammaGammaModel
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
 
 class TestPublished:
@@ -84,7 +84,7 @@ class TestErrors:
         assert model.n_excluded_ == 5 and model.n_customers_ == 295
 
     def test_too_few(self):
-        with pytest.raises(DataError, match=r"too few repeat customers with a positive mean repeat value"):
+        with pytest.raises(NotEnoughData, match=r"^Too few repeat customers with a positive mean repeat value \(1\)"):
             GammaGammaModel().fit(pd.DataFrame({"frequency": [0, 3], "monetary": [np.nan, 20.0]}))
 
     def test_infinite_mean_when_q_at_most_one(self):

@@ -1,4 +1,4 @@
-"""Buyer personas: features by hand, recovery of constructed groups, the naming rules, descriptions, errors."""
+"""Buyer personas: features by hand, recovery of constructed groups, the naming rules, thin data, errors."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from workbench.analyses.customers import personas as P
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
 AS_OF = pd.Timestamp("2024-12-31")
 
@@ -84,37 +84,41 @@ class TestKnownGroups:
     def result(cls):
         lines, truth = _store(np.random.default_rng(7))
         features = P.persona_features(lines)
-        return P.find_personas(features, k_min=2, k_max=6, seed=11), truth
+        return P.Personas(k_min=2, k_max=6, seed=11).fit(features), truth
 
     def test_recovers_the_three_groups(self, result):
         personas, truth = result
-        assert personas.k == 3
-        assert personas.selection.loc[personas.selection.silhouette.idxmax(), "k"] == 3
-        labels = personas.customers.cluster.reindex(truth.index)
+        assert personas.k_ == 3 and personas.k_range_ == (2, 6)
+        assert personas.selection_.loc[personas.selection_.silhouette.idxmax(), "k"] == 3
+        assert personas.selection_.chosen.tolist() == [False, True, False, False, False]
+        labels = personas.customers_.cluster.reindex(truth.index)
         assert adjusted_rand_score(truth, labels) == 1.0
 
     def test_names_follow_the_rules(self, result):
         personas, truth = result
-        by_group = personas.customers.persona.groupby(truth.reindex(personas.customers.index)).first()
+        by_group = personas.labels_.groupby(truth.reindex(personas.customers_.index)).first()
         assert by_group["regular"] == "Champions"                              # cycle 30 days, ordered <= 5 ago
         assert by_group["lapsed"] == "Lapsed one-time buyers, small baskets"   # 350-450 days ago
         assert by_group["new big"] == "New customers, big baskets"             # first order 5-25 days ago
 
-    def test_profiles_and_descriptions_from_the_numbers(self, result):
+    def test_profiles_from_the_numbers(self, result):
         personas, truth = result
-        prof = personas.profiles.set_index("persona")
-        champions = personas.customers[personas.customers.persona == "Champions"]
+        prof = personas.profiles_.set_index("persona")
+        champions = personas.customers_[personas.customers_.persona == "Champions"]
         assert prof.loc["Champions", "customers"] == 60
         assert prof.loc["Champions", "share_customers"] == pytest.approx(1 / 3)
         assert prof.loc["Champions", "share_revenue"] == pytest.approx(
-            champions.revenue.sum() / personas.customers.revenue.sum())
+            champions.revenue.sum() / personas.customers_.revenue.sum())
         assert prof.loc["Champions", "orders_per_customer"] == pytest.approx(champions.orders.mean())
         assert prof.loc["Champions", "repeat_share"] == 1.0
         assert prof.loc["Lapsed one-time buyers, small baskets", "top_category"] == "music"
-        assert personas.profiles.share_revenue.is_monotonic_decreasing
-        first = personas.descriptions[0]
-        assert first.startswith(f"**{personas.profiles.persona.iloc[0]}**: 60 customers (33.3% of all)")
-        assert "came back at least once" in first and "per order" in first
+        assert personas.profiles_.share_revenue.is_monotonic_decreasing
+        assert set(personas.centres_.index) == set(personas.profiles_.persona)
+
+    def test_repr_names_the_fit(self, result):
+        personas, _ = result
+        assert repr(personas).startswith("<Personas: 3 personas of 180 customers, chosen by silhouette among k 2-6: ")
+        assert repr(P.Personas(k_min=3, k_max=5)) == "<Personas: not fitted, k 3-5>"
 
 
 class TestNamingRules:
@@ -167,15 +171,50 @@ class TestNamingRules:
             "One-time buyers (B)", "One-time buyers (A)", "One-time buyers (C)"]
 
 
-class TestErrors:
-    def test_too_few_customers(self, rng):
+class TestThinData:
+    def test_few_customers_narrow_the_range(self, rng):
         lines, _ = _store(rng)
-        features = P.persona_features(lines).head(40)
-        with pytest.raises(DataError, match=r"too few customers \(40\) to look for up to 8 personas.*lower k_max "
-                                            r"to at most 4"):
-            P.find_personas(features, k_max=8)
+        features = P.persona_features(lines).sample(45, random_state=1)  # 45 customers: at most 4 personas of 10
+        personas = P.Personas(k_min=3, k_max=8).fit(features)
+        assert personas.k_range_ == (3, 4) and personas.selection_.k.tolist() == [3, 4]
+        assert personas.profiles_.customers.sum() == 45
 
-    def test_bad_range(self, rng):
-        features = P.persona_features(_store(rng)[0])
-        with pytest.raises(DataError, match=r"persona range k_min=5, k_max=3 is not valid"):
-            P.find_personas(features, k_min=5, k_max=3)
+    def test_range_below_k_min(self, rng):
+        features = P.persona_features(_store(rng)[0]).sample(25, random_state=1)  # 25 customers: 2 personas only
+        personas = P.Personas(k_min=3, k_max=6).fit(features)
+        assert personas.k_range_ == (2, 2) and personas.k_ == 2
+
+    def test_too_few_customers_for_any_persona(self, rng):
+        features = P.persona_features(_store(rng)[0]).head(19)
+        with pytest.raises(NotEnoughData, match=r"^19 customers are too few to group into buyer personas\. Personas "
+                                                r"need at least 20 customers \(10 per persona\)"):
+            P.Personas(k_min=3, k_max=6).fit(features)
+
+    def test_one_customer(self):
+        lines = pd.DataFrame({"order_id": ["a"], "customer_id": ["1"], "order_date": pd.to_datetime(["2024-03-05"]),
+                              "revenue": [25.0]})
+        with pytest.raises(NotEnoughData, match=r"^1 customer is too few"):
+            P.Personas().fit(P.persona_features(lines))
+
+    def test_customers_that_do_not_differ(self):
+        lines = pd.DataFrame({"order_id": [f"o{i}" for i in range(30)], "customer_id": [str(i) for i in range(30)],
+                              "order_date": pd.to_datetime(["2024-03-05"] * 30), "revenue": [25.0] * 30})
+        with pytest.raises(NotEnoughData, match=r"The customers do not differ in how they buy"):
+            P.Personas().fit(P.persona_features(lines, as_of="2024-03-31"))
+
+    def test_no_customer_ids(self):
+        lines = pd.DataFrame({"order_id": ["a"], "customer_id": [None], "order_date": pd.to_datetime(["2024-01-01"]),
+                              "revenue": [1.0]}).astype({"customer_id": "string"})
+        with pytest.raises(NotEnoughData, match=r"column `customer_id`: no order line has a customer id.*Shopify: "
+                                                r"Email"):
+            P.persona_features(lines)
+
+
+class TestErrors:
+    def test_bad_range(self):
+        with pytest.raises(DataError, match=r"persona range k_min=5, k_max=3 is not valid.*2 <= k_min <= k_max"):
+            P.Personas(k_min=5, k_max=3)
+
+    def test_unfitted(self):
+        with pytest.raises(RuntimeError, match="not fitted"):
+            P.Personas().labels_

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from workbench import spark as wbspark
-from workbench.analyses.customers import clv, personas
+from workbench.analyses.customers import clv, holdout, personas
 from workbench.analyses.demand import acquisition_end, demand_series
 from workbench.data import load_orders
 from workbench.data.synthetic import generate_orders
@@ -58,7 +58,8 @@ def test_clv_summary_and_tracking(both):
     _same(a, b)
     assert a.attrs == b.attrs
     model = clv.BetaGeoModel().fit(b)
-    _same(clv.repeat_purchase_tracking(spark, model, b), clv.repeat_purchase_tracking(duck, model, b))
+    _same(holdout.repeat_purchase_tracking(spark, model=model, summary=b),
+          holdout.repeat_purchase_tracking(duck, model=model, summary=b))
 
 
 def test_persona_features(both):

@@ -72,11 +72,9 @@ def fit_mle(log_likelihood: Callable[[np.ndarray], float], names: Sequence[str],
                   log_likelihood=float(-best.fun), converged=bool(best.success), message=str(best.message))
 
 
-def parameter_table(params: dict[str, float], se: dict[str, float] | None,
-                    meanings: dict[str, str]) -> pd.DataFrame:
-    """Parameters with standard errors and what each means, for a report table (one row per parameter)."""
+def parameter_frame(params: dict[str, float], se: dict[str, float] | None) -> pd.DataFrame:
+    """Parameters with their standard errors, one row per parameter: ``parameter``, ``estimate``, ``std_error``."""
     se = se or {}
-    names = list(meanings)
+    names = list(params)
     return pd.DataFrame({"parameter": names, "estimate": [params[k] for k in names],
-                         "std_error": [se.get(k, np.nan) for k in names],
-                         "meaning": [meanings[k] for k in names]})
+                         "std_error": [se.get(k, np.nan) for k in names]})

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from workbench.analyses.customers._mle import fit_mle, parameter_table
-from workbench.errors import DataError
+from workbench.analyses.customers._mle import fit_mle, parameter_frame
+from workbench.errors import DataError, NotEnoughData
 
 __all__ = ["BetaGeoModel"]
 
@@ -124,14 +124,18 @@ class BetaGeoModel:
         Raises
         ------
         DataError
-            Impossible values (recency after T, negative counts), or fewer than 2 repeat buyers.
+            Impossible values (recency after T, negative counts).
+        NotEnoughData
+            Fewer than 2 customers with a repeat purchase: the model cannot learn how often customers come back.
         """
         x, t_x, t_obs = _as_arrays(summary, frequency, recency, T, source="BetaGeoModel.fit")
         n_repeat = int((x > 0).sum())
         if n_repeat < 2:
-            raise DataError("too few customers with repeat purchases to fit the BG/NBD model",
-                            source="BetaGeoModel.fit", column="frequency", rows=n_repeat,
-                            fix="use a longer calibration period or more customers")
+            raise NotEnoughData(
+                f"{'No' if n_repeat == 0 else 'Only ' + str(n_repeat)} customer{'s' if n_repeat != 1 else ''} "
+                f"bought again after their first purchase day: too few repeat customers to learn how often "
+                f"customers come back (the BG/NBD model needs at least 2)",
+                fix="Use a longer history (or calibration period) or more customers")
         mean_rate = max(x.sum() / max(t_obs.sum(), 1e-9), 1e-3)
         starts = [(1.0, 1.0 / mean_rate, 1.0, 1.0), (0.25, 0.25 / mean_rate, 0.8, 2.5)]
         # customers with the same (x, t_x, T) share a likelihood term: fit on the distinct rows, weighted
@@ -240,14 +244,12 @@ class BetaGeoModel:
         model.params_ = {"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)}
         return model
 
-    def summary_table(self) -> pd.DataFrame:
-        """Parameters with standard errors and what each means, for a report table."""
-        return parameter_table(self.params_, self.se_, {
-            "r": "shape of the purchase-rate distribution",
-            "alpha": "scale of the purchase-rate distribution (weeks)",
-            "a": "dropout-probability distribution, a",
-            "b": "dropout-probability distribution, b",
-        })
+    @property
+    def summary_(self) -> pd.DataFrame:
+        """The parameters with their standard errors: ``parameter``, ``estimate``, ``std_error`` (NaN without a fit)."""
+        if self.params_ is None:
+            raise RuntimeError("BetaGeoModel is not fitted: call fit() first or set params_")
+        return parameter_frame(self.params_, self.se_)
 
     def __repr__(self) -> str:
         if self.params_ is None:

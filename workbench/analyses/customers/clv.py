@@ -11,13 +11,13 @@ The steps, each a small function:
    transaction, Fader & Hardie 2013) are fitted on it by maximum likelihood (see their modules for the
    formulas, and for why the likelihoods are written here rather than taken from PyMC-Marketing or
    lifetimes).
-3. :func:`holdout_check` compares predicted with actual holdout purchases, overall and by calibration
-   frequency (the "conditional expectations" check of the paper); :func:`repeat_purchase_tracking` gives the
-   week-by-week cumulative repeat purchases, actual against the model.
-4. :func:`customer_value` gives each customer's P(alive), expected purchases and discounted CLV over a
+3. :func:`customer_value` gives each customer's P(alive), expected purchases and discounted CLV over a
    horizon; :func:`value_by_group` rolls them up by RFM segment or persona.
 
-:func:`lifetime_value` runs all of it for a report.
+:func:`lifetime_value` runs steps 1-3 on the whole history for a report; the check of the method on a
+holdout period is :func:`workbench.analyses.customers.holdout.holdout_validation`. Both need at least
+``MIN_HISTORY_WEEKS`` (8) weeks of history and 2 repeat customers, and say so with
+:class:`~workbench.errors.NotEnoughData` otherwise.
 
 How transactions are counted (the CDNOW literature's conventions, needed to reproduce its estimates)
 ---------------------------------------------------------------------------------------------------
@@ -27,7 +27,9 @@ How transactions are counted (the CDNOW literature's conventions, needed to repr
 - Time is in **weeks**, measured in days / 7 from the first purchase day: ``t_x`` = (last purchase day -
   first day) / 7, ``T`` = (calibration end - first day) / 7, with the calibration end day included in the
   calibration period. On CDNOW (calibration 1997-01-01..1997-09-30) a customer who first bought on 1997-01-01
-  has T = 272 / 7 = 38.86 weeks, as in Hardie's data set.
+  has T = 272 / 7 = 38.86 weeks, as in Hardie's data set. The calibration end may be any day the data covers
+  (first to last day of any order line, returns and guest orders included), also a quiet day after the last
+  purchase: customers were observed on it.
 - ``monetary`` is the mean value of the **repeat** transactions only (first purchase excluded), as the
   Gamma-Gamma note prescribes; it is missing for customers without a repeat transaction.
 - Only ``sale`` lines count (when the table has ``line_type``); returns are not netted out of transaction
@@ -45,7 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import numpy as np
@@ -53,18 +55,17 @@ import pandas as pd
 
 from workbench.analyses.customers.bgnbd import BetaGeoModel
 from workbench.analyses.customers.gamma_gamma import GammaGammaModel
+from workbench.analyses.customers.personas import Personas
 from workbench.engine import as_table, source_name, to_pandas
-from workbench.errors import DataError
-from workbench.present import fmt
+from workbench.errors import DataError, NotEnoughData
 
 __all__ = [
-    "BetaGeoModel", "GammaGammaModel", "clv_summary", "choose_calibration_end", "holdout_check",
-    "HoldoutCheck", "repeat_purchase_tracking", "customer_value", "value_by_group", "lifetime_value",
-    "LifetimeValue", "value_concentration", "lifetime_value_sentences", "holdout_sentence", "value_sentence",
-    "column_label",
+    "BetaGeoModel", "GammaGammaModel", "clv_summary", "choose_calibration_end", "customer_value",
+    "value_by_group", "lifetime_value", "LifetimeValue", "value_concentration", "MIN_HISTORY_WEEKS",
 ]
 
 WEEK_DAYS = 7.0
+MIN_HISTORY_WEEKS = 8  # shorter histories cannot show how often customers come back
 
 
 # --------------------------------------------------------------------------- input helpers
@@ -89,26 +90,48 @@ def _to_date(value: Any, name: str) -> dt.date | None:
     return ts.date()
 
 
-def _daily(orders: Any, *, customer: str, date: str, amount: str) -> tuple[ibis.Table, str]:
-    """Sale lines -> one row per (customer, day): ``customer``, ``day``, ``value``."""
+def _daily(orders: Any, *, customer: str, date: str, amount: str) -> tuple[ibis.Table, ibis.Table, str]:
+    """Sale lines -> one row per (customer, day): ``customer``, ``day``, ``value``; and the days the data covers.
+
+    The second table has one row: ``data_start`` and ``data_end``, the first and last day of any order line
+    (returns, guest orders and non-product lines included): the period the data covers.
+    """
     source = source_name(orders)
     t = as_table(orders)
     _check_columns(t, {"customer": customer, "date": date, "amount": amount}, source)
+    any_day = t[date] if t[date].type().is_date() else t[date].date()
+    covered = t.aggregate(data_start=any_day.min(), data_end=any_day.max())
     if "line_type" in t.columns:
         t = t.filter(t.line_type == "sale")
     t = t.filter(t[customer].notnull())
     day = t[date] if t[date].type().is_date() else t[date].date()
     daily = t.group_by([t[customer].name("customer"), day.name("day")]).aggregate(value=t[amount].sum())
-    return daily, source
+    return daily, covered, source
 
 
-def _bounds(daily: ibis.Table, source: str) -> tuple[dt.date, dt.date]:
-    b = to_pandas(daily.aggregate(start=daily.day.min(), end=daily.day.max(), n=daily.count()))
+class _Span(NamedTuple):
+    first_purchase: dt.date   # first day with a sale to a customer with an id
+    last_purchase: dt.date
+    start: dt.date            # first day of any order line: the period the data covers
+    end: dt.date
+
+
+def _span(daily: ibis.Table, covered: ibis.Table, source: str) -> _Span:
+    b = to_pandas(daily.aggregate(first=daily.day.min(), last=daily.day.max(), n=daily.count()).cross_join(covered))
     if int(b.n.iloc[0]) == 0:
-        raise DataError("no sale lines with a customer id", source=source, column="customer_id", rows=0,
-                        fix="lifetime value needs customer ids; check the export has a customer column "
-                            "(Shopify: Email; Online Retail: CustomerID)")
-    return pd.Timestamp(b.start.iloc[0]).date(), pd.Timestamp(b.end.iloc[0]).date()
+        raise NotEnoughData("no sale line has a customer id", source=source, column="customer_id",
+                            fix="Lifetime value needs customer ids; check the export has a customer column "
+                                "(Shopify: Email; Online Retail: CustomerID)")
+    day = {c: pd.Timestamp(b[c].iloc[0]).date() for c in ("first", "last", "data_start", "data_end")}
+    return _Span(day["first"], day["last"], min(day["data_start"], day["first"]), max(day["data_end"], day["last"]))
+
+
+def _check_history(span: _Span, as_of: dt.date, *, what: str, fix: str) -> None:
+    days = (as_of - span.first_purchase).days
+    if days < MIN_HISTORY_WEEKS * 7:
+        cover = (f"a single day ({as_of})" if days == 0 else
+                 f"only {days} day{'s' if days != 1 else ''} ({span.first_purchase} to {as_of})")
+        raise NotEnoughData(f"The orders cover {cover}: {what}", fix=fix)
 
 
 def choose_calibration_end(start: dt.date | str, end: dt.date | str) -> dt.date:
@@ -135,9 +158,9 @@ def clv_summary(orders: Any, *, calibration_end: str | dt.date | None = None,
     orders : DataFrame, Ibis table or ``load_orders()`` result
         Order lines (``workbench.data.schema``); only ``sale`` lines with a customer id are used.
     calibration_end : date, optional
-        Last day of the calibration period (included). Default: the last order day (no holdout).
+        Last day of the calibration period (included). Default: the last day the data covers (no holdout).
     holdout_end : date, optional
-        Last day of the holdout period (included). Default: the last order day.
+        Last day of the holdout period (included). Default: the last day the data covers.
     customer, date, amount : str
         Column names.
 
@@ -148,25 +171,32 @@ def clv_summary(orders: Any, *, calibration_end: str | dt.date | None = None,
     ``frequency`` (x, repeat transactions), ``recency`` (t_x, weeks), ``T`` (weeks), ``monetary`` (mean
     repeat-transaction value; NaN when x = 0), ``first_value``, ``revenue`` (calibration-period spend),
     ``holdout_frequency`` and ``holdout_revenue`` (transactions and spend in the holdout period). The
-    frame's ``attrs`` hold ``calibration_end``, ``holdout_end`` and ``holdout_weeks``. Conventions: see the
+    frame's ``attrs`` hold ``calibration_end``, ``holdout_end``, ``holdout_weeks`` and ``data_start`` /
+    ``data_end`` (the days the data covers). Conventions: see the
     module docstring (customer-days, weeks, repeat transactions only).
 
     Raises
     ------
     DataError
-        A named column is missing, there are no sale lines with a customer id, or the dates are outside
-        the data.
+        A named column is missing, or the dates are outside the data: ``calibration_end`` must lie between
+        the first purchase and the last day the data covers (a quiet last day without purchases included).
+    NotEnoughData
+        No sale line has a customer id.
     """
-    daily, source = _daily(orders, customer=customer, date=date, amount=amount)
-    start, end = _bounds(daily, source)
+    daily, covered, source = _daily(orders, customer=customer, date=date, amount=amount)
+    span = _span(daily, covered, source)
+    start, end = span.start, span.end
     cal_end = _to_date(calibration_end, "calibration_end") or end
     hold_end = _to_date(holdout_end, "holdout_end") or end
-    if not start <= cal_end <= end:
-        raise DataError(f"calibration_end {cal_end} is outside the order dates ({start} to {end})",
+    if not span.first_purchase <= cal_end <= end:
+        raise DataError(f"calibration_end {cal_end} is outside the order dates ({span.first_purchase} to {end})",
                         source=source, column=date, fix="choose a date inside the data, or None for the last day")
     if hold_end < cal_end:
         raise DataError(f"holdout_end {hold_end} is before calibration_end {cal_end}", source=source,
                         column=date, fix="give a holdout end after the calibration end, or None")
+    if hold_end > end:
+        raise DataError(f"holdout_end {hold_end} is after the last day of the orders ({end})", source=source,
+                        column=date, fix="give a date inside the data, or None for the last day")
     cal = daily.filter(daily.day <= cal_end)
     per_customer = cal.group_by("customer").aggregate(
         transactions=cal.count(), first_purchase=cal.day.min(), last_purchase=cal.day.max(),
@@ -198,102 +228,8 @@ def clv_summary(orders: Any, *, calibration_end: str | dt.date | None = None,
     return out
 
 
-# --------------------------------------------------------------------------- holdout
-@dataclass
-class HoldoutCheck:
-    """Predicted against actual repeat purchases in the holdout period.
-
-    ``table``: by calibration frequency (0, 1, ..., ``max_frequency``+): customers, mean actual and mean
-    predicted holdout transactions per customer. ``actual`` / ``predicted``: totals over all customers;
-    ``error``: (predicted - actual) / actual; ``mae``: mean absolute error per customer;
-    ``weeks``: length of the holdout period.
-    """
-    table: pd.DataFrame
-    actual: float
-    predicted: float
-    error: float
-    mae: float
-    weeks: float
-    customers: int
-
-
-def holdout_check(model: BetaGeoModel, summary: pd.DataFrame, *, max_frequency: int = 7) -> HoldoutCheck:
-    """Compare the model's expected holdout purchases with what customers actually did.
-
-    Parameters
-    ----------
-    model : BetaGeoModel
-        Fitted on the calibration period of ``summary``.
-    summary : DataFrame
-        From :func:`clv_summary` with a holdout period (``attrs['holdout_weeks'] > 0``).
-    max_frequency : int
-        Calibration frequencies from this value up are pooled into one row ("7+").
-
-    Returns
-    -------
-    HoldoutCheck
-    """
-    weeks = float(summary.attrs.get("holdout_weeks", 0.0))
-    if weeks <= 0:
-        raise DataError("the summary has no holdout period", source="holdout_check", column="holdout_frequency",
-                        fix="build it with clv_summary(orders, calibration_end=...) before the last order day")
-    predicted = model.conditional_expected_purchases(weeks, summary)
-    actual = summary.holdout_frequency.to_numpy(dtype=float)
-    bucket = np.minimum(summary.frequency.to_numpy(), max_frequency)
-    frame = pd.DataFrame({"bucket": bucket, "actual": actual, "predicted": predicted})
-    table = frame.groupby("bucket").agg(customers=("actual", "size"), actual=("actual", "mean"),
-                                        predicted=("predicted", "mean")).reset_index()
-    table.insert(0, "calibration_purchases",
-                 [f"{b}+" if b == max_frequency else str(b) for b in table.bucket])
-    table = table.drop(columns="bucket")
-    total_actual, total_predicted = float(actual.sum()), float(predicted.sum())
-    return HoldoutCheck(table=table, actual=total_actual, predicted=total_predicted,
-                        error=(total_predicted - total_actual) / total_actual if total_actual else float("nan"),
-                        mae=float(np.abs(predicted - actual).mean()), weeks=weeks, customers=int(len(summary)))
-
-
-def repeat_purchase_tracking(orders: Any, model: BetaGeoModel, summary: pd.DataFrame, *,
-                             customer: str = "customer_id", date: str = "order_date",
-                             amount: str = "revenue") -> pd.DataFrame:
-    """Week by week: actual and expected repeat transactions of the customers in ``summary``.
-
-    The classic tracking chart of the BG/NBD paper. Week 1 starts on the first day of the data; the
-    expected cumulative repeat transactions at the end of week k are ``sum_i E[X(age_i)]`` with ``age_i``
-    the customer's weeks since their first purchase (the calibration fit extrapolated into the holdout).
-
-    Returns
-    -------
-    DataFrame with ``week``, ``week_start`` (date), ``actual``, ``expected`` (repeat transactions in the
-    week), ``actual_cumulative``, ``expected_cumulative``, ``period`` ("calibration"/"holdout").
-    """
-    daily, _ = _daily(orders, customer=customer, date=date, amount=amount)
-    start = summary.attrs["data_start"]
-    cal_end, hold_end = summary.attrs["calibration_end"], summary.attrs["holdout_end"]
-    first = daily.group_by("customer").aggregate(first=daily.day.min())
-    first = first.filter(first["first"] <= cal_end)
-    rep = daily.join(first, "customer")
-    rep = rep.filter((rep.day > rep["first"]) & (rep.day <= hold_end))
-    by_day = to_pandas(rep.group_by("day").aggregate(n=rep.count()))
-    offsets = (pd.to_datetime(by_day.day) - pd.Timestamp(start)).dt.days.to_numpy()
-    n_weeks = int(np.ceil(((hold_end - start).days + 1) / WEEK_DAYS))
-    actual = np.bincount(offsets // 7, weights=by_day.n.to_numpy(dtype=float), minlength=n_weeks)[:n_weeks]
-    first_offsets = (pd.to_datetime(pd.Series(summary.first_purchase)) - pd.Timestamp(start)).dt.days
-    cohorts = first_offsets.value_counts()
-    week_end = np.arange(1, n_weeks + 1) * 7 - 1                       # last day offset of each week
-    ages = (week_end[:, None] - cohorts.index.to_numpy()[None, :]) / WEEK_DAYS
-    expected_cum = (model.expected_purchases(np.clip(ages, 0, None)) * cohorts.to_numpy()[None, :]).sum(axis=1)
-    week_start = [start + dt.timedelta(days=7 * k) for k in range(n_weeks)]
-    cal_weeks = (cal_end - start).days // 7 + 1
-    return pd.DataFrame({
-        "week": np.arange(1, n_weeks + 1), "week_start": week_start,
-        "actual": actual, "expected": np.diff(expected_cum, prepend=0.0),
-        "actual_cumulative": actual.cumsum(), "expected_cumulative": expected_cum,
-        "period": np.where(np.arange(1, n_weeks + 1) <= cal_weeks, "calibration", "holdout"),
-    })
-
-
 # --------------------------------------------------------------------------- value
-def customer_value(summary: pd.DataFrame, bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel, *,
+def customer_value(summary: pd.DataFrame, *, bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel,
                    horizon_weeks: int = 52, discount_rate: float = 0.15, margin: float = 0.30) -> pd.DataFrame:
     """P(alive), expected purchases, expected spend and discounted CLV per customer over a horizon.
 
@@ -345,17 +281,21 @@ def customer_value(summary: pd.DataFrame, bgnbd: BetaGeoModel, gamma_gamma: Gamm
     return out
 
 
-def value_by_group(values: pd.DataFrame, groups: pd.Series | pd.DataFrame, *, by: str | None = None,
-                   customer: str = "customer_id") -> pd.DataFrame:
+def value_by_group(values: pd.DataFrame | LifetimeValue, groups: pd.Series | pd.DataFrame | Personas, *,
+                   by: str | None = None, customer: str = "customer_id") -> pd.DataFrame:
     """Roll customer values up by a grouping (RFM segment, persona): who carries today's and future value.
+
+    Two inputs joined on the customer id, the values and the group of each customer, so both are positional
+    (like ``pandas.merge``).
 
     Parameters
     ----------
-    values : DataFrame
-        From :func:`customer_value` (indexed by customer).
-    groups : Series or DataFrame
-        Group of each customer, indexed by customer id; or a DataFrame with the column ``by`` and the
-        customer id in its index or in the column ``customer`` (e.g. ``wb.customers.rfm(orders)``).
+    values : DataFrame or LifetimeValue
+        From :func:`customer_value` (indexed by customer), or the :func:`lifetime_value` result (its values).
+    groups : Series, DataFrame or Personas
+        Group of each customer, indexed by customer id; a DataFrame with the column ``by`` and the customer
+        id in its index or in the column ``customer`` (e.g. ``wb.customers.rfm(orders)``); or fitted
+        :class:`Personas` (grouped by persona).
     by : str, optional
         Column of ``groups`` to use; also the name of the group column in the result.
     customer : str
@@ -365,8 +305,13 @@ def value_by_group(values: pd.DataFrame, groups: pd.Series | pd.DataFrame, *, by
     -------
     DataFrame, one row per group sorted by total CLV: ``customers``, ``share_customers``, ``revenue`` (to
     date), ``share_revenue``, ``expected_purchases``, ``clv``, ``share_clv``, ``clv_per_customer``,
-    ``p_alive`` (mean). Customers without a group are shown as "(no group)".
+    ``p_alive`` (mean). Customers without a group are shown as "(no group)". ``attrs`` are those of the
+    values (horizon, margin, discount rate) and ``group`` (the name of the group column).
     """
+    if isinstance(values, LifetimeValue):
+        values = values.values
+    if isinstance(groups, Personas):
+        groups = groups.labels_
     if isinstance(groups, pd.DataFrame):
         if by is None or by not in groups.columns:
             raise DataError(f"group column `{by}` not found", source="value_by_group", column=by,
@@ -387,8 +332,10 @@ def value_by_group(values: pd.DataFrame, groups: pd.Series | pd.DataFrame, *, by
     out["share_clv"] = out.clv / out.clv.sum()
     out["clv_per_customer"] = out.clv / out.customers
     out = out.sort_values("clv", ascending=False).reset_index()
-    return out[[name, "customers", "share_customers", "revenue", "share_revenue", "expected_purchases", "clv",
-                "share_clv", "clv_per_customer", "p_alive"]]
+    out = out[[name, "customers", "share_customers", "revenue", "share_revenue", "expected_purchases", "clv",
+               "share_clv", "clv_per_customer", "p_alive"]]
+    out.attrs.update(values.attrs, group=name)
+    return out
 
 
 # --------------------------------------------------------------------------- the report's one call
@@ -396,16 +343,10 @@ def value_by_group(values: pd.DataFrame, groups: pd.Series | pd.DataFrame, *, by
 class LifetimeValue:
     """Everything the lifetime-value section of a report shows.
 
-    ``calibration``: summary of the calibration/holdout split; ``validation_model``: BG/NBD fitted on the
-    calibration period; ``holdout``: its check on the holdout period; ``tracking``: weekly repeat purchases,
-    actual vs expected; ``bgnbd`` / ``gamma_gamma``: the models refitted on the whole history up to
-    ``as_of``, which the values use; ``values``: one row per customer (see :func:`customer_value`);
-    ``assumptions``: horizon, discount rate, margin, dates.
+    ``summary``: the repeat-purchase summary of the whole history up to ``as_of``; ``bgnbd`` / ``gamma_gamma``:
+    the models fitted on it; ``values``: one row per customer (see :func:`customer_value`); ``assumptions``:
+    ``as_of``, ``data_start``, ``data_end``, ``horizon_weeks``, ``discount_rate``, ``margin``.
     """
-    calibration: pd.DataFrame
-    validation_model: BetaGeoModel
-    holdout: HoldoutCheck
-    tracking: pd.DataFrame
     summary: pd.DataFrame
     bgnbd: BetaGeoModel
     gamma_gamma: GammaGammaModel
@@ -421,106 +362,42 @@ class LifetimeValue:
         return float(self.values.clv.sum())
 
 
-def lifetime_value(orders: Any, *, calibration_end: str | dt.date | None = None,
-                   as_of: str | dt.date | None = None, horizon_weeks: int = 52, discount_rate: float = 0.15,
-                   margin: float = 0.30, customer: str = "customer_id", date: str = "order_date",
-                   amount: str = "revenue") -> LifetimeValue:
-    """Fit, check and apply the BG/NBD + Gamma-Gamma models: the lifetime-value section of a report.
+def lifetime_value(orders: Any, *, as_of: str | dt.date | None = None, horizon_weeks: int = 52,
+                   discount_rate: float = 0.15, margin: float = 0.30, customer: str = "customer_id",
+                   date: str = "order_date", amount: str = "revenue") -> LifetimeValue:
+    """Fit the BG/NBD + Gamma-Gamma models on the whole history and value every customer over a horizon.
 
-    1. Split the history at ``calibration_end`` (None: :func:`choose_calibration_end`), fit BG/NBD on the
-       calibration period and check it on the holdout period (:func:`holdout_check`,
-       :func:`repeat_purchase_tracking`).
-    2. Refit both models on the whole history up to ``as_of`` (None: the last order day) and value every
-       customer over the next ``horizon_weeks`` (:func:`customer_value`).
+    The summary of the history up to ``as_of`` (None: the last day the data covers), both models fitted on it,
+    and every customer valued over the next ``horizon_weeks`` (:func:`customer_value`). The check of the
+    method on a holdout period is :func:`~workbench.analyses.customers.holdout.holdout_validation`.
 
     Parameters are those of :func:`clv_summary` and :func:`customer_value`.
+
+    Raises
+    ------
+    NotEnoughData
+        Less than ``MIN_HISTORY_WEEKS`` weeks of history, fewer than 2 repeat customers, or no customer ids.
     """
-    daily, source = _daily(orders, customer=customer, date=date, amount=amount)
-    start, end = _bounds(daily, source)
-    as_of_date = _to_date(as_of, "as_of") or end
-    if (end - start).days < 8 * 7:
-        raise DataError(f"the orders cover only {(end - start).days} days ({start} to {end})", source=source,
-                        column=date, fix="lifetime value needs at least 8 weeks of history, ideally a year or more")
-    cal_end = _to_date(calibration_end, "calibration_end") or choose_calibration_end(start, as_of_date)
-    kw = {"customer": customer, "date": date, "amount": amount}
-    calibration = clv_summary(orders, calibration_end=cal_end, holdout_end=as_of_date, **kw)
-    validation_model = BetaGeoModel().fit(calibration)
-    check = holdout_check(validation_model, calibration)
-    tracking = repeat_purchase_tracking(orders, validation_model, calibration, **kw)
-    summary = clv_summary(orders, calibration_end=as_of_date, **kw)
+    daily, covered, source = _daily(orders, customer=customer, date=date, amount=amount)
+    span = _span(daily, covered, source)
+    as_of_date = _to_date(as_of, "as_of") or span.end
+    _check_history(span, as_of_date, what="too short to learn how often customers come back",
+                   fix=f"Customer value needs at least {MIN_HISTORY_WEEKS} weeks of history, ideally a year or more")
+    summary = clv_summary(orders, calibration_end=as_of_date, customer=customer, date=date, amount=amount)
     bgnbd = BetaGeoModel().fit(summary)
     gamma_gamma = GammaGammaModel().fit(summary)
-    values = customer_value(summary, bgnbd, gamma_gamma, horizon_weeks=horizon_weeks,
+    values = customer_value(summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, horizon_weeks=horizon_weeks,
                             discount_rate=discount_rate, margin=margin)
-    assumptions = {"calibration_end": cal_end, "holdout_end": as_of_date, "as_of": as_of_date,
-                   "data_start": start, "data_end": end, "holdout_weeks": check.weeks,
+    assumptions = {"as_of": as_of_date, "data_start": span.start, "data_end": span.end,
                    "horizon_weeks": horizon_weeks, "discount_rate": discount_rate, "margin": margin}
-    return LifetimeValue(calibration=calibration, validation_model=validation_model, holdout=check,
-                         tracking=tracking, summary=summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, values=values,
+    return LifetimeValue(summary=summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, values=values,
                          assumptions=assumptions)
 
 
-# --------------------------------------------------------------------------- sentences for reports
+# --------------------------------------------------------------------------- concentration
 def value_concentration(values: pd.DataFrame, *, top: float = 0.10, column: str = "clv") -> float:
     """Share of the total ``column`` held by the top ``top`` share of customers (0.10 = the best 10%)."""
     v = np.sort(values[column].to_numpy(dtype=float))[::-1]
     k = max(1, int(round(top * len(v))))
     total = v.sum()
     return float(v[:k].sum() / total) if total > 0 else float("nan")
-
-
-def holdout_sentence(lv: LifetimeValue) -> str:
-    """The holdout check in words: what the model predicted and what customers did."""
-    a, check = lv.assumptions, lv.holdout
-    direction = "fewer" if check.predicted < check.actual else "more"
-    return (f"Fitted on the purchases up to {a['calibration_end']:%Y-%m-%d}, the model predicted "
-            f"{fmt.num(check.predicted)} repeat purchases by these {fmt.num(check.customers)} customers in the "
-            f"following {fmt.num(check.weeks)} weeks; they made {fmt.num(check.actual)}, so the model predicted "
-            f"{fmt.pct(abs(check.error))} {direction} than happened (mean absolute error "
-            f"{fmt.num(check.mae, 2)} purchases per customer).")
-
-
-def lifetime_value_sentences(lv: LifetimeValue, *, currency: str = "USD", holdout: bool = True) -> str:
-    """What a customer is worth and the assumptions, then (``holdout=True``) the holdout check, as Markdown."""
-    a, v = lv.assumptions, lv.values
-    repeat = v[v.frequency > 0]
-    alive = float((repeat.p_alive >= 0.5).mean()) if len(repeat) else float("nan")
-    return (f"Over the next {fmt.num(a['horizon_weeks'])} weeks a customer is worth "
-            f"**{fmt.money(lv.mean_clv, currency, 2)}** on average in margin ({fmt.pct(a['margin'], 0)} of "
-            f"revenue, discounted at {fmt.pct(a['discount_rate'], 0)} a year), "
-            f"{fmt.money(lv.total_clv, currency)} for all {fmt.num(len(v))} customers: on average "
-            f"{fmt.num(v.expected_purchases.mean(), 2)} purchases of "
-            f"{fmt.money(v.expected_spend_per_purchase.mean(), currency, 2)} each. The best 10% of customers "
-            f"hold {fmt.pct(value_concentration(v), 0)} of that value. Of the customers who came back at least "
-            f"once, {fmt.pct(alive, 0)} are more likely than not still active (the model cannot tell for one-time "
-            f"buyers, whom it counts as active but expects to buy little)." + (f" {holdout_sentence(lv)}" if holdout else ""))
-
-
-def value_sentence(table: pd.DataFrame, *, group: str, currency: str = "USD") -> str:
-    """Which group carries the future value, from a :func:`value_by_group` table."""
-    top = table.sort_values("clv", ascending=False).iloc[0]
-    return (f"**{top[group]}** ({fmt.pct(top.share_customers, 0)} of customers) hold "
-            f"{fmt.pct(top.share_clv, 0)} of the expected future value and brought {fmt.pct(top.share_revenue, 0)} "
-            f"of revenue to date; each is worth {fmt.money(top.clv_per_customer, currency, 2)} on average.")
-
-
-_LABELS = {
-    "customers": "Customers", "share_customers": "Share of customers", "revenue": "Revenue to date",
-    "share_revenue": "Share of revenue", "expected_purchases": "Expected purchases", "clv": "Expected value (CLV)",
-    "share_clv": "Share of future value", "clv_per_customer": "Value per customer", "p_alive": "P(alive), mean",
-    "orders_per_customer": "Orders per customer", "repeat_share": "Came back", "aov": "Spend per order",
-    "units_per_order": "Items per order", "recency_days": "Days since last order", "tenure_days": "Days as customer",
-    "top_category": "Top category", "top_country": "Top country", "persona": "Persona", "segment": "RFM segment",
-    "calibration_purchases": "Repeat purchases, calibration", "actual": "Actual, per customer",
-    "predicted": "Predicted, per customer", "frequency": "Repeat purchases", "recency": "Last purchase (week)",
-    "T": "Weeks observed", "monetary": "Mean repeat spend", "expected_spend_per_purchase": "Expected spend per purchase",
-    "expected_revenue": "Expected revenue", "parameter": "Parameter", "estimate": "Estimate",
-    "std_error": "Standard error", "meaning": "Meaning", "forecast": "Forecast", "lower": "Lower bound",
-    "upper": "Upper bound", "period": "Period", "customer_id": "Customer",
-}
-
-
-def column_label(name: Any) -> str:
-    """Readable header for the columns of the market-research tables (personas, segments, CLV, forecast), for
-    ``Styler.format_index(column_label, axis="columns")``; unknown names are returned unchanged."""
-    return _LABELS.get(str(name), str(name))

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from workbench.analyses.customers._mle import fit_mle, parameter_table
-from workbench.errors import DataError
+from workbench.analyses.customers._mle import fit_mle, parameter_frame
+from workbench.errors import DataError, NotEnoughData
 
 __all__ = ["GammaGammaModel"]
 
@@ -89,7 +89,9 @@ class GammaGammaModel:
         Raises
         ------
         DataError
-            A repeat customer without a mean repeat value, or fewer than 2 usable repeat customers.
+            A repeat customer without a mean repeat value.
+        NotEnoughData
+            Fewer than 2 repeat customers with a positive mean repeat value.
         """
         x, m = _arrays(summary, frequency, monetary, source="GammaGammaModel.fit")
         repeat = x > 0
@@ -103,9 +105,10 @@ class GammaGammaModel:
         self.n_excluded_ = int((repeat & ~usable).sum())
         x, m = x[usable], m[usable]
         if len(x) < 2:
-            raise DataError("too few repeat customers with a positive mean repeat value to fit the Gamma-Gamma "
-                            "model", source="GammaGammaModel.fit", column="monetary", rows=int(len(x)),
-                            fix="use a longer calibration period or more customers")
+            raise NotEnoughData(
+                f"Too few repeat customers with a positive mean repeat value ({len(x)}) to learn what a customer "
+                f"spends per purchase (the Gamma-Gamma model needs at least 2)",
+                fix="Use a longer history (or calibration period) or more customers")
         mean, var = m.mean(), m.var()
         starts = [(1.0, 1.0, 1.0), (6.0, 4.0, max(mean, 1.0) * 0.5)]
         if var > 0:
@@ -173,13 +176,12 @@ class GammaGammaModel:
         model.params_ = {"p": float(p), "q": float(q), "gamma": float(gamma)}
         return model
 
-    def summary_table(self) -> pd.DataFrame:
-        """Parameters with standard errors and what each means, for a report table."""
-        return parameter_table(self.params_, self.se_, {
-            "p": "shape of the spend per transaction around a customer's mean",
-            "q": "shape of the spread of customers' mean spend",
-            "gamma": "scale of the spread of customers' mean spend",
-        })
+    @property
+    def summary_(self) -> pd.DataFrame:
+        """The parameters with their standard errors: ``parameter``, ``estimate``, ``std_error`` (NaN without a fit)."""
+        if self.params_ is None:
+            raise RuntimeError("GammaGammaModel is not fitted: call fit() first or set params_")
+        return parameter_frame(self.params_, self.se_)
 
     def __repr__(self) -> str:
         if self.params_ is None:

@@ -5,15 +5,18 @@ Steps:
 1. :func:`persona_features` (Ibis; only the per-customer table comes back): orders, net revenue, units,
    first and last order, recency, tenure and average order value per customer, plus the revenue share of the
    store's top categories and the customer's country when the order lines have them.
-2. :func:`find_personas` standardises the clustering features (log recency, log orders, log revenue, log
-   tenure, log AOV; category shares; home-country flag), leaving out those on which customers hardly
-   differ (standard deviation below 0.1 on the log scale, about 10%, or 0.01 for shares and flags: CDNOW's
-   customers all started within one quarter, so tenure carries no information there and would only add
-   noise once standardised). It runs scikit-learn k-means (fixed seed, 10 starts) for every k in a range on
-   a seeded sample of up to 5,000 customers, keeps the k with the highest silhouette score on that sample
-   (the silhouette of every k is kept, to show the evidence), and fits the chosen k on all customers.
+2. :class:`Personas` (``Personas(k_min=, k_max=).fit(features)``) standardises the clustering features (log
+   recency, log orders, log revenue, log tenure, log AOV; category shares; home-country flag), leaving out those
+   on which customers hardly differ (standard deviation below 0.1 on the log scale, about 10%, or 0.01 for
+   shares and flags: CDNOW's customers all started within one quarter, so tenure carries no information there
+   and would only add noise once standardised). It runs scikit-learn k-means (fixed seed, 10 starts) for every
+   k in a range on a seeded sample of up to 5,000 customers, keeps the k with the highest silhouette score on
+   that sample (the silhouette of every k is kept, to show the evidence), and fits the chosen k on all
+   customers. Each persona needs at least 10 customers: fewer customers narrow the range (45 customers: 2-4
+   personas), fewer than 20 leave no personas to find (:class:`~workbench.errors.NotEnoughData`).
 3. Each cluster is profiled (size, share of customers and revenue, orders per customer, typical basket,
-   how recently active) and named by :func:`persona_name` from its centre, with documented rules.
+   how recently active) and named by :func:`persona_name` from its centre, with documented rules. The
+   report describes each persona in words from its profile (``workbench.reports.market_research``).
 
 Why k-means and silhouette: k-means on standardised log-scaled RFM is the common practice for behavioural
 segmentation, its clusters are described by their centres (which the names are built from), and the
@@ -54,7 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+import warnings
 from typing import Any
 
 import ibis
@@ -62,11 +65,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.engine import as_table, source_name, to_pandas
-from workbench.errors import DataError
-from workbench.present import fmt
+from workbench.errors import DataError, NotEnoughData
 
-__all__ = ["persona_features", "find_personas", "persona_name", "purchase_cycle_days", "Personas",
-           "CLUSTER_FEATURES", "persona_sentence"]
+__all__ = ["persona_features", "persona_name", "purchase_cycle_days", "Personas", "CLUSTER_FEATURES",
+           "MIN_CUSTOMERS_PER_PERSONA"]
 
 CLUSTER_FEATURES = ("log_recency", "log_orders", "log_revenue", "log_tenure", "log_aov")
 TOP_CATEGORIES = 5
@@ -78,7 +80,7 @@ COMPARE = {"log_recency": ("more recent", "less recent"), "log_orders": ("less f
            "log_aov": ("smaller baskets", "bigger baskets")}
 MIN_LOG_SPREAD = 0.1     # a log feature varying less than this (about 10%) across customers is left out
 MIN_SHARE_SPREAD = 0.01  # a share or flag that is (almost) the same for everyone is left out
-
+MIN_CUSTOMERS_PER_PERSONA = 10  # fewer customers narrow the range of persona counts tried
 
 
 def _slug(text: str) -> str:
@@ -112,7 +114,9 @@ def persona_features(orders: Any, *, as_of: str | dt.date | None = None, custome
     Raises
     ------
     DataError
-        A required column is missing, or no customer has a sale line.
+        A required column is missing.
+    NotEnoughData
+        No line has a customer id, or no customer has a sale line.
     """
     source = source_name(orders)
     t = as_table(orders)
@@ -128,8 +132,9 @@ def persona_features(orders: Any, *, as_of: str | dt.date | None = None, custome
     t = t.mutate(_day=day, _sale=is_sale)
     end = to_pandas(t.aggregate(end=t._day.max())).end.iloc[0]
     if end is None or pd.isna(end):
-        raise DataError("no order lines with a customer id", source=source, column=customer, rows=0,
-                        fix="personas need customer ids; check the export has a customer column")
+        raise NotEnoughData("no order line has a customer id", source=source, column=customer,
+                            fix="Personas need customer ids; check the export has a customer column "
+                                "(Shopify: Email)")
     as_of_date = pd.Timestamp(as_of).date() if as_of is not None else pd.Timestamp(end).date()
     t = t.filter(t._day <= as_of_date)
     aggs = {
@@ -154,8 +159,8 @@ def persona_features(orders: Any, *, as_of: str | dt.date | None = None, custome
     df = to_pandas(t.group_by(t[customer].name("customer")).aggregate(**aggs).order_by("customer"))
     df = df[df.orders > 0]
     if df.empty:
-        raise DataError("no customer has a sale line", source=source, column=customer, rows=0,
-                        fix="check line_type: personas are built from sale lines")
+        raise NotEnoughData("no customer has a sale line", source=source, column=customer,
+                            fix="Personas are built from sale lines; check line_type")
     out = pd.DataFrame(index=pd.Index(df.customer.to_numpy(), name=customer))
     out["orders"] = df.orders.to_numpy(dtype="int64")
     out["revenue"] = df.revenue.to_numpy(dtype=float)
@@ -250,105 +255,142 @@ def persona_name(centre: pd.Series, *, median_orders: float, median_recency_days
     return name
 
 
-@dataclass
 class Personas:
-    """Result of :func:`find_personas`.
+    """Buyer personas: customers clustered on how they buy, the number of personas chosen by silhouette.
 
-    ``customers``: the features with ``persona`` (name) and ``cluster`` (number) per customer;
-    ``selection``: k, silhouette and inertia for every k tried; ``k``: the chosen number;
-    ``profiles``: one row per persona (see :func:`find_personas`); ``centres``: standardised centres;
-    ``descriptions``: one sentence per persona, largest revenue share first.
-    """
-    customers: pd.DataFrame
-    selection: pd.DataFrame
-    k: int
-    profiles: pd.DataFrame
-    centres: pd.DataFrame
-    descriptions: list[str]
-    features_used: list[str]
+    ``Personas(k_min=3, k_max=6).fit(features)`` standardises the clustering features of
+    :func:`persona_features` (see the module docstring), runs scikit-learn k-means (fixed seed, 10 starts) for
+    every k in the range on a seeded sample of up to ``silhouette_sample`` customers, keeps the k with the
+    highest silhouette score and fits it on all customers.
 
-    @property
-    def labels(self) -> pd.Series:
-        """Persona name of each customer (indexed by customer)."""
-        return self.customers.persona
-
-
-def find_personas(features: pd.DataFrame, *, k_min: int = 2, k_max: int = 8, seed: int = 20261128,
-                  currency: str = "USD", silhouette_sample: int = 5000) -> Personas:
-    """Cluster customers into buyer personas, choosing the number of personas by silhouette.
+    Few customers narrow the range: each persona needs at least ``MIN_CUSTOMERS_PER_PERSONA`` (10) customers,
+    so 45 customers are grouped into 2-4 personas whatever ``k_max`` asks; ``k_range_`` holds the range
+    actually tried. Fewer than 20 customers (two personas of 10) raise :class:`~workbench.errors.NotEnoughData`.
 
     Parameters
     ----------
-    features : DataFrame
-        From :func:`persona_features`.
     k_min, k_max : int
-        Range of persona counts tried (both included).
+        Range of persona counts to try (both included).
     seed : int
         Seed of k-means and of the silhouette sample (results are repeatable).
-    currency : str
-        For the money amounts in the descriptions.
     silhouette_sample : int
         Size of the seeded sample of customers on which each k is fitted and scored (all when fewer).
 
-    Returns
-    -------
-    Personas
-        ``profiles`` columns: ``persona``, ``customers``, ``share_customers``, ``revenue``, ``share_revenue``,
-        ``orders_per_customer`` (mean), ``repeat_share`` (customers with 2+ orders), ``aov`` (revenue /
-        orders of the group), ``units_per_order``, ``recency_days`` and ``tenure_days`` (medians), plus
-        ``top_category`` / ``top_country`` when known.
-
-    Raises
-    ------
-    DataError
-        Fewer customers than 10 per cluster at ``k_max``, or an invalid range.
+    Attributes (after ``fit``)
+    --------------------------
+    customers_ : DataFrame
+        The features with ``cluster`` (number) and ``persona`` (name) per customer.
+    selection_ : DataFrame
+        ``k``, ``silhouette``, ``inertia`` and ``chosen`` for every k tried.
+    k_ : int
+        The number of personas chosen.
+    k_range_ : tuple of int
+        The range tried: ``(k_min, k_max)``, or narrower when customers are few.
+    profiles_ : DataFrame
+        One row per persona, largest revenue share first: ``persona``, ``customers``, ``share_customers``,
+        ``revenue``, ``share_revenue``, ``orders_per_customer`` (mean), ``repeat_share`` (customers with 2+
+        orders), ``aov`` (revenue / orders of the group), ``units_per_order``, ``recency_days`` and
+        ``tenure_days`` (medians), plus ``top_category`` / ``top_country`` when known.
+    centres_ : DataFrame
+        Standardised cluster centres, indexed by persona.
+    features_used_ : list of str
+        The clustering features kept (those on which customers differ).
+    n_customers_ : int
     """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-    from sklearn.preprocessing import StandardScaler
-    from threadpoolctl import threadpool_limits
 
-    if not 2 <= k_min <= k_max:
-        raise DataError(f"persona range k_min={k_min}, k_max={k_max} is not valid", source="find_personas",
-                        fix="give 2 <= k_min <= k_max, e.g. k_min=3, k_max=8")
-    n = len(features)
-    if n < 10 * k_max:
-        raise DataError(f"too few customers ({n:,}) to look for up to {k_max} personas", source="find_personas",
-                        column="customer_id", rows=n, fix=f"lower k_max to at most {max(2, n // 10)}")
-    design = _design(features)
-    spread = design.std(ddof=0)
-    min_spread = pd.Series([MIN_LOG_SPREAD if c.startswith("log_") else MIN_SHARE_SPREAD for c in design.columns],
-                           index=design.columns)
-    design = design.loc[:, spread >= min_spread]
-    if design.shape[1] == 0:
-        raise DataError("customers do not differ in their buying behaviour", source="find_personas",
-                        column="orders", rows=n, fix="personas need customers with different histories")
-    X = StandardScaler().fit(design).transform(design)
-    rng = np.random.default_rng(seed)
-    sample = np.sort(rng.choice(n, size=min(n, silhouette_sample), replace=False))
-    rows = []
-    # one OpenMP thread: on a small shared machine k-means on a few features runs several times faster
-    # without thread hand-offs (measured 0.14 s vs 1.0 s for 5,000 customers on the 2-core CI machine)
-    with threadpool_limits(limits=1, user_api="openmp"):
-        for k in range(k_min, k_max + 1):
-            km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(X[sample])
-            score = silhouette_score(X[sample], km.labels_)
-            rows.append({"k": k, "silhouette": float(score), "inertia": float(km.inertia_)})
-        selection = pd.DataFrame(rows)
-        best_k = int(selection.loc[selection.silhouette.idxmax(), "k"])
-        selection["chosen"] = selection.k == best_k
-        km = KMeans(n_clusters=best_k, n_init=10, random_state=seed).fit(X)
-    centres = pd.DataFrame(km.cluster_centers_, columns=design.columns)
-    customers = features.copy()
-    customers["cluster"] = km.labels_
-    profiles = _profiles(customers, centres)
-    customers["persona"] = customers.cluster.map(profiles.set_index("cluster").persona)
-    centres.index = profiles.set_index("cluster").persona.reindex(range(best_k)).to_numpy()
-    centres.index.name = "persona"
-    profiles = profiles.drop(columns="cluster")
-    descriptions = [_describe(row, currency) for row in profiles.itertuples(index=False)]
-    return Personas(customers=customers, selection=selection, k=best_k, profiles=profiles, centres=centres,
-                    descriptions=descriptions, features_used=list(design.columns))
+    def __init__(self, *, k_min: int = 2, k_max: int = 8, seed: int = 20261128,
+                 silhouette_sample: int = 5000) -> None:
+        if not 2 <= k_min <= k_max:
+            raise DataError(f"persona range k_min={k_min}, k_max={k_max} is not valid", source="Personas",
+                            fix="give 2 <= k_min <= k_max, e.g. k_min=3, k_max=8")
+        self.k_min, self.k_max, self.seed, self.silhouette_sample = k_min, k_max, seed, silhouette_sample
+        self.customers_: pd.DataFrame | None = None
+        self.selection_: pd.DataFrame | None = None
+        self.k_: int | None = None
+        self.k_range_: tuple[int, int] | None = None
+        self.profiles_: pd.DataFrame | None = None
+        self.centres_: pd.DataFrame | None = None
+        self.features_used_: list[str] | None = None
+        self.n_customers_: int | None = None
+
+    def fit(self, features: pd.DataFrame) -> Personas:
+        """Cluster the customers of ``features`` (from :func:`persona_features`); returns ``self``.
+
+        Raises
+        ------
+        NotEnoughData
+            Fewer than 20 customers, or customers that do not differ in how they buy.
+        """
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+        from sklearn.preprocessing import StandardScaler
+        from threadpoolctl import threadpool_limits
+
+        n = len(features)
+        k_hi = min(self.k_max, n // MIN_CUSTOMERS_PER_PERSONA)
+        if k_hi < 2:
+            raise NotEnoughData(
+                f"{n:,} customer{'s are' if n != 1 else ' is'} too few to group into buyer personas",
+                fix=f"Personas need at least {2 * MIN_CUSTOMERS_PER_PERSONA} customers "
+                    f"({MIN_CUSTOMERS_PER_PERSONA} per persona); the rest of the report does not depend on them")
+        k_lo = min(self.k_min, k_hi)
+        design = _design(features)
+        spread = design.std(ddof=0)
+        min_spread = pd.Series([MIN_LOG_SPREAD if c.startswith("log_") else MIN_SHARE_SPREAD
+                                for c in design.columns], index=design.columns)
+        design = design.loc[:, spread >= min_spread]
+        if design.shape[1] == 0:
+            raise NotEnoughData("The customers do not differ in how they buy (orders, spend, timing)",
+                                fix="Personas need customers with different histories")
+        X = StandardScaler().fit(design).transform(design)
+        rng = np.random.default_rng(self.seed)
+        sample = np.sort(rng.choice(n, size=min(n, self.silhouette_sample), replace=False))
+        rows = []
+        # one OpenMP thread: on a small shared machine k-means on a few features runs several times faster
+        # without thread hand-offs (measured 0.14 s vs 1.0 s for 5,000 customers on the 2-core CI machine)
+        with threadpool_limits(limits=1, user_api="openmp"), warnings.catch_warnings():
+            # identical customers can leave k-means with fewer distinct clusters than asked: that k is
+            # then scored as not separable below, so sklearn's ConvergenceWarning says nothing new
+            warnings.filterwarnings("ignore", message="Number of distinct clusters")
+            for k in range(k_lo, k_hi + 1):
+                km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(X[sample])
+                distinct = len(np.unique(km.labels_))
+                score = (float(silhouette_score(X[sample], km.labels_)) if 2 <= distinct < len(sample)
+                         else float("nan"))
+                rows.append({"k": k, "silhouette": score, "inertia": float(km.inertia_)})
+            selection = pd.DataFrame(rows)
+            if selection.silhouette.isna().all():
+                raise NotEnoughData("The customers do not differ enough to form separate groups",
+                                    fix="Personas need customers with different histories")
+            best_k = int(selection.loc[selection.silhouette.idxmax(), "k"])
+            selection["chosen"] = selection.k == best_k
+            km = KMeans(n_clusters=best_k, n_init=10, random_state=self.seed).fit(X)
+        centres = pd.DataFrame(km.cluster_centers_, columns=design.columns)
+        customers = features.copy()
+        customers["cluster"] = km.labels_
+        profiles = _profiles(customers, centres)
+        customers["persona"] = customers.cluster.map(profiles.set_index("cluster").persona)
+        centres.index = profiles.set_index("cluster").persona.reindex(range(best_k)).to_numpy()
+        centres.index.name = "persona"
+        self.customers_, self.selection_, self.k_ = customers, selection, best_k
+        self.k_range_ = (k_lo, k_hi)
+        self.profiles_ = profiles.drop(columns="cluster")
+        self.centres_, self.features_used_, self.n_customers_ = centres, list(design.columns), n
+        return self
+
+    @property
+    def labels_(self) -> pd.Series:
+        """Persona name of each customer (indexed by customer)."""
+        if self.customers_ is None:
+            raise RuntimeError("Personas is not fitted: call fit(features) first")
+        return self.customers_.persona
+
+    def __repr__(self) -> str:
+        if self.k_ is None:
+            return f"<Personas: not fitted, k {self.k_min}-{self.k_max}>"
+        lo, hi = self.k_range_
+        return (f"<Personas: {self.k_} personas of {self.n_customers_:,} customers, chosen by silhouette among "
+                f"k {lo}-{hi}: {'; '.join(self.profiles_.persona)}>")
 
 
 def _profiles(customers: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
@@ -409,33 +451,3 @@ def _unique_names(names: dict[int, str], prof: pd.DataFrame, centres: pd.DataFra
         for letter, c in zip("ABCDEFGHIJ", ordered):
             out[c] = f"{name} ({letter})"
     return out
-
-
-def _describe(row, currency: str) -> str:
-    items = "" if pd.isna(row.units_per_order) else f" with {fmt.num(row.units_per_order, 1)} items"
-    recency = "ordered" if row.recency_days <= 0 else f"last ordered {fmt.num(row.recency_days)} days ago"
-    text = (f"**{row.persona}**: {fmt.num(row.customers)} customers ({fmt.pct(row.share_customers)} of all) "
-            f"bringing {fmt.pct(row.share_revenue)} of revenue. They placed "
-            f"{fmt.num(row.orders_per_customer, 1)} orders each on average "
-            f"({fmt.pct(row.repeat_share, 0)} came back at least once), spend "
-            f"{fmt.money(row.aov, currency, 2)} per order{items}, "
-            f"{recency} (median) and have been customers for {fmt.num(row.tenure_days)} days.")
-    if getattr(row, "top_category", None) is not None and isinstance(row.top_category, str):
-        text += f" Their largest category is {row.top_category.replace('_', ' ')}."
-    if getattr(row, "top_country", None) is not None and isinstance(row.top_country, str):
-        text += f" Most are in {row.top_country}."
-    return text
-
-
-def persona_sentence(personas: Personas) -> str:
-    """Who the buyers are, in one or two sentences: the number of personas, the largest and the most valuable."""
-    prof = personas.profiles
-    largest = prof.loc[prof.customers.idxmax()]
-    richest = prof.loc[prof.share_revenue.idxmax()]
-    text = (f"The customers fall into {personas.k} buyer personas. The largest, **{largest.persona}**, is "
-            f"{fmt.pct(largest.share_customers, 0)} of customers and brings {fmt.pct(largest.share_revenue, 0)} "
-            f"of revenue")
-    if richest.persona != largest.persona:
-        text += (f"; **{richest.persona}** ({fmt.pct(richest.share_customers, 0)} of customers) bring the most, "
-                 f"{fmt.pct(richest.share_revenue, 0)} of revenue")
-    return text + "."

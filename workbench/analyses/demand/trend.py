@@ -4,8 +4,10 @@ A seasonal pattern can only be told apart from the trend when the history holds 
 seasonal cycles (two years of weeks or months, two weeks of days): that is when :func:`decompose` uses
 STL (Cleveland et al. 1990, ``statsmodels.tsa.seasonal.STL``, robust). With less history it does not invent a
 season: it estimates the trend alone with LOWESS (``statsmodels.nonparametric.lowess``, a window of 13 weeks,
-5 months or 29 days: wide enough to smooth out single periods), sets the seasonal component to zero and says so in ``note``. CDNOW's
-78 weeks are such a case.
+5 months or 29 days: wide enough to smooth out single periods) and sets the seasonal component to zero
+(``method == "LOWESS"``; ``periods_needed`` says how much history a season would take). CDNOW's 78 weeks are
+such a case. Fewer than ``MIN_PERIODS`` (6) complete periods give no trend at all
+(:class:`~workbench.errors.NotEnoughData`).
 """
 from __future__ import annotations
 
@@ -15,33 +17,45 @@ import numpy as np
 import pandas as pd
 
 from workbench.analyses.demand.series import DEMAND_FREQUENCIES
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
 
-__all__ = ["decompose", "Decomposition"]
+__all__ = ["decompose", "Decomposition", "MIN_PERIODS"]
 
 # points in the LOWESS trend window when no season can be estimated
 TREND_WINDOW = {"day": 29, "week": 13, "month": 5}
+MIN_PERIODS = 6  # complete periods below which no trend is estimated
+UNITS = {"day": ("day", "days"), "week": ("week", "weeks"), "month": ("month", "months")}
 
 
 @dataclass
 class Decomposition:
     """Trend / season / remainder of a demand series.
 
-    ``frame``: ``observed``, ``trend``, ``seasonal``, ``resid`` by period; ``method``: "STL" or "LOWESS"; ``seasonal_period``: periods per cycle (None when no season was estimated); ``note``: a sentence
-    for the report on what was done and why; ``trend_strength`` / ``seasonal_strength``: 1 - var(resid) /
+    ``frame``: ``observed``, ``trend``, ``seasonal``, ``resid`` by period; ``method``: "STL" or "LOWESS";
+    ``seasonal_period``: periods per cycle (None when no season was estimated); ``periods_needed``: the
+    history a season needs (two cycles; None without a cycle length); ``window``: periods in the LOWESS
+    trend window (None for STL); ``trend_strength`` / ``seasonal_strength``: 1 - var(resid) /
     var(component + resid) clipped to [0, 1] (Wang, Smith & Hyndman 2006): near 1 = a strong component;
     ``trend_change``: relative change of the trend over the last seasonal cycle (52 weeks, 12 months,
-    7 days) or over the whole history when shorter; ``trend_change_periods``: how many periods that is.
+    7 days) or over the whole history when shorter; ``trend_change_periods``: how many periods that is;
+    ``freq``: "day", "week", "month" or None.
     """
     frame: pd.DataFrame
     method: str
     seasonal_period: int | None
-    note: str
+    periods_needed: int | None
+    window: int | None
     trend_strength: float
     seasonal_strength: float | None
     trend_change: float
     trend_change_periods: int
     column: str
+    freq: str | None = None
+
+    @property
+    def n_periods(self) -> int:
+        """Complete periods decomposed."""
+        return len(self.frame)
 
 
 def _strength(component: np.ndarray, resid: np.ndarray) -> float:
@@ -71,7 +85,9 @@ def decompose(series: pd.DataFrame | pd.Series, *, column: str = "revenue", peri
     Raises
     ------
     DataError
-        Fewer than 6 periods, or missing values.
+        A missing column, or missing values.
+    NotEnoughData
+        Fewer than ``MIN_PERIODS`` (6) complete periods.
     """
     from statsmodels.nonparametric.smoothers_lowess import lowess
     from statsmodels.tsa.seasonal import STL
@@ -79,13 +95,11 @@ def decompose(series: pd.DataFrame | pd.Series, *, column: str = "revenue", peri
     y, freq = _values(series, column, complete_only)
     period = period or (DEMAND_FREQUENCIES[freq][2] if freq in DEMAND_FREQUENCIES else None)
     n = len(y)
-    unit = {"day": "days", "week": "weeks", "month": "months"}.get(freq, "periods")
+    window = None
     if period and n >= 2 * period:
         res = STL(y.to_numpy(dtype=float), period=period, robust=True).fit()
         trend, seasonal, resid = res.trend, res.seasonal, res.resid
         method = "STL"
-        note = (f"Trend and a seasonal pattern of {period} {unit} estimated with STL (robust) on "
-                f"{n} {unit} of history.")
         seasonal_strength = _strength(seasonal, resid)
         used_period = period
     else:
@@ -95,10 +109,6 @@ def decompose(series: pd.DataFrame | pd.Series, *, column: str = "revenue", peri
         seasonal = np.zeros(n)
         resid = y.to_numpy(dtype=float) - trend
         method = "LOWESS"
-        need = f"{2 * period} {unit}" if period else "two full cycles"
-        note = (f"The history covers {n} {unit}, less than the {need} needed to tell a seasonal pattern from "
-                f"the trend, so no seasonality is estimated: the trend is a LOWESS smooth over about "
-                f"{window} {unit} and everything else is left as remainder.")
         seasonal_strength = None
         used_period = None
     frame = pd.DataFrame({"observed": y.to_numpy(dtype=float), "trend": trend, "seasonal": seasonal,
@@ -106,12 +116,26 @@ def decompose(series: pd.DataFrame | pd.Series, *, column: str = "revenue", peri
     lookback = min(n - 1, period or n - 1)
     base = trend[-1 - lookback]
     change = (trend[-1] - base) / abs(base) if base != 0 else float("nan")
-    return Decomposition(frame=frame, method=method, seasonal_period=used_period, note=note,
+    return Decomposition(frame=frame, method=method, seasonal_period=used_period,
+                         periods_needed=2 * period if period else None, window=window,
                          trend_strength=_strength(trend, resid), seasonal_strength=seasonal_strength,
-                         trend_change=float(change), trend_change_periods=int(lookback), column=column)
+                         trend_change=float(change), trend_change_periods=int(lookback), column=column, freq=freq)
 
 
-def _values(series: pd.DataFrame | pd.Series, column: str, complete_only: bool) -> tuple[pd.Series, str | None]:
+def complete_periods(n: int, freq: str | None) -> str:
+    """"Only 4 complete weeks", "Only 1 complete week", "No complete week"."""
+    one, many = UNITS.get(freq, ("period", "periods"))
+    return f"No complete {one}" if n == 0 else f"Only {n} complete {one if n == 1 else many}"
+
+
+def shorter_period_fix(freq: str | None) -> str:
+    """What a user with too few periods can do: a shorter period where there is one, else a longer history."""
+    shorter = {"month": "demand_freq='week' or 'day'", "week": "demand_freq='day'"}.get(freq)
+    return f"Use a shorter period ({shorter}) or a longer history" if shorter else "Use a longer history"
+
+
+def _values(series: pd.DataFrame | pd.Series, column: str, complete_only: bool, *,
+            min_periods: int = MIN_PERIODS, what: str = "a trend") -> tuple[pd.Series, str | None]:
     freq = series.attrs.get("freq")
     if isinstance(series, pd.DataFrame):
         if column not in series.columns:
@@ -126,7 +150,7 @@ def _values(series: pd.DataFrame | pd.Series, column: str, complete_only: bool) 
         bad = y[y.isna()]
         raise DataError("the series has missing values", source="demand series", column=column, rows=len(bad),
                         example=str(bad.index[0]), fix="fill gaps with 0 (demand_series does) before decomposing")
-    if len(y) < 6:
-        raise DataError(f"only {len(y)} complete periods", source="demand series", column=column, rows=len(y),
-                        fix="use a shorter period (freq='week' or 'day') or a longer history")
+    if len(y) < min_periods:
+        raise NotEnoughData(f"{complete_periods(len(y), freq)} of orders: {what} needs at least {min_periods}",
+                            fix=shorter_period_fix(freq))
     return y.astype(float), freq
