@@ -33,7 +33,8 @@ CHILD = r"""
 import json, resource, sys, time, warnings
 t0 = time.perf_counter()
 import workbench as wb
-from workbench.data.oews import load_oews, read_bls_oews
+from workbench.data.oews import load_oews
+from workbench.data.bls_flatfiles import read_bls_oews
 t_import = time.perf_counter() - t0
 step, arg = sys.argv[1], sys.argv[2]
 codes = %(codes)r
@@ -76,8 +77,8 @@ def run(step: str, arg: str = "") -> dict:
 def ensure_full() -> str:
     data = FULL / "oe.data.0.Current"
     if not data.exists():
-        code = ("from workbench.data.oews import load_oews, write_bls_oews; "
-                f"write_bls_oews(load_oews(), {str(FULL)!r})")
+        code = ("from workbench.data.oews import load_oews; from workbench.data.bls_flatfiles import write_bls_oews; "
+                f"write_bls_oews(load_oews(), folder={str(FULL)!r})")
         subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     h = hashlib.sha256()
     with open(data, "rb") as fh:
