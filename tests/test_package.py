@@ -31,8 +31,7 @@ FORBIDDEN = {
 LEGACY_IMPORTS = {
     "analyses/competitors/choice.py", "analyses/customers/clv.py", "analyses/customers/personas.py",
     "analyses/customers/rfm.py", "analyses/demand/forecast.py", "analyses/experiments/abtest.py",
-    "analyses/experiments/funnel.py", "analyses/experiments/planning.py", "analyses/salaries/bands.py",
-    "analyses/salaries/market.py", "analyses/salaries/own_data.py", "analyses/sales/cohorts.py",
+    "analyses/experiments/funnel.py", "analyses/experiments/planning.py", "analyses/sales/cohorts.py",
     "analyses/sales/kpis.py", "analyses/sales/products.py", "analyses/sales/report.py", "plots/sales.py",
 }
 
