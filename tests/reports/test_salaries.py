@@ -189,41 +189,45 @@ class TestOffer:
 
 class TestMarketTables:
     def test_distribution_shows_published_values(self, oews):
-        t = shown(words.distribution_table(market_distribution(oews, occupations="11-2021", areas=["Seattle"])))
-        assert list(t["Area"]) == ["National", "Seattle-Tacoma-Bellevue, WA"]
-        nat = t.set_index("Area").loc["National"]
+        styler = words.distribution_table(market_distribution(oews, occupations="11-2021", areas=["Seattle"]))
+        t = shown(styler).set_index("Published figure")
+        assert list(t.columns) == ["National", "Seattle-Tacoma-Bellevue, WA"]
+        nat = t["National"]
         assert (nat["Employment (jobs)"], nat["Median (50th percentile)"], nat["Mean"]) == (
             "395,240", "$166,790", "$177,770")
         assert (nat["10th percentile"], nat["90th percentile"], nat["Employment RSE"], nat["Wage RSE (mean)"]) == (
             "$90,260", "$293,610", "0.8%", "0.3%")
-        assert "Note" not in t and "Occupation" not in t
+        assert "Note" not in t.index
+        assert "11-2021 Marketing Managers: annual pay by area" in styler.to_html()
         hourly = shown(words.distribution_table(market_distribution(oews, occupations="11-2021"), basis="hourly"))
-        assert hourly.loc[0, "Median (50th percentile)"] == "$80.19"
+        assert hourly.set_index("Published figure").loc["Median (50th percentile)", "National"] == "$80.19"
 
-    def test_candidates_in_one_area_are_rows_by_occupation(self, seattle):
+    def test_candidates_in_one_area_are_columns_by_occupation(self, seattle):
         market = seattle[0]
         styler = words.distribution_table(occupations_in_area(market))
         t = shown(styler)
-        assert list(t["Occupation"]) == ["11-2021 Marketing Managers", "11-2022 Sales Managers",
-                                         "11-1021 General and Operations Managers",
-                                         "13-1199 Business Operations Specialists, All Other"]
-        assert "Area" not in t and "candidate occupation in Seattle-Tacoma-Bellevue, WA" in styler.to_html()
+        assert list(t.columns) == ["Published figure", "11-2021 Marketing Managers", "11-2022 Sales Managers",
+                                   "11-1021 General and Operations Managers",
+                                   "13-1199 Business Operations Specialists, All Other"]
+        assert "candidate occupation in Seattle-Tacoma-Bellevue, WA" in styler.to_html()
+        both = shown(words.distribution_table(market))
+        assert "11-2022 Sales Managers, Seattle-Tacoma-Bellevue, WA" in both.columns
 
     def test_top_coded_and_suppressed_are_never_shown_as_exact(self, oews):
-        er = shown(words.distribution_table(market_distribution(oews, occupations="29-1214", areas=["AL"])))
-        er = er.set_index("Area")
-        assert er.loc["Alabama", "Median (50th percentile)"] == "at least $239,200"
-        assert er.loc["National", "Median (50th percentile)"] == "$335,550"  # above the cap, not flagged: exact
-        hourly = shown(words.distribution_table(market_distribution(oews, occupations="29-1214", areas=["AL"]),
-                                                basis="hourly")).set_index("Area")
-        assert hourly.loc["Alabama", "Mean"] == "at least $115.00"
-        chem = shown(words.distribution_table(market_distribution(oews, occupations="17-2041", areas=["CA"])))
-        chem = chem.set_index("Area")
-        assert chem.loc["California", "Median (50th percentile)"] == "not published"
-        assert chem.loc["California", "Note"] == "not published (estimate not released by BLS)"
-        teachers = shown(words.distribution_table(market_distribution(oews, occupations="25-2021"), basis="hourly"))
-        assert teachers.loc[0, "Median (50th percentile)"] == "not published"
-        assert "annual salaries only" in teachers.loc[0, "Note"]
+        def figures(occupation, areas=None, basis="annual"):
+            market = market_distribution(oews, occupations=occupation, areas=areas)
+            return shown(words.distribution_table(market, basis=basis)).set_index("Published figure")
+
+        er = figures("29-1214", ["AL"])  # footnote 5 on every wage in Alabama
+        assert er.loc["Median (50th percentile)", "Alabama"] == "at least $239,200"
+        assert er.loc["Median (50th percentile)", "National"] == "$335,550"  # above the cap, not flagged: exact
+        assert figures("29-1214", ["AL"], "hourly").loc["Mean", "Alabama"] == "at least $115.00"
+        chem = figures("17-2041", ["CA"])  # footnote 8 on wages
+        assert chem.loc["Median (50th percentile)", "California"] == "not published"
+        assert chem.loc["Note", "California"] == "not published (estimate not released by BLS)"
+        teachers = figures("25-2021", basis="hourly")
+        assert teachers.loc["Median (50th percentile)", "National"] == "not published"
+        assert "annual salaries only" in teachers.loc["Note", "National"]
 
     def test_band_comparison(self, oews):
         market = market_distribution(oews, occupations="11-2021", areas=["Hattiesburg"])
@@ -336,6 +340,7 @@ class TestOwnData:
         assert vm.loc["E-commerce manager", "Occupation"] == "11-2021 Marketing Managers"
         assert vm.loc["E-commerce manager", "Market median"] == "$175,850"
         assert "in Seattle-Tacoma-Bellevue, WA" in words.own_vs_market_table(own).to_html()
+        assert "Note" not in vm  # every title matched
         comp = shown(words.pay_compression_table(own))
         assert comp.loc[0].to_dict() == {"Title": "Web developer", "Employee": "E050", "Tenure (years)": "0.9",
                                          "Base pay": "$103,600", "Tenured median": "$96,350", "Tenured people": "4",
@@ -347,6 +352,7 @@ class TestOwnData:
         own = own_data_summary(pay, oews, role=job)
         vm = shown(words.own_vs_market_table(own)).set_index("Title")
         assert vm.loc["Chief Vibes Officer", "Note"] == "title not matched to a SOC occupation"
+        assert vm.loc["Web developer", "Note"] == ""
         assert vm.loc["Chief Vibes Officer", "Own / market"] == "n/a"
         assert isinstance(words.experience_curve_table(own), Skipped)
         assert words.own_bands_table(own).reason == "No titles in the file map to 11-2021 Marketing Managers."
@@ -354,9 +360,10 @@ class TestOwnData:
     def test_no_file_given(self, oews, job):
         own = attempt(own_data_summary, attempt(load_pay_survey, None, section="Your own pay data"), oews, role=job,
                       section="Your own pay data")
-        for func in (words.own_data_md, words.experience_curve_table, words.own_bands_table,
-                     words.own_vs_market_table, words.pay_compression_table):
-            assert func(own) is own
+        assert words.own_data_md(own) is own  # the reason, said once
+        for func in (words.experience_curve_table, words.own_bands_table, words.own_vs_market_table,
+                     words.pay_compression_table):
+            assert func(own) == "" and isinstance(func(own), Markdown)
         assert own.text().startswith("*Your own pay data: not computed for this data.* load_pay_survey(path=None): "
                                      "no own pay data given.")
 

@@ -283,45 +283,52 @@ def role_md(role) -> Markdown:
 _STAT_LABELS = {"mean": "Mean", "p10": "10th percentile", "p25": "25th percentile", "p50": "Median (50th percentile)",
                 "p75": "75th percentile", "p90": "90th percentile"}
 
-#: The published distribution, one row per occupation or area (the label columns shown are those that vary).
-DISTRIBUTION = TableSpec({
-    "occupation": Col("Occupation", "text", optional=True),
-    "area": Col("Area", "text", optional=True),
-    "employment": Col("Employment (jobs)", "text"),
-    "employment_rse": Col("Employment RSE", "text"),
-    **{s: Col(label, "text") for s, label in _STAT_LABELS.items()},
-    "wage_rse": Col("Wage RSE (mean)", "text"),
-    "note": Col("Note", "text", optional=True),
-})
+#: The rows of the published distribution (one column per occupation or area, named from the data).
+DISTRIBUTION = TableSpec({"figure": Col("Published figure", "text")})
+_DISTRIBUTION_ROWS = {"employment": "Employment (jobs)", "employment_rse": "Employment RSE",
+                      **_STAT_LABELS, "wage_rse": "Wage RSE (mean)", "note": "Note"}
+
+
+def _right_aligned(styler, columns: list[str]):
+    """Figures written as text still line up on the right, as numbers do."""
+    return styler.set_properties(subset=columns, **{"text-align": "right"}) if columns else styler
 
 
 def distribution_table(market: pd.DataFrame, *, basis: str = "annual"):
-    """The published distribution of each row of a market distribution (an occupation in an area).
+    """The published distribution: one row per figure, one column per occupation or area of ``market``.
 
-    Money is whole dollars (cents an hour); a top-coded value reads "at least $239,200"; a value BLS did not
-    publish reads "not published", with the reason in a note column. Relative standard errors (RSE) are
-    percentages of the estimate: 95% of the time the true value lies within about two RSEs.
+    A column is named after what varies (the occupation when one area is shown, the area when one occupation
+    is); the caption names what is fixed. Money is whole dollars (cents an hour); a top-coded value reads
+    "at least $239,200"; a value BLS did not publish reads "not published", with the reason in a note row.
+    Relative standard errors (RSE) are percentages of the estimate: 95% of the time the true value lies within
+    about two RSEs.
     """
     several_occ = market["occupation_code"].nunique() > 1
     several_areas = market["area_code"].nunique() > 1
-    rows = []
+    columns = {}
     for _, r in market.iterrows():
-        row = {"occupation": f"{r['occupation_code']} {r['occupation_name']}", "area": r["area_name"],
-               "employment": _count(r.get("employment")), "employment_rse": _rse(r.get("employment_rse")),
-               **{s: _wage(r, s, basis=basis) for s in _STAT_LABELS}, "wage_rse": _rse(r.get("wage_rse")),
-               "note": _status_note(r, basis)}
-        rows.append(row)
-    shown = pd.DataFrame(rows, columns=list(DISTRIBUTION.columns))
-    drop = [c for c, keep in (("occupation", several_occ), ("area", several_areas or not several_occ),
-                              ("note", shown["note"].astype(bool).any())) if not keep]
+        occupation = f"{r['occupation_code']} {r['occupation_name']}"
+        name = (f"{occupation}, {r['area_name']}" if several_occ and several_areas
+                else occupation if several_occ else str(r["area_name"]))
+        columns[name] = {"employment": _count(r.get("employment")), "employment_rse": _rse(r.get("employment_rse")),
+                         **{s: _wage(r, s, basis=basis) for s in _STAT_LABELS}, "wage_rse": _rse(r.get("wage_rse")),
+                         "note": _status_note(r, basis)}
+    shown = pd.DataFrame(columns)
+    if not shown.loc["note"].astype(bool).any():
+        shown = shown.drop(index="note")
+    shown.insert(0, "figure", [_DISTRIBUTION_ROWS[k] for k in shown.index])
     unit = "annual pay" if basis == "annual" else "hourly pay"
+    first = market.iloc[0]
     if several_occ and not several_areas:
-        caption = f"What employers pay each candidate occupation {_in_area(market['area_name'].iloc[0])} ({unit})"
+        caption = f"What employers pay each candidate occupation {_in_area(first['area_name'])} ({unit})"
     elif several_areas and not several_occ:
-        caption = f"{market['occupation_code'].iloc[0]} {market['occupation_name'].iloc[0]}: {unit} by area"
+        caption = f"{first['occupation_code']} {first['occupation_name']}: {unit} by area"
+    elif not several_occ:
+        caption = f"{first['occupation_code']} {first['occupation_name']} {_in_area(first['area_name'])} ({unit})"
     else:
         caption = f"Published distribution ({unit})"
-    return table(shown.drop(columns=drop), DISTRIBUTION, caption=caption)
+    spec = TableSpec({**DISTRIBUTION.columns, **{c: Col(c, "text") for c in columns}})
+    return _right_aligned(table(shown.reset_index(drop=True), spec, caption=caption), list(columns))
 
 
 def band_comparison_table(bands: pd.DataFrame):
@@ -588,13 +595,26 @@ def _shown_path(path: str) -> str:
         return str(path)
 
 
+def _own_part(func):
+    """For a table of the own-data section: when the whole section is skipped (no file given, say), its note
+    (:func:`own_data_md`) has already said why, so the table shows nothing rather than the same reason again."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(own, *args, **kwargs):
+        return Markdown("") if isinstance(own, Skipped) else func(own, *args, **kwargs)
+
+    return wrapper
+
+
 def _years(value: float) -> str:
     return f"{value:g} year" + ("" if value == 1 else "s")
 
 
 @skippable
 def own_data_md(own) -> Markdown:
-    """What the own pay file holds and how much of it maps to the role; the pay-compression count."""
+    """What the own pay file holds and how much of it maps to the role; the pay-compression count (or, when the
+    section is skipped, why: the section's tables then show nothing)."""
     parts = [f"Own pay data from `{_shown_path(own.source)}`: {own.people:,} people, {own.titles:,} titles; "
              f"{own.role_people:,} with a title that maps to {own.role_label}."]
     if own.file_note:
@@ -618,7 +638,7 @@ _SPEC_FORMULA = {"log": "pay ~ log(1 + years)", "linear": "pay ~ years", "quadra
 _CURVE_YEARS = (0, 1, 2, 3, 5, 7, 10, 15, 20)
 
 
-@skippable
+@_own_part
 def experience_curve_table(own):
     """Own pay by years of experience at each fitted percentile (quantile regression), at a few career points."""
     curve = own.curve
@@ -636,7 +656,7 @@ OWN_BANDS = TableSpec({"level": Col("Level", "text"), "people": Col("People", "c
                        "p75": Col("75th percentile", "money")}, caption="Own pay by level")
 
 
-@skippable
+@_own_part
 def own_bands_table(own):
     """Own base pay by level (25th, median, 75th percentile), for the titles that map to the role."""
     if isinstance(own.bands, Skipped):
@@ -647,20 +667,22 @@ def own_bands_table(own):
 OWN_VS_MARKET = TableSpec({
     "title": Col("Title", "text"), "people": Col("People", "count"), "own_median": Col("Own median", "money"),
     "occupation": Col("Occupation", "text"), "market_median": Col("Market median", "money"),
-    "compa_ratio": Col("Own / market", "ratio"), "note": Col("Note", "text"),
+    "compa_ratio": Col("Own / market", "ratio"), "note": Col("Note", "text", optional=True),
 })
 
 _UNMATCHED_TEXT = {"title_not_matched": "title not matched to a SOC occupation",
                    "median_missing": "market median not published", "median_topcoded": "market median top-coded"}
 
 
-@skippable
+@_own_part
 def own_vs_market_table(own):
     """Each title's own median pay against the market median of its occupation in the report's area."""
     vm = own.vs_market
     shown = vm.assign(
         occupation=(vm["occupation_code"] + " " + vm["occupation_name"]).fillna("").astype(str),
         note=[_UNMATCHED_TEXT.get(r, "") if not pd.isna(r) else "" for r in vm["unmatched_reason"]])
+    if not shown["note"].astype(bool).any():
+        shown = shown.drop(columns="note")
     return table(shown, OWN_VS_MARKET, caption=f"Own median pay against the market median {_in_area(own.area_name)}")
 
 
@@ -672,7 +694,7 @@ COMPRESSION = TableSpec({
 }, caption="New hires against tenured colleagues in the same title (pay compression)")
 
 
-@skippable
+@_own_part
 def pay_compression_table(own):
     """New hires paid near or above tenured colleagues in the same title, highest ratio first."""
     comp = own.compression

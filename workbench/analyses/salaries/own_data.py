@@ -242,7 +242,6 @@ def own_vs_market(pay: pd.DataFrame, oews: pd.DataFrame, *, area: str | None = N
     ``occupation_name``, ``market_median``, ``compa_ratio`` and ``unmatched_reason``.
     """
     from workbench.analyses.salaries.market import market_distribution
-    from workbench.analyses.salaries.roles import resolve_role
 
     for col in (role, amount):
         if col not in pay.columns:
@@ -251,10 +250,10 @@ def own_vs_market(pay: pd.DataFrame, oews: pd.DataFrame, *, area: str | None = N
     g = pay.dropna(subset=[role, amount]).groupby(role)[amount]
     out = pd.DataFrame({"people": g.size(), "own_median": g.median().astype(float)}).reset_index()
     codes, names, medians, reasons = [], [], [], []
+    roles = _roles_by_title(out[role], oews)
     for title in out[role]:
-        try:
-            r = resolve_role(oews, role=str(title))
-        except DataError:
+        r = roles[title]
+        if r is None:
             codes.append(pd.NA), names.append(pd.NA), medians.append(np.nan), reasons.append("title_not_matched")
             continue
         row = market_distribution(oews, occupations=r.soc, areas=area, include_national=area is None).iloc[0]
@@ -274,16 +273,24 @@ def own_vs_market(pay: pd.DataFrame, oews: pd.DataFrame, *, area: str | None = N
     return out
 
 
-def rows_for_role(pay: pd.DataFrame, oews: pd.DataFrame, *, role) -> pd.DataFrame:
-    """Rows of own pay data whose title resolves to the same primary SOC occupation as ``role`` (a ``Role``)."""
+def _roles_by_title(titles, oews: pd.DataFrame) -> dict:
+    """Each distinct title resolved to a ``Role`` (None when it matches nothing), the occupation list built once."""
     from workbench.analyses.salaries.roles import resolve_role
 
-    keep = {}
-    for title in pay["title"].dropna().unique():
+    occupations = oews[["occupation_code", "occupation_name", "occupation_level"]].drop_duplicates("occupation_code")
+    out = {}
+    for title in pd.unique(pd.Series(titles).dropna()):
         try:
-            keep[title] = resolve_role(oews, role=str(title)).soc == role.soc
+            out[title] = resolve_role(occupations, role=str(title))
         except DataError:
-            keep[title] = False
+            out[title] = None
+    return out
+
+
+def rows_for_role(pay: pd.DataFrame, oews: pd.DataFrame, *, role) -> pd.DataFrame:
+    """Rows of own pay data whose title resolves to the same primary SOC occupation as ``role`` (a ``Role``)."""
+    roles = _roles_by_title(pay["title"], oews)
+    keep = {title: r is not None and r.soc == role.soc for title, r in roles.items()}
     return pay[pay["title"].map(keep).fillna(False).astype(bool)]
 
 
