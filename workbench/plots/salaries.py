@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 from workbench.present import fmt
 from workbench.present.style import PALETTE
 from workbench.reports.common import generated_suffix
-from workbench.sections import Skipped, skippable_chart
+from workbench.sections import skippable_chart
 
 __all__ = ["plot_pay_ranges", "plot_occupation_pay", "plot_area_pay", "plot_area_ranking", "plot_industry_pay",
            "plot_pay_bands", "plot_experience_curve"]

@@ -30,8 +30,8 @@ from workbench.reports.common import Headline, record_metrics
 from workbench.sections import Skipped, skippable
 
 __all__ = [
-    "HEADLINES", "NO_ECOMMERCE_INDUSTRY_NOTE", "ARTICLE_EXPLANATION", "DISTRIBUTION", "LOCATIONS", "UNRANKED",
-    "INDUSTRIES", "OFFER", "ARTICLES", "CROSSWALK", "OWN_BANDS", "OWN_VS_MARKET", "COMPRESSION",
+    "HEADLINES", "BAND_HEADLINES", "NO_ECOMMERCE_INDUSTRY_NOTE", "ARTICLE_EXPLANATION", "DISTRIBUTION", "LOCATIONS",
+    "UNRANKED", "INDUSTRIES", "OFFER", "ARTICLES", "CROSSWALK", "OWN_BANDS", "OWN_VS_MARKET", "COMPRESSION",
     "record_headlines", "answer_md", "bands_md", "offer_md", "role_md", "offer_method_md", "article_md",
     "article_explanation_md", "own_data_md", "sources_md", "distribution_table", "band_comparison_table",
     "offer_table", "location_table", "highest_paying_table", "lowest_paying_table", "unranked_table",
