@@ -33,7 +33,8 @@ CHILD = r"""
 import json, resource, sys, time, warnings
 t0 = time.perf_counter()
 import workbench as wb
-from workbench.data.oews import load_oews, read_bls_oews
+from workbench.data.oews import load_oews
+from workbench.data.bls_flatfiles import read_bls_oews
 t_import = time.perf_counter() - t0
 step, arg = sys.argv[1], sys.argv[2]
 codes = %(codes)r
@@ -50,15 +51,15 @@ elif step == "analyses":
     oews = load_oews()
     t0 = time.perf_counter()
     S = wb.salaries
-    job = S.resolve_role(oews, "e-commerce manager")
-    dist = S.market_distribution(oews, job.codes, areas=["Seattle-Tacoma-Bellevue, WA"])
-    focus = S.focus_row(dist, job.soc)
+    job = S.resolve_role(oews, role="e-commerce manager")
+    dist = S.market_distribution(oews, occupations=job.codes, areas=["Seattle-Tacoma-Bellevue, WA"])
+    focus = S.focus_row(dist)
     bands = S.pay_bands(focus)
-    pos = S.offer_position(focus, 150000)
-    metros = S.location_comparison(oews, job.soc, area_type="metro")
-    top = S.highest_paying(metros, n=15, min_employment=250)
-    states = S.location_comparison(oews, job.soc, area_type="state")
-    ind = S.industry_comparison(oews, job.soc)
+    pos = S.offer_position(focus, offer=150000)
+    metros = S.location_comparison(oews, occupation=job.soc, area_type="metro")
+    top = S.area_ranking(metros, n=15, min_employment=250)
+    states = S.location_comparison(oews, occupation=job.soc, area_type="state")
+    ind = S.industry_comparison(oews, occupation=job.soc)
     df = metros
 seconds = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -76,8 +77,8 @@ def run(step: str, arg: str = "") -> dict:
 def ensure_full() -> str:
     data = FULL / "oe.data.0.Current"
     if not data.exists():
-        code = ("from workbench.data.oews import load_oews, write_bls_oews; "
-                f"write_bls_oews(load_oews(), {str(FULL)!r})")
+        code = ("from workbench.data.oews import load_oews; from workbench.data.bls_flatfiles import write_bls_oews; "
+                f"write_bls_oews(load_oews(), folder={str(FULL)!r})")
         subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     h = hashlib.sha256()
     with open(data, "rb") as fh:

@@ -33,32 +33,15 @@ TWO_INPUTS = {
     "workbench.analyses.customers.clv.value_by_group": "customer values and each customer's group, joined on the "
                                                        "customer id (like pandas.merge)",
     "workbench.analyses.demand.forecast.forecast_errors": "actual and forecast values (scikit-learn's y_true, y_pred)",
+    "workbench.analyses.salaries.own_data.own_vs_market": "own pay data and the OEWS market table",
+    "workbench.analyses.salaries.own_data.rows_for_role": "own pay data and the OEWS table its titles resolve in",
+    "workbench.analyses.salaries.own_data.own_data_summary": "own pay data and the OEWS market table",
 }
 
 # Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
 LEGACY = {
     # analyses that still return words or display tables
-    "workbench.analyses.salaries.bands.bands_sentence",
-    "workbench.analyses.salaries.bands.offer_sentence", "workbench.analyses.salaries.bands.offer_table",
-    "workbench.analyses.salaries.bands.answer_text", "workbench.analyses.salaries.bands.article_sentence",
-    "workbench.analyses.salaries.bands.article_explanation", "workbench.analyses.salaries.market.distribution_table",
-    "workbench.analyses.salaries.market.wage_text", "workbench.analyses.salaries.market.location_table",
-    "workbench.analyses.salaries.market.industry_table", "workbench.analyses.salaries.market.unranked_table",
-    "workbench.analyses.salaries.roles.role_text",
-    # more than one positional parameter
-    "workbench.analyses.salaries.bands.wage_at_percentile", "workbench.analyses.salaries.bands.offer_position",
-    "workbench.analyses.salaries.bands.record_benchmark", "workbench.analyses.salaries.market.resolve_areas",
-    "workbench.analyses.salaries.market.market_distribution", "workbench.analyses.salaries.market.location_comparison",
-    "workbench.analyses.salaries.market.industry_comparison", "workbench.analyses.salaries.market.focus_row",
-    "workbench.analyses.salaries.market.national_row", "workbench.analyses.salaries.own_data.own_vs_market",
-    "workbench.analyses.salaries.own_data.own_data_summary", "workbench.analyses.salaries.own_data.rows_for_role",
-    "workbench.analyses.salaries.roles.find_occupations", "workbench.analyses.salaries.roles.resolve_role",
-    "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
-    "workbench.data.synthetic.orders.write_orders_parquet",
-    # models fitted by a function
-    "workbench.plots.salaries.salary_range_plot",
-    "workbench.plots.salaries.salary_location_plot", "workbench.plots.salaries.salary_bands_plot",
-    "workbench.plots.salaries.salary_experience_plot",
+    "workbench.data.orders.load_orders", "workbench.data.synthetic.orders.write_orders_parquet",
 }
 
 

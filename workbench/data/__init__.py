@@ -6,6 +6,8 @@ from workbench.data.schema import *  # noqa: F401,F403
 from workbench.data.orders import *  # noqa: F401,F403
 from workbench.data.synthetic import *  # noqa: F401,F403
 from workbench.data.oews import *  # noqa: F401,F403
+from workbench.data.bls_flatfiles import *  # noqa: F401,F403
+from workbench.data.payroll import *  # noqa: F401,F403
 from workbench.data.choice import *  # noqa: F401,F403
 from workbench.data.prices import *  # noqa: F401,F403
 from workbench.data.events import *  # noqa: F401,F403
@@ -15,3 +17,7 @@ from workbench.data import schema, orders, synthetic, oews, choice, prices, even
 
 __all__ = [*schema.__all__, *orders.__all__, *synthetic.__all__, *oews.__all__, *choice.__all__,
            *prices.__all__, *events.__all__, *assignments.__all__, *experiment.__all__]
+
+from workbench.data import bls_flatfiles, payroll  # noqa: E402
+
+__all__ += [*bls_flatfiles.__all__, *payroll.__all__]

@@ -19,6 +19,7 @@ percentile points.
 offer above the last exact percentile is then placed in a range, not at a point: below the threshold, between
 that percentile and the one given by interpolating to the threshold (the true percentile is lower); at or
 above it, "at or above" the last exact percentile. Band edges that depend on a top-coded value are lower bounds.
+:attr:`OfferPosition.placement` says which case applies; the report (:mod:`workbench.reports.salaries`) words it.
 
 **Verdict.** Below the 25th percentile: "below market"; from the 25th to the 75th: "competitive" (the middle
 half of what employers pay the occupation); above the 75th: "above market". The thresholds are a keyword
@@ -38,15 +39,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analyses.salaries.market import PERCENTILES, wage_text
-from workbench.errors import DataError
-from workbench.present import fmt
+from workbench.analyses.salaries.market import NATIONAL, PERCENTILES
+from workbench.errors import DataError, NotEnoughData
 
 __all__ = [
-    "DEFAULT_LEVELS", "COMPETITIVE_RANGE", "ARTICLE_FIGURES", "ARTICLE_EXPLANATION", "parse_levels",
-    "wage_at_percentile", "pay_bands", "band_comparison", "OfferPosition", "offer_position", "check_offer",
-    "ordinal", "article_comparison", "bands_sentence", "offer_sentence", "offer_table", "record_benchmark",
-    "in_area", "answer_text", "article_sentence", "md_escape", "article_explanation",
+    "DEFAULT_LEVELS", "COMPETITIVE_RANGE", "ARTICLE_FIGURES", "PLACEMENTS", "parse_levels", "wage_at_percentile",
+    "pay_bands", "band_comparison", "OfferPosition", "offer_position", "check_offer", "article_comparison",
 ]
 
 #: Level -> (from percentile, to percentile) of the occupation's distribution.
@@ -63,19 +61,13 @@ ARTICLE_FIGURES: tuple[dict, ...] = (
     dict(figure="Five to nine years of experience", value=100_000, compare="Mid"),
 )
 
-ARTICLE_EXPLANATION = (
-    "The article figures and OEWS measure different things. (1) Different jobs: salary sites group everyone who "
-    "types 'e-commerce manager' as their title, from coordinators in small shops to heads of e-commerce; OEWS "
-    "counts jobs employers classify as {occupation}, which includes senior staff at large firms and "
-    "excludes everyone classified elsewhere. (2) Different sources: the articles quote self-reports from a "
-    "salary website's visitors, a sample that is not drawn at random and leans towards smaller employers and "
-    "earlier careers; OEWS is a survey of employers' payroll records, pooled over three years, covering wage "
-    "and salary jobs (not the self-employed or shop owners). (3) Different pay and dates: OEWS wages are "
-    "straight-time gross pay including commissions and production bonuses but not overtime or non-production "
-    "bonuses, as of May 2025; the article figures' date and pay definition are not stated. So neither is wrong: "
-    "the article's average sits where a broad mix of e-commerce jobs would, between the specialist and the "
-    "general-manager occupations, while {soc} describes one well-defined occupation."
-)
+#: Where an amount can sit in a published distribution (:attr:`OfferPosition.placement`): at a percentile
+#: (``at``, exact or interpolated), below the 10th, above the 90th, in a range that ends at a top-coded
+#: percentile (``below_topcode``: between the last exact percentile and the top-coded one; ``at_or_above_topcode``:
+#: at or above the last exact percentile), or nowhere (``unplaceable``: every percentile is top-coded and the
+#: amount is above the threshold).
+PLACEMENTS: tuple[str, ...] = ("at", "below_10th", "above_90th", "below_topcode", "at_or_above_topcode",
+                               "unplaceable")
 
 
 # --------------------------------------------------------------------------------------------- levels
@@ -123,6 +115,12 @@ def parse_levels(levels: Mapping[str, Sequence[float]] | Sequence[str] | None = 
     return out
 
 
+def _ordinal(q: float) -> str:
+    n = int(round(q))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _points(row: pd.Series | Mapping, basis: str, *, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     qs, vs, tops = [], [], []
     for q, stat in PERCENTILES.items():
@@ -133,7 +131,7 @@ def _points(row: pd.Series | Mapping, basis: str, *, what: str) -> tuple[np.ndar
                       "no_estimate": "BLS publishes no estimate",
                       "hourly_only": "BLS publishes hourly rates only for this occupation",
                       "annual_only": "BLS publishes annual salaries only for this occupation"}.get(
-                status, f"the {ordinal(q)} percentile is not published")
+                status, f"the {_ordinal(q)} percentile is not published")
             raise DataError(f"{what}: {reason} for {row.get('occupation_name', '')} "
                             f"({row.get('occupation_code', '')}) in {row.get('area_name', '')}",
                             source="OEWS", column=f"{basis}_{stat}", example=f"wage_status={status!r}",
@@ -147,7 +145,7 @@ def _points(row: pd.Series | Mapping, basis: str, *, what: str) -> tuple[np.ndar
     return np.array(qs), np.maximum.accumulate(np.array(vs)), np.array(tops)
 
 
-def wage_at_percentile(row: pd.Series | Mapping, percentile: float, *, basis: str = "annual") -> tuple[float, bool]:
+def wage_at_percentile(row: pd.Series | Mapping, *, percentile: float, basis: str = "annual") -> tuple[float, bool]:
     """The wage at a percentile between 10 and 90, linear between the published percentiles.
 
     Returns ``(wage, is_lower_bound)``: ``is_lower_bound`` is True when the value depends on a top-coded
@@ -172,7 +170,7 @@ def pay_bands(row: pd.Series | Mapping, *, levels: Mapping | Sequence[str] | Non
     Parameters
     ----------
     row : Series or dict
-        One row of :func:`market_distribution` (an occupation in an area).
+        One row of :func:`~workbench.analyses.salaries.market.market_distribution` (an occupation in an area).
     levels : dict or list of str, optional
         Level mapping (see :func:`parse_levels`); default :data:`DEFAULT_LEVELS`.
     basis : {"annual", "hourly"}
@@ -181,7 +179,8 @@ def pay_bands(row: pd.Series | Mapping, *, levels: Mapping | Sequence[str] | Non
     -------
     DataFrame, one row per level: ``level``, ``from_percentile``, ``to_percentile``, ``low``, ``high``,
     ``midpoint`` (the wage at the middle percentile of the band), ``low_is_lower_bound``,
-    ``high_is_lower_bound``, and ``band`` as text ("$90,260 - $123,020"; "at least $239,200" where top-coded).
+    ``high_is_lower_bound``, ``midpoint_is_lower_bound`` (True where the edge rests on a top-coded percentile:
+    the true wage is at least this), ``basis``, and the row's occupation and area.
 
     Raises
     ------
@@ -191,13 +190,12 @@ def pay_bands(row: pd.Series | Mapping, *, levels: Mapping | Sequence[str] | Non
     mapping = parse_levels(levels)
     rows = []
     for name, (lo, hi) in mapping.items():
-        low, low_lb = wage_at_percentile(row, lo, basis=basis)
-        high, high_lb = wage_at_percentile(row, hi, basis=basis)
-        mid, mid_lb = wage_at_percentile(row, (lo + hi) / 2, basis=basis)
+        low, low_lb = wage_at_percentile(row, percentile=lo, basis=basis)
+        high, high_lb = wage_at_percentile(row, percentile=hi, basis=basis)
+        mid, mid_lb = wage_at_percentile(row, percentile=(lo + hi) / 2, basis=basis)
         rows.append({"level": name, "from_percentile": lo, "to_percentile": hi, "low": low, "high": high,
                      "midpoint": mid, "low_is_lower_bound": low_lb, "high_is_lower_bound": high_lb,
-                     "midpoint_is_lower_bound": mid_lb,
-                     "band": _band_text(low, high, low_lb, high_lb, basis)})
+                     "midpoint_is_lower_bound": mid_lb, "basis": basis})
     out = pd.DataFrame(rows)
     for col in ("occupation_code", "occupation_name", "area_code", "area_name"):
         if col in row:
@@ -205,37 +203,27 @@ def pay_bands(row: pd.Series | Mapping, *, levels: Mapping | Sequence[str] | Non
     return out
 
 
-def _money(x: float, basis: str) -> str:
-    return fmt.money(x, decimals=2 if basis == "hourly" else 0)
-
-
-def _band_text(low: float, high: float, low_lb: bool, high_lb: bool, basis: str) -> str:
-    if low_lb:
-        return f"at least {_money(low, basis)}"
-    if high_lb:
-        return f"{_money(low, basis)} to at least {_money(high, basis)}"
-    return f"{_money(low, basis)} - {_money(high, basis)}"
-
-
-def band_comparison(dist: pd.DataFrame, *, levels: Mapping | Sequence[str] | None = None,
+def band_comparison(market: pd.DataFrame, *, levels: Mapping | Sequence[str] | None = None,
                     basis: str = "annual") -> pd.DataFrame:
-    """Bands for every area (and occupation) of a :func:`market_distribution` result, side by side.
+    """Bands for every row (area, occupation) of a :func:`market_distribution` result, one below the other.
 
-    One row per level, one column per area (``"<occupation> - <area>"`` when several occupations); an area
-    whose wages are not published shows "not published" instead of raising.
+    Returns :func:`pay_bands` for each row, stacked, with ``published`` (False where the row's wages are not
+    published: its band figures are then missing instead of raising).
     """
     mapping = parse_levels(levels)
-    multi = dist["occupation_code"].nunique() > 1
-    cols = {}
-    for _, row in dist.iterrows():
-        name = f"{row['occupation_name']} - {row['area_name']}" if multi else row["area_name"]
+    parts = []
+    for _, row in market.iterrows():
         try:
-            b = pay_bands(row, levels=mapping, basis=basis)
-            cols[name] = list(b["band"])
+            parts.append(pay_bands(row, levels=mapping, basis=basis).assign(published=True))
         except DataError:
-            cols[name] = ["not published"] * len(mapping)
-    index = [f"{k} (p{lo:g}-p{hi:g})" for k, (lo, hi) in mapping.items()]
-    return pd.DataFrame(cols, index=pd.Index(index, name="Level"))
+            parts.append(pd.DataFrame({
+                "level": list(mapping), "from_percentile": [lo for lo, _ in mapping.values()],
+                "to_percentile": [hi for _, hi in mapping.values()], "low": math.nan, "high": math.nan,
+                "midpoint": math.nan, "low_is_lower_bound": False, "high_is_lower_bound": False,
+                "midpoint_is_lower_bound": False, "basis": basis,
+                **{c: row[c] for c in ("occupation_code", "occupation_name", "area_code", "area_name") if c in row},
+                "published": False}))
+    return pd.concat(parts, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------------- offer
@@ -249,37 +237,34 @@ class OfferPosition:
     percentile: float            # point estimate; NaN when only a range is known
     percentile_low: float        # the position lies within [percentile_low, percentile_high]
     percentile_high: float
-    position: str                # "at the 38th percentile", "below the 10th percentile", ...
+    placement: str               # one of PLACEMENTS
     verdict: str                 # "below market", "competitive", "above market", or a two-sided verdict
     compa_ratio: float           # offer / median (NaN if the median is top-coded)
     median: float
     occupation: str
     area: str
+    topcoded_percentile: float = math.nan  # the top-coded percentile that limits the position (top-code cases)
+    topcode: float = math.nan              # its value: the threshold, a lower bound of the true wage
+    competitive: tuple[float, float] = COMPETITIVE_RANGE
 
     def to_frame(self) -> pd.DataFrame:
         """The result as a one-row table."""
         return pd.DataFrame([asdict(self)])
 
 
-def md_escape(text: str) -> str:
-    """Escape dollar signs for Markdown, so "$90,260 - $123,020" is not read as a formula (JupyterLab, MathJax)."""
-    return re.sub(r"(?<!\\)\$", r"\\$", str(text))
-
-
-def ordinal(q: float) -> str:
-    """``ordinal(10)`` -> ``'10th'``; ``ordinal(22.4)`` -> ``'22nd'`` (rounded)."""
-    n = int(round(q))
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def check_offer(offer: object, *, basis: str = "annual", source: str = "offer") -> float:
     """Validate an offer amount and return it as a float.
 
     Accepts numbers and numeric text (``"$95,000"``). Raises :class:`DataError` for text that is not a number,
-    missing values, zero or negative amounts, and an annual offer below $1,000 (probably an hourly rate).
+    missing values, zero or negative amounts, and an annual offer below $1,000 (probably an hourly rate); no
+    offer at all (None) raises :class:`NotEnoughData`, so a report computing the offer check with
+    ``wb.attempt`` leaves it out and says why.
     """
-    if isinstance(offer, bool) or offer is None:
+    if offer is None:
+        raise NotEnoughData("offer must be an amount, got None (no offer given)", source=source,
+                            fix="Pass the offered annual base pay to check it, e.g. 95000 (in the salary report, "
+                                "the parameter offer)")
+    if isinstance(offer, bool):
         raise DataError(f"offer must be an amount, got {offer!r}", source=source,
                         fix="Pass the offered annual base pay, e.g. 95000")
     if isinstance(offer, str):
@@ -319,14 +304,14 @@ def _verdict(lo: float, hi: float, competitive: tuple[float, float]) -> str:
     return f"{a} or {b.replace(' market', '')} market" if a == "below market" else f"{a} or {b}"
 
 
-def offer_position(row: pd.Series | Mapping, offer: object, *, basis: str = "annual",
+def offer_position(row: pd.Series | Mapping, *, offer: object, basis: str = "annual",
                    competitive: tuple[float, float] = COMPETITIVE_RANGE) -> OfferPosition:
     """Place an offer in an occupation's published distribution and give a verdict.
 
     Parameters
     ----------
     row : Series or dict
-        One row of :func:`market_distribution`.
+        One row of :func:`~workbench.analyses.salaries.market.market_distribution`.
     offer : number or numeric text
         Offered base pay (annual by default).
     basis : {"annual", "hourly"}
@@ -341,6 +326,8 @@ def offer_position(row: pd.Series | Mapping, offer: object, *, basis: str = "ann
     ------
     DataError
         Offer not a positive number; the area's percentiles not published.
+    NotEnoughData
+        No offer given (``offer=None``).
     """
     value = check_offer(offer, basis=basis)
     c_lo, c_hi = competitive
@@ -349,14 +336,12 @@ def offer_position(row: pd.Series | Mapping, offer: object, *, basis: str = "ann
                         source="competitive", fix="e.g. (25, 75)")
     qs, vs, tops = _points(row, basis, what="cannot place the offer")
     exact = ~tops
-    point = math.nan
+    point = q_top = cap = math.nan
     if not exact[0]:  # even the 10th percentile is top-coded
         cap = float(vs[0])
-        lo, hi = (0.0, 10.0) if value < cap else (0.0, 100.0)
-        position = ("below the 10th percentile" if value < cap else
-                    f"not placeable: every published percentile is top-coded ({_money(cap, basis)} or more)")
+        (lo, hi), placement = ((0.0, 10.0), "below_10th") if value < cap else ((0.0, 100.0), "unplaceable")
     elif value < vs[0]:
-        lo, hi, position = 0.0, 10.0, "below the 10th percentile"
+        lo, hi, placement = 0.0, 10.0, "below_10th"
     else:
         last = int(np.flatnonzero(exact)[-1])  # last exact percentile
         if value <= vs[last]:
@@ -368,180 +353,79 @@ def offer_position(row: pd.Series | Mapping, offer: object, *, basis: str = "ann
             else:
                 point = float(np.interp(value, ve, qe))
                 lo = hi = point
-            position = f"at the {ordinal(point)} percentile"
+            placement = "at"
         elif last == len(qs) - 1:
-            lo, hi, position = 90.0, 100.0, "above the 90th percentile"
+            lo, hi, placement = 90.0, 100.0, "above_90th"
         else:
-            q_next, cap = qs[last + 1], float(vs[last + 1])  # lower bound of the top-coded percentile
+            q_top, cap = float(qs[last + 1]), float(vs[last + 1])  # lower bound of the top-coded percentile
             if value < cap:
-                upper = float(qs[last] + (q_next - qs[last]) * (value - vs[last]) / (cap - vs[last]))
-                lo, hi = float(qs[last]), upper
-                position = (f"between the {ordinal(lo)} and {ordinal(hi)} percentile (the {ordinal(q_next)} is "
-                            f"top-coded at {_money(cap, basis)} or more, so the exact position is unknown)")
+                upper = float(qs[last] + (q_top - qs[last]) * (value - vs[last]) / (cap - vs[last]))
+                lo, hi, placement = float(qs[last]), upper, "below_topcode"
             else:
-                lo, hi = float(qs[last]), 100.0
-                position = (f"at or above the {ordinal(lo)} percentile (the {ordinal(q_next)} is top-coded at "
-                            f"{_money(cap, basis)} or more, so the exact position is unknown)")
+                lo, hi, placement = float(qs[last]), 100.0, "at_or_above_topcode"
     median = float(vs[2])
     compa = value / median if exact[2] else math.nan
     return OfferPosition(offer=value, basis=basis, percentile=point, percentile_low=lo, percentile_high=hi,
-                         position=position, verdict=_verdict(lo, hi, (c_lo, c_hi)), compa_ratio=compa,
+                         placement=placement, verdict=_verdict(lo, hi, (c_lo, c_hi)), compa_ratio=compa,
                          median=median, occupation=str(row.get("occupation_name", "")),
-                         area=str(row.get("area_name", "")))
+                         area=str(row.get("area_name", "")), topcoded_percentile=q_top, topcode=cap,
+                         competitive=(float(c_lo), float(c_hi)))
 
 
 # --------------------------------------------------------------------------------------------- articles
 
-def article_comparison(dist: pd.DataFrame, *, levels: Mapping | Sequence[str] | None = None,
-                       figures: Sequence[Mapping] = ARTICLE_FIGURES, basis: str = "annual") -> pd.DataFrame:
-    """The article figures beside what the data says, for each occupation in ``dist`` (one area, usually national).
+def article_comparison(market: pd.DataFrame, *, levels: Mapping | Sequence[str] | None = None,
+                       figures: Sequence[Mapping] = ARTICLE_FIGURES, area: str | None = NATIONAL,
+                       basis: str = "annual") -> pd.DataFrame:
+    """The article figures beside what the data says, for each occupation of ``market`` in one area.
 
-    One row per article figure and occupation: the article's value; the comparable OEWS figure (the mean for
-    an average; for an experience bracket, the band of the level named in the figure, under the level mapping,
-    since OEWS has no experience dimension); and where the article's value falls in that occupation's
-    distribution (interpolated as for an offer).
+    One row per article figure and occupation (in ``area``, nationally by default; None = every row of
+    ``market``): the article's value; the comparable OEWS figure (the mean for an average; for an experience
+    bracket, the band of the level named in the figure, under the level mapping, since OEWS has no experience
+    dimension); and where the article's value falls in that occupation's distribution (placed as an offer is,
+    see :func:`offer_position`).
+
+    Returns
+    -------
+    DataFrame: ``figure``, ``article_value``, ``compared_with`` ("mean" or a level), ``occupation_code``,
+    ``occupation_name``, ``published`` (False where the occupation's wages are not published),
+    ``oews_low`` / ``oews_high`` (the mean twice, or the band's edges) with ``oews_low_is_lower_bound`` /
+    ``oews_high_is_lower_bound``, and the article value's ``placement``, ``percentile``, ``percentile_low``,
+    ``percentile_high``, ``topcoded_percentile`` and ``topcode`` (as in :class:`OfferPosition`). ``attrs`` keeps
+    the market distribution's (the OEWS release).
     """
     mapping = parse_levels(levels)
+    rows_in = market if area is None else market[market["area_code"] == area]
     rows = []
     for fig in figures:
-        for _, row in dist.iterrows():
+        for _, row in rows_in.iterrows():
+            out = {"figure": fig["figure"], "article_value": float(fig["value"]), "compared_with": fig["compare"],
+                   "occupation_code": row["occupation_code"], "occupation_name": row["occupation_name"],
+                   "published": True, "oews_low": math.nan, "oews_high": math.nan, "oews_low_is_lower_bound": False,
+                   "oews_high_is_lower_bound": False, "placement": pd.NA, "percentile": math.nan,
+                   "percentile_low": math.nan, "percentile_high": math.nan, "topcoded_percentile": math.nan,
+                   "topcode": math.nan}
             try:
                 if fig["compare"] == "mean":
-                    data = f"mean {wage_text(row, 'mean', basis=basis)}"
+                    mean = row.get(f"{basis}_mean")
+                    if mean is None or pd.isna(mean):
+                        raise DataError("mean not published")
+                    top = bool(row.get("mean_topcoded", False))
+                    out.update(oews_low=float(mean), oews_high=float(mean), oews_low_is_lower_bound=top,
+                               oews_high_is_lower_bound=top)
                 else:
                     lvl = fig["compare"]
-                    b = pay_bands(row, levels={lvl: mapping.get(lvl, DEFAULT_LEVELS[lvl])}, basis=basis)
-                    data = f"{lvl} band {b['band'].iloc[0]}"
-                pos = offer_position(row, fig["value"], basis=basis)
-                where, pct = pos.position.split(" (")[0], pos.percentile
+                    b = pay_bands(row, levels={lvl: mapping.get(lvl, DEFAULT_LEVELS[lvl])}, basis=basis).iloc[0]
+                    out.update(oews_low=b["low"], oews_high=b["high"], oews_low_is_lower_bound=b["low_is_lower_bound"],
+                               oews_high_is_lower_bound=b["high_is_lower_bound"])
+                pos = offer_position(row, offer=fig["value"], basis=basis)
+                out.update(placement=pos.placement, percentile=pos.percentile, percentile_low=pos.percentile_low,
+                           percentile_high=pos.percentile_high, topcoded_percentile=pos.topcoded_percentile,
+                           topcode=pos.topcode)
             except DataError:
-                data, where, pct = "not published", "", math.nan
-            rows.append({"Article figure": fig["figure"], "Article says": _money(fig["value"], basis),
-                         "Occupation": f"{row['occupation_code']} {row['occupation_name']}",
-                         "OEWS says": data, "Article value sits": where, "percentile": pct})
-    return pd.DataFrame(rows)
-
-
-def offer_sentence(position: OfferPosition | None) -> str:
-    """The offer check in one Markdown sentence ("" when no offer was given)."""
-    if position is None:
-        return ""
-    compa = "" if math.isnan(position.compa_ratio) else f", {position.compa_ratio:.2f} times the median"
-    return md_escape(f"An offer of **{_money(position.offer, position.basis)}** sits {position.position} of "
-                     f"{position.occupation} {in_area(position.area)}{compa}: **{position.verdict}**.")
-
-
-def in_area(name: str) -> str:
-    """``"nationally"`` for the nation, else ``"in <area>"``."""
-    return "nationally" if str(name).strip().lower() == "national" else f"in {name}"
-
-
-def offer_table(position: OfferPosition | None) -> pd.DataFrame:
-    """The offer check as a small report table (empty with a note when no offer was given)."""
-    if position is None:
-        return pd.DataFrame({"Offer check": ["No offer given (set the report parameter offer)."]})
-    pct = "n/a (outside the published range or top-coded)" if math.isnan(position.percentile) else \
-        f"{position.percentile:.1f}"
-    rng = (f"{position.percentile_low:.1f} to {position.percentile_high:.1f}"
-           if position.percentile_low != position.percentile_high else "none: the position is exact")
-    return pd.DataFrame({
-        "Item": ["Offer", "Occupation and area", "Market median", "Percentile (point)", "Percentile (range)",
-                 "Position", "Offer / median", "Verdict"],
-        "Value": [_money(position.offer, position.basis), f"{position.occupation}, {position.area}",
-                  _money(position.median, position.basis), pct, rng, position.position,
-                  "n/a" if math.isnan(position.compa_ratio) else f"{position.compa_ratio:.2f}", position.verdict],
-    })
-
-
-def record_benchmark(focus: pd.Series | Mapping, bands: pd.DataFrame, position: OfferPosition | None = None,
-                     *, basis: str = "annual") -> pd.DataFrame:
-    """Record the report's headline numbers with ``wb.record`` and return them as a table.
-
-    Records the market median (and employment) of the focus row, each band's low and high, and, with an
-    offer, its percentile (point estimate; missing outside 10-90 or next to a top-coded percentile), the ends
-    of the range when only a range is known, and the verdict. Values that are lower bounds (top-coded) say
-    so in their label.
-    """
-    from workbench.provenance import record
-
-    items: list[tuple[str, object, str, str]] = []
-    med_top = bool(focus.get("p50_topcoded", False))
-    items.append(("median_wage", focus.get(f"{basis}_p50"), "Market median" + (" (at least; top-coded)" if med_top
-                                                                               else ""), "money"))
-    items.append(("employment", focus.get("employment"), "Jobs in the occupation and area", "count"))
-    for _, b in bands.iterrows():
-        key = re.sub(r"\W+", "_", str(b["level"]).strip().lower()).strip("_")
-        items.append((f"band_{key}_low", b["low"], f"{b['level']} band from" + (" (at least)" if
-                                                                                 b["low_is_lower_bound"] else ""),
-                      "money"))
-        items.append((f"band_{key}_high", b["high"], f"{b['level']} band to" + (" (at least)" if
-                                                                                b["high_is_lower_bound"] else ""),
-                      "money"))
-    if position is not None:
-        items += [("offer", position.offer, "Offer checked", "money"),
-                  ("offer_percentile", None if math.isnan(position.percentile) else position.percentile,
-                   "Offer percentile", "number")]
-        if position.percentile_low != position.percentile_high:  # only a range is known: record its ends
-            items += [("offer_percentile_low", position.percentile_low, "Offer percentile, at least", "number"),
-                      ("offer_percentile_high", position.percentile_high, "Offer percentile, at most", "number")]
-        items.append(("offer_verdict", position.verdict, "Offer verdict", "text"))
-    rows = []
-    for name, value, label, kind in items:
-        value = None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-        if isinstance(value, (np.integer, np.floating)):
-            value = value.item()
-        record(name, value, label=label, kind=kind)
-        rows.append({"Metric": label, "Value": fmt.value(value, kind) if value is not None else "n/a",
-                     "Recorded as": name})
-    return pd.DataFrame(rows)
-
-
-def bands_sentence(bands: pd.DataFrame, *, basis: str = "annual") -> str:
-    """The bands as one Markdown sentence: "**Entry** (10th-25th percentile) $90,260 - $123,020; ..."."""
-    parts = [f"**{r['level']}** ({ordinal(r['from_percentile'])}-{ordinal(r['to_percentile'])} percentile) "
-             f"{r['band']}" for _, r in bands.iterrows()]
-    unit = "a year" if basis == "annual" else "an hour"
-    return md_escape("; ".join(parts) + f" ({unit}).")
-
-
-def answer_text(role, focus: pd.Series | Mapping, bands: pd.DataFrame, position: OfferPosition | None = None, *,
-                release: str | None = None, basis: str = "annual") -> str:
-    """The report's opening answer in Markdown: the recommended bands, the median, the offer verdict."""
-    emp = focus.get("employment")
-    jobs = f"{fmt.num(emp)} jobs" if emp is not None and not pd.isna(emp) else "employment not published"
-    rse = focus.get("wage_rse")
-    rse_text = f", wage RSE {fmt.num(rse, 1)}%" if rse is not None and not pd.isna(rse) else ""
-    source = f"BLS OEWS {release}" if release else "BLS OEWS"
-    lines = [
-        f"**Answer.** Recommended base-pay bands for **{role.title}** {in_area(focus.get('area_name'))}, set from "
-        f"what employers pay **{role.label()}** ({source}):",
-        "",
-        bands_sentence(bands, basis=basis),
-        "",
-        f"The market median is **{wage_text(focus, 'p50', basis=basis)}** ({jobs}{rse_text}). "
-        + offer_sentence(position),
-    ]
-    if any(bands["low_is_lower_bound"]) or any(bands["high_is_lower_bound"]):
-        lines.append("")
-        lines.append("Band edges marked *at least* rest on top-coded percentiles (BLS publishes only that they "
-                     "are at or above the threshold).")
-    return md_escape("\n".join(lines))
-
-
-def article_explanation(role) -> str:
-    """Why the article figures differ from OEWS, for the report's role (a caution first if it is not the
-    e-commerce manager, whom the article figures describe)."""
-    text = ARTICLE_EXPLANATION.format(occupation=role.occupation, soc=role.label())
-    if role.title != "E-commerce manager":
-        text = (f"Note: these article figures describe e-commerce managers, while this report benchmarks "
-                f"{role.title} ({role.label()}); they are shown for reference only. " + text)
-    return md_escape(text)
-
-
-def article_sentence(articles: pd.DataFrame) -> str:
-    """One Markdown sentence: where the article's average falls in each occupation compared."""
-    avg = articles[articles["Article figure"] == ARTICLE_FIGURES[0]["figure"]]
-    if avg.empty:
-        return ""
-    bits = [f"{r['Article value sits'] or 'not placeable'} for {r['Occupation']}" for _, r in avg.iterrows()]
-    return md_escape(f"The article average of {avg['Article says'].iloc[0]} sits " + "; ".join(bits) + ".")
+                out.update(published=False, oews_low=math.nan, oews_high=math.nan)
+            rows.append(out)
+    result = pd.DataFrame(rows)
+    result["placement"] = result["placement"].astype("string")
+    result.attrs = dict(market.attrs)  # the OEWS release compared
+    return result

@@ -4,36 +4,41 @@ All figures are BLS OEWS estimates as published, never recomputed: employment, m
 50th (median), 75th and 90th percentile wages, annual and hourly, with their relative standard errors.
 Three rules run through every function here:
 
-- A value BLS did not publish stays missing and is shown as "not published" (with the reason: not
-  released, only the other wage basis, or no estimate at all for that occupation and area).
+- A value BLS did not publish stays missing, with the reason (not released, only the other wage basis, or no
+  estimate at all for that occupation and area); reports show it as "not published".
 - A top-coded value (flag ``<stat>_topcoded``, stored as the $239,200 / $115.00 threshold) is a lower
-  bound, shown as "at least $239,200", and never ranked as if exact.
+  bound (reports show "at least $239,200") and never ranked as if exact.
 - Rankings (highest and lowest paying areas) use the median and leave out areas whose median is missing
   or top-coded; those are listed separately with the reason.
 
 The location ratio is the area median divided by the national median for the same occupation (1.10 = pays
 10% above the national median). It compares pay levels only; it is not a cost-of-living index.
 
-There is no e-commerce industry in OEWS (see :data:`NO_ECOMMERCE_INDUSTRY_NOTE`); :data:`ECOMMERCE_INDUSTRIES`
-lists the industries closest to it.
+There is no e-commerce industry in OEWS (NAICS 2022 files online sellers under the retail subsectors of what they
+sell; the report explains it); :data:`ECOMMERCE_INDUSTRIES` lists the industries closest to it.
+
+Results are numbers and codes only: a value BLS did not publish is missing, with the reason in ``wage_status``
+(and, for areas and industries left out of a ranking, ``unranked_reason``); the report
+(:mod:`workbench.reports.salaries`) turns them into words.
 """
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from workbench.data.oews import oews_soc_code
 from workbench.errors import DataError
-from workbench.present import fmt
 
 __all__ = [
-    "PERCENTILES", "ECOMMERCE_INDUSTRIES", "NO_ECOMMERCE_INDUSTRY_NOTE", "resolve_areas", "market_distribution",
-    "distribution_table", "wage_text", "location_comparison", "highest_paying", "lowest_paying",
-    "unranked_areas", "location_table", "industry_comparison", "industry_table", "area_list", "focus_row",
-    "national_row", "unranked_table",
+    "PERCENTILES", "ECOMMERCE_INDUSTRIES", "UNRANKED_REASONS", "resolve_areas", "market_distribution", "focus_row",
+    "national_row", "occupations_in_area", "areas_for_occupation", "location_comparison", "highest_paying",
+    "lowest_paying", "unranked_areas", "AreaRanking", "area_ranking", "industry_comparison", "area_list",
 ]
 
 NATIONAL = "0000000"
@@ -66,24 +71,10 @@ ECOMMERCE_INDUSTRIES: dict[str, str] = {
     "541500": "Advertising and platforms",
 }
 
-NO_ECOMMERCE_INDUSTRY_NOTE = (
-    "There is no e-commerce industry in OEWS. The industry list follows NAICS 2022, which dropped the old "
-    "'nonstore retailers' subsector (and with it 'electronic shopping and mail-order houses'): retail "
-    "industries are now defined by the products sold, not by how they are sold, so online retailers sit inside "
-    "the retail subsectors (441-459) next to stores selling the same goods. The closest proxies are the retail "
-    "subsectors (General Merchandise Retailers above all), Warehousing and Storage (fulfilment), Couriers and "
-    "Messengers (parcel delivery), and the advertising, hosting, search and social-media industries (the "
-    "marketing and platform side). Industry figures are national only: OEWS publishes states and metro areas "
-    "for all industries combined."
-)
-
-_WAGE_COLS = [f"annual_{s}" for s in _STATS] + [f"hourly_{s}" for s in _STATS]
-_STATUS_TEXT = {
-    "not_released": "not published (estimate not released by BLS)",
-    "annual_only": "not published (BLS publishes this occupation's wages as annual salaries only)",
-    "hourly_only": "not published (BLS publishes this occupation's wages as hourly rates only)",
-    "no_estimate": "not published (no estimate for this occupation and area)",
-}
+#: Why an area or industry is left out of a ranking (``unranked_reason``): the cell's ``wage_status`` when it
+#: concerns the wage basis asked for, else whether the median is missing or top-coded.
+UNRANKED_REASONS: tuple[str, ...] = ("not_released", "no_estimate", "annual_only", "hourly_only", "median_missing",
+                                     "median_topcoded")
 
 
 # --------------------------------------------------------------------------------------------- areas
@@ -97,7 +88,7 @@ def area_list(oews: pd.DataFrame) -> pd.DataFrame:
     return oews[cols].drop_duplicates("area_code").reset_index(drop=True)
 
 
-def resolve_areas(oews: pd.DataFrame, areas: str | Sequence[str] | None, *,
+def resolve_areas(oews: pd.DataFrame, *, areas: str | Sequence[str] | None = None,
                   include_national: bool = True) -> pd.DataFrame:
     """Match area names or codes to OEWS areas.
 
@@ -175,14 +166,10 @@ def _occupation_names(oews: pd.DataFrame) -> dict[str, str]:
 
 def _codes(occupations: str | Sequence[str]) -> list[str]:
     items = [occupations] if isinstance(occupations, str) else list(occupations)
-    out = []
-    for c in items:
-        d = str(c).strip().replace("-", "")
-        out.append(f"{d[:2]}-{d[2:]}" if len(d) == 6 and d.isdigit() else str(c).strip())
-    return out
+    return [oews_soc_code(c) for c in items]
 
 
-def market_distribution(oews: pd.DataFrame, occupations: str | Sequence[str], *,
+def market_distribution(oews: pd.DataFrame, *, occupations: str | Sequence[str],
                         areas: str | Sequence[str] | None = None, industry: str = CROSS_INDUSTRY,
                         include_national: bool = True) -> pd.DataFrame:
     """The published pay distribution of occupation(s) in area(s): one row per occupation and area.
@@ -192,18 +179,22 @@ def market_distribution(oews: pd.DataFrame, occupations: str | Sequence[str], *,
     oews : DataFrame
         The OEWS table (``wb.load_oews()``).
     occupations : str or list of str
-        SOC code(s), e.g. ``"11-2021"`` or ``role.codes``.
+        SOC code(s), e.g. ``"11-2021"`` or ``role.codes``; the first is the report's benchmark (the *primary*
+        occupation of :func:`focus_row`).
     areas : str or list of str, optional
         Area names or codes (see :func:`resolve_areas`); the nation is always included first unless
-        ``include_national=False``.
+        ``include_national=False``. The first area after the nation is the report's *focus* area.
     industry : str
         OEWS industry code; ``"000000"`` (all industries) by default. Industry cells exist nationally only.
+    include_national : bool
+        Put the national row of each occupation first.
 
     Returns
     -------
     DataFrame with the OEWS columns for each (occupation, area) pair, in the order occupations x areas.
     A pair BLS publishes nothing for is kept as a row with ``wage_status`` and ``employment_status``
     ``"no_estimate"`` and every figure missing, so reports can say "not published" rather than drop it.
+    ``attrs`` carries the OEWS table's ``release`` and ``source``.
 
     Raises
     ------
@@ -215,8 +206,8 @@ def market_distribution(oews: pd.DataFrame, occupations: str | Sequence[str], *,
     unknown = [c for c in codes if c not in names]
     if unknown:
         raise DataError(f"SOC code {unknown[0]} is not in the OEWS table", source="occupations", rows=len(unknown),
-                        example=unknown[0], fix="Resolve the role first with wb.salaries.resolve_role(oews, role)")
-    area_rows = resolve_areas(oews, areas, include_national=include_national)
+                        example=unknown[0], fix="Resolve the role first with wb.salaries.resolve_role(oews, role=...)")
+    area_rows = resolve_areas(oews, areas=areas, include_national=include_national)
     cells = oews[oews["occupation_code"].isin(codes) & oews["area_code"].isin(area_rows["area_code"])
                  & (oews["industry_code"] == industry)]
     grid = pd.DataFrame([(c, a) for c in codes for a in area_rows["area_code"]],
@@ -232,93 +223,78 @@ def market_distribution(oews: pd.DataFrame, occupations: str | Sequence[str], *,
         out[col] = out[col].fillna("no_estimate")
     for s in _STATS:
         out[f"{s}_topcoded"] = out[f"{s}_topcoded"].fillna(False).astype("boolean")
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs = {"release": oews.attrs.get("release"), "source": oews.attrs.get("source")}
+    return out
 
 
-def focus_row(dist: pd.DataFrame, occupation: str) -> pd.Series:
-    """The row of ``dist`` a report sets its bands for: the occupation in the first area chosen after the nation.
+def _primary(market: pd.DataFrame, occupation: str | None) -> str:
+    if occupation is not None:
+        return _codes(occupation)[0]
+    if market.empty:
+        raise DataError("the market distribution has no rows", source="market",
+                        fix="Build it with wb.salaries.market_distribution(oews, occupations=...)")
+    return str(market["occupation_code"].iloc[0])
 
-    With no area chosen (only the national row), the national row.
+
+def _focus_area(market: pd.DataFrame) -> str:
+    local = market.loc[market["area_code"] != NATIONAL, "area_code"]
+    return str(local.iloc[0]) if len(local) else NATIONAL
+
+
+def focus_row(market: pd.DataFrame, *, occupation: str | None = None) -> pd.Series:
+    """The row a report sets its bands for: the primary occupation in the focus area.
+
+    The primary occupation is ``occupation`` or, by default, the first of :func:`market_distribution`'s
+    ``occupations``; the focus area is the first area chosen after the nation (the nation when none was
+    chosen). The row's ``attrs`` carry the OEWS release and source.
     """
-    code = _codes(occupation)[0]
-    rows = dist[dist["occupation_code"] == code]
+    code = _primary(market, occupation)
+    rows = market[market["occupation_code"] == code]
     if rows.empty:
         raise DataError(f"SOC {code} is not in the distribution", source="occupation", example=code,
                         fix="Pass the role's primary SOC code (role.soc)")
     local = rows[rows["area_code"] != NATIONAL]
-    return (local if len(local) else rows).iloc[0]
+    row = (local if len(local) else rows).iloc[0].copy()
+    row.attrs = dict(market.attrs)
+    return row
 
 
-def national_row(dist: pd.DataFrame, occupation: str) -> pd.Series:
-    """The national row of ``occupation`` in a :func:`market_distribution` result."""
-    code = _codes(occupation)[0]
-    rows = dist[(dist["occupation_code"] == code) & (dist["area_code"] == NATIONAL)]
+def national_row(market: pd.DataFrame, *, occupation: str | None = None) -> pd.Series:
+    """The national row of ``occupation`` (default: the primary one) in a :func:`market_distribution` result."""
+    code = _primary(market, occupation)
+    rows = market[(market["occupation_code"] == code) & (market["area_code"] == NATIONAL)]
     if rows.empty:
         raise DataError(f"no national row for SOC {code}", source="occupation", example=code,
                         fix="Build the distribution with include_national=True")
     return rows.iloc[0]
 
 
-def wage_text(row: pd.Series | dict, stat: str, *, basis: str = "annual") -> str:
-    """One wage figure as a report shows it.
+def occupations_in_area(market: pd.DataFrame, *, area: str | None = None) -> pd.DataFrame:
+    """Every occupation of a :func:`market_distribution` result in one area (default: the focus area).
 
-    ``"$166,790"`` when published; ``"at least $239,200"`` (or ``"at least $115.00"`` an hour) when
-    top-coded; ``"not published"`` when BLS published no value.
+    ``area`` is a BLS area code (``"0042660"``) or an area name as the table writes it. One row per occupation,
+    in the order given to :func:`market_distribution`: the candidate occupations side by side.
     """
-    col = f"{basis}_{stat}"
-    value = row.get(col) if hasattr(row, "get") else row[col]
-    if value is None or pd.isna(value):
-        return "not published"
-    decimals = 2 if basis == "hourly" else 0
-    text = fmt.money(float(value), decimals=decimals)
-    top = row.get(f"{stat}_topcoded", False)
-    if top is not None and not pd.isna(top) and bool(top):
-        return f"at least {text}"
-    return text
+    code = _focus_area(market) if area is None else str(area)
+    rows = market[(market["area_code"] == code) | (market["area_name"] == code)]
+    if rows.empty:
+        raise DataError(f"area {code!r} is not in the distribution", source="area", example=code,
+                        fix=f"Use one of {list(dict.fromkeys(market['area_code']))}")
+    out = rows.reset_index(drop=True)
+    out.attrs = dict(market.attrs)
+    return out
 
 
-def _status_note(row: pd.Series, basis: str) -> str:
-    status = row.get("wage_status")
-    if status == "not_released" or status == "no_estimate":
-        return _STATUS_TEXT[status]
-    if (basis == "annual" and status == "hourly_only") or (basis == "hourly" and status == "annual_only"):
-        return _STATUS_TEXT[status]
-    return ""
-
-
-def distribution_table(dist: pd.DataFrame, *, basis: str = "annual") -> pd.DataFrame:
-    """The distribution as a report table: one row per statistic, one column per occupation and area.
-
-    Money is formatted for managers; top-coded values read "at least $239,200"; values BLS did not publish
-    read "not published". Relative standard errors (RSE) are percentages of the estimate: 95% of the time the
-    true value lies within about two RSEs.
-    """
-    _check_basis(basis)
-    multi = dist["occupation_code"].nunique() > 1
-    labels = {
-        "employment": "Employment (jobs)", "employment_rse": "Employment RSE",
-        "mean": "Mean", "p10": "10th percentile", "p25": "25th percentile", "p50": "Median (50th percentile)",
-        "p75": "75th percentile", "p90": "90th percentile", "wage_rse": "Wage RSE (mean)",
-    }
-    columns = {}
-    for _, row in dist.iterrows():
-        name = row["area_name"] if not multi else f"{row['occupation_code']} {row['occupation_name']}, {row['area_name']}"
-        col = {}
-        emp = row.get("employment")
-        col[labels["employment"]] = fmt.num(emp) if pd.notna(emp) else "not published"
-        rse = row.get("employment_rse")
-        col[labels["employment_rse"]] = f"{fmt.num(rse, 1)}%" if pd.notna(rse) else "not published"
-        for s in _STATS:
-            col[labels[s]] = wage_text(row, s, basis=basis)
-        wr = row.get("wage_rse")
-        col[labels["wage_rse"]] = f"{fmt.num(wr, 1)}%" if pd.notna(wr) else "not published"
-        note = _status_note(row, basis)
-        col["Note"] = note
-        columns[name] = col
-    out = pd.DataFrame(columns)
-    if not out.loc["Note"].astype(bool).any():
-        out = out.drop(index="Note")
-    out.index.name = f"{basis} wage" if basis == "annual" else "hourly wage"
+def areas_for_occupation(market: pd.DataFrame, *, occupation: str | None = None) -> pd.DataFrame:
+    """One occupation (default: the primary one) in every area of a :func:`market_distribution` result."""
+    code = _primary(market, occupation)
+    rows = market[market["occupation_code"] == code]
+    if rows.empty:
+        raise DataError(f"SOC {code} is not in the distribution", source="occupation", example=code,
+                        fix="Pass the role's primary SOC code (role.soc)")
+    out = rows.reset_index(drop=True)
+    out.attrs = dict(market.attrs)
     return out
 
 
@@ -329,23 +305,21 @@ def _check_basis(basis: str) -> None:
 
 # --------------------------------------------------------------------------------------------- location
 
-def _rank_info(df: pd.DataFrame, basis: str) -> tuple[pd.Series, pd.Series]:
+def _unranked_reason(df: pd.DataFrame, basis: str) -> pd.Series:
+    """Why each row cannot be ranked on its median (<NA> when it can): see :data:`UNRANKED_REASONS`."""
+    status = df["wage_status"].astype("string").fillna("no_estimate")
+    other = "hourly_only" if basis == "annual" else "annual_only"
     med = df[f"{basis}_p50"]
     top = df["p50_topcoded"].fillna(False).astype(bool)
-    notes = []
-    for (_, row), m, t in zip(df.iterrows(), med, top):
-        note = _status_note(row, basis)
-        if not note and pd.isna(m):
-            note = "median not published"
-        if not note and t:
-            note = f"median top-coded ({wage_text(row, 'p50', basis=basis)}): not ranked"
-        notes.append(note)
-    notes = pd.Series(notes, index=df.index, dtype="string")
-    rankable = med.notna() & ~top & (notes == "")
-    return rankable.astype(bool), notes
+    reason = np.select(
+        [status.isin(["not_released", "no_estimate"]).to_numpy(), (status == other).to_numpy(),
+         med.isna().to_numpy(), top.to_numpy()],
+        [status.to_numpy(dtype=object), status.to_numpy(dtype=object), "median_missing", "median_topcoded"],
+        default=None)
+    return pd.Series(reason, index=df.index, dtype="string")
 
 
-def location_comparison(oews: pd.DataFrame, occupation: str, *, area_type: str | Sequence[str] = "metro",
+def location_comparison(oews: pd.DataFrame, *, occupation: str, area_type: str | Sequence[str] = "metro",
                         areas: str | Sequence[str] | None = None, basis: str = "annual") -> pd.DataFrame:
     """Pay for one occupation across areas, against the national median.
 
@@ -364,15 +338,16 @@ def location_comparison(oews: pd.DataFrame, occupation: str, *, area_type: str |
     Returns
     -------
     DataFrame, one row per area that has a cell for the occupation (for a chosen list: every area, with
-    "no estimate" where BLS has none): area, employment, the wage percentiles and mean with their top-code
-    flags, ``wage_rse``, ``location_quotient``, ``location_ratio`` (area median / national median; missing
-    where the median is missing or top-coded), ``rankable`` and ``note`` (why an area is not ranked).
-    Sorted by median, highest first, unranked areas last.
+    ``no_estimate`` where BLS has none): area, employment, the wage percentiles and mean with their top-code
+    flags, ``wage_rse``, ``location_quotient``, ``national_median`` (the occupation's national median; missing
+    when it is top-coded), ``location_ratio`` (area median / national median; missing where the median is
+    missing or top-coded), ``rankable`` and ``unranked_reason`` (see :data:`UNRANKED_REASONS`).
+    Sorted by median, highest first, unranked areas last (a chosen list keeps its order).
     """
     _check_basis(basis)
     code = _codes(occupation)[0]
     if areas is not None:
-        df = market_distribution(oews, code, areas=areas)
+        df = market_distribution(oews, occupations=code, areas=areas)
     else:
         types = [area_type] if isinstance(area_type, str) else list(area_type)
         df = oews[(oews["occupation_code"] == code) & (oews["industry_code"] == CROSS_INDUSTRY)
@@ -384,20 +359,22 @@ def location_comparison(oews: pd.DataFrame, occupation: str, *, area_type: str |
                & (oews["area_code"] == NATIONAL)]
     nat_med = nat[f"{basis}_p50"].iloc[0] if len(nat) else pd.NA
     nat_top = bool(nat["p50_topcoded"].iloc[0]) if len(nat) else False
-    rankable, notes = _rank_info(df, basis)
-    out = df.assign(rankable=rankable.to_numpy(), note=notes.to_numpy())
-    ratio = out[f"{basis}_p50"].astype("Float64") / nat_med if pd.notna(nat_med) and not nat_top else pd.NA
-    out["location_ratio"] = pd.Series(ratio, index=out.index, dtype="Float64").where(out["rankable"])
+    nat_ok = pd.notna(nat_med) and not nat_top
+    reason = _unranked_reason(df, basis)
+    out = df.assign(rankable=reason.isna().to_numpy(), unranked_reason=reason.to_numpy())
+    out["national_median"] = pd.Series(float(nat_med) if nat_ok else pd.NA, index=out.index, dtype="Float64")
+    ratio = out[f"{basis}_p50"].astype("Float64") / out["national_median"]
+    out["location_ratio"] = ratio.where(out["rankable"])
     keep = ["area_code", "area_name", "area_type", "state_abbr", "occupation_code", "occupation_name",
             "employment", "employment_rse", f"{basis}_mean", *[f"{basis}_{p}" for p in PERCENTILES.values()],
-            "wage_rse", "location_quotient", "location_ratio", "wage_status", "employment_status",
-            *[f"{s}_topcoded" for s in _STATS], "rankable", "note"]
+            "wage_rse", "location_quotient", "national_median", "location_ratio", "wage_status",
+            "employment_status", *[f"{s}_topcoded" for s in _STATS], "rankable", "unranked_reason"]
     out = out[[c for c in keep if c in out.columns]]
+    if areas is not None:
+        return out.reset_index(drop=True)
     order = np.lexsort((out["area_name"].astype(str).to_numpy(),
                         -out[f"{basis}_p50"].astype("Float64").fillna(-1).to_numpy(dtype=float),
                         ~out["rankable"].to_numpy()))
-    if areas is not None:
-        return out.reset_index(drop=True)
     return out.iloc[order].reset_index(drop=True)
 
 
@@ -430,60 +407,72 @@ def _ranked(locations: pd.DataFrame, *, n: int, min_employment: int, basis: str,
 
 
 def unranked_areas(locations: pd.DataFrame) -> pd.DataFrame:
-    """Areas left out of the rankings, with the reason (median not published or top-coded)."""
+    """Areas left out of the rankings, with the reason (``unranked_reason``: median not published or top-coded)."""
     df = locations[~locations["rankable"] & (locations["area_code"] != NATIONAL)]
-    return df[["area_code", "area_name", "area_type", "employment", "note"]].reset_index(drop=True)
+    cols = ["area_code", "area_name", "area_type", "employment", "wage_status", "unranked_reason",
+            *[c for c in df.columns if c.endswith("_p50") or c == "p50_topcoded"]]
+    return df[cols].reset_index(drop=True)
 
 
-def unranked_table(locations: pd.DataFrame) -> pd.DataFrame:
-    """:func:`unranked_areas` formatted for a report: area, type, jobs and why it is not ranked."""
-    df = unranked_areas(locations)
-    if df.empty:
-        return pd.DataFrame({"Areas left out of the rankings": ["none: every area's median is published and exact"]})
-    return pd.DataFrame({"Area": df["area_name"], "Type": df["area_type"],
-                         "Jobs": [fmt.num(v) if pd.notna(v) else "not published" for v in df["employment"]],
-                         "Why not ranked": df["note"]})
+@dataclass(frozen=True)
+class AreaRanking:
+    """The highest- and lowest-paying areas of one kind for one occupation (see :func:`area_ranking`)."""
+
+    highest: pd.DataFrame
+    lowest: pd.DataFrame
+    occupation_code: str
+    occupation_name: str
+    area_type: str             # "metro", "state", "nonmetro", or several joined by "/"
+    national_median: float     # NaN when not published or top-coded
+    n: int
+    min_employment: int
+    basis: str = "annual"
 
 
-def location_table(locations: pd.DataFrame, *, basis: str = "annual") -> pd.DataFrame:
-    """Locations formatted for a report: area, jobs, 25th / median / 75th, location ratio, note."""
-    rows = []
-    for _, row in locations.iterrows():
-        ratio = row.get("location_ratio")
-        rows.append({
-            **({"Rank": int(row["rank"])} if "rank" in locations.columns else {}),
-            "Area": row["area_name"],
-            "Jobs": fmt.num(row["employment"]) if pd.notna(row["employment"]) else "not published",
-            "25th percentile": wage_text(row, "p25", basis=basis),
-            "Median": wage_text(row, "p50", basis=basis),
-            "75th percentile": wage_text(row, "p75", basis=basis),
-            "vs national median": f"{ratio:.2f}x" if pd.notna(ratio) else "n/a",
-            "Note": row.get("note", "") or "",
-        })
-    out = pd.DataFrame(rows)
-    if len(out) and not out["Note"].astype(bool).any():
-        out = out.drop(columns="Note")
-    return out
+def area_ranking(locations: pd.DataFrame, *, n: int = 15, min_employment: int = 0,
+                 basis: str = "annual") -> AreaRanking:
+    """The ``n`` highest- and ``n`` lowest-paying areas of a :func:`location_comparison` result, by median.
+
+    Same rules as :func:`highest_paying` and :func:`lowest_paying` (areas whose median is missing or top-coded
+    are never ranked; ``min_employment`` drops small cells), with what a chart or caption needs to say what
+    was ranked. With fewer than 2 x ``n`` rankable areas the two lists overlap.
+    """
+    rankable = locations[locations["area_code"] != NATIONAL]
+    types = "/".join(dict.fromkeys(rankable["area_type"].astype(str))) if len(rankable) else ""
+    nat = locations["national_median"].dropna() if "national_median" in locations else pd.Series(dtype=float)
+    code = str(locations["occupation_code"].iloc[0]) if len(locations) else ""
+    name = str(locations["occupation_name"].iloc[0]) if len(locations) else ""
+    return AreaRanking(highest=highest_paying(locations, n=n, min_employment=min_employment, basis=basis),
+                       lowest=lowest_paying(locations, n=n, min_employment=min_employment, basis=basis),
+                       occupation_code=code, occupation_name=name, area_type=types,
+                       national_median=float(nat.iloc[0]) if len(nat) else math.nan, n=n,
+                       min_employment=min_employment, basis=basis)
 
 
 # --------------------------------------------------------------------------------------------- industry
 
-def industry_comparison(oews: pd.DataFrame, occupation: str, *,
+def industry_comparison(oews: pd.DataFrame, *, occupation: str,
                         industries: Sequence[str] | str | None = None, basis: str = "annual") -> pd.DataFrame:
     """National pay for one occupation by industry, next to the all-industries figure.
 
     Parameters
     ----------
+    oews : DataFrame
+        The OEWS table.
+    occupation : str
+        SOC code.
     industries : list of str, ``"all"`` or None
         OEWS industry codes; None = :data:`ECOMMERCE_INDUSTRIES` (cross-industry, retail subsectors,
         wholesale, fulfilment and delivery, advertising and platforms); ``"all"`` = every NAICS 3-digit-level
         industry (``industry_level`` 3) that publishes the occupation, largest employment first.
+    basis : {"annual", "hourly"}
 
     Returns
     -------
-    DataFrame: ``group``, ``industry_code``, ``industry_name``, employment, wage percentiles and mean with
-    top-code flags, ``ratio_to_all_industries`` (industry median / cross-industry median) and ``note``.
-    Industries with no estimate for the occupation are kept with the note "no estimate".
+    DataFrame: ``group``, ``industry_code``, ``industry_name``, ``industry_label`` ("All industries" for the
+    cross-industry row), the occupation, employment, wage percentiles and mean with top-code flags,
+    ``ratio_to_all_industries`` (industry median / cross-industry median), ``rankable`` and ``unranked_reason``.
+    Industries with no estimate for the occupation are kept with ``wage_status`` ``no_estimate``.
     """
     _check_basis(basis)
     code = _codes(occupation)[0]
@@ -512,34 +501,20 @@ def industry_comparison(oews: pd.DataFrame, occupation: str, *,
         out["employment_status"] = out["employment_status"].fillna("no_estimate")
         for s in _STATS:
             out[f"{s}_topcoded"] = out[f"{s}_topcoded"].fillna(False).astype("boolean")
-    rankable, notes = _rank_info(out, basis)
-    base_med = out.loc[out["industry_code"] == CROSS_INDUSTRY, f"{basis}_p50"]
-    base_ok = len(base_med) and pd.notna(base_med.iloc[0]) and rankable[out["industry_code"] == CROSS_INDUSTRY].all()
+    reason = _unranked_reason(out, basis)
+    rankable = reason.isna()
+    is_base = out["industry_code"] == CROSS_INDUSTRY
+    base_med = out.loc[is_base, f"{basis}_p50"]
+    base_ok = len(base_med) and pd.notna(base_med.iloc[0]) and rankable[is_base].all()
     ratio = out[f"{basis}_p50"].astype("Float64") / base_med.iloc[0] if base_ok else pd.NA
     out["ratio_to_all_industries"] = pd.Series(ratio, index=out.index, dtype="Float64").where(rankable)
     out["rankable"] = rankable.to_numpy()
-    out["note"] = notes.to_numpy()
-    out["industry_label"] = np.where(out["industry_code"] == CROSS_INDUSTRY, "All industries", out["industry_name"])
-    keep = ["group", "industry_code", "industry_name", "industry_label", "employment", "employment_rse", f"{basis}_mean",
-            *[f"{basis}_{p}" for p in PERCENTILES.values()], "wage_rse", "ratio_to_all_industries",
-            "wage_status", *[f"{s}_topcoded" for s in _STATS], "rankable", "note"]
+    out["unranked_reason"] = reason.to_numpy()
+    out["industry_label"] = np.where(is_base, "All industries", out["industry_name"])
+    out["occupation_code"] = code
+    out["occupation_name"] = _occupation_names(oews).get(code, "")
+    keep = ["group", "industry_code", "industry_name", "industry_label", "occupation_code", "occupation_name",
+            "employment", "employment_rse", f"{basis}_mean", *[f"{basis}_{p}" for p in PERCENTILES.values()],
+            "wage_rse", "ratio_to_all_industries", "wage_status", *[f"{s}_topcoded" for s in _STATS], "rankable",
+            "unranked_reason"]
     return out[keep].reset_index(drop=True)
-
-
-def industry_table(industries: pd.DataFrame, *, basis: str = "annual") -> pd.DataFrame:
-    """Industries formatted for a report: group, industry, jobs, 25th / median / 75th, mean, ratio, note."""
-    rows = []
-    for _, row in industries.iterrows():
-        ratio = row.get("ratio_to_all_industries")
-        rows.append({
-            "Group": row["group"], "Industry": f"{row['industry_name']} ({row['industry_code']})",
-            "Jobs": fmt.num(row["employment"]) if pd.notna(row["employment"]) else "not published",
-            "25th percentile": wage_text(row, "p25", basis=basis), "Median": wage_text(row, "p50", basis=basis),
-            "75th percentile": wage_text(row, "p75", basis=basis), "Mean": wage_text(row, "mean", basis=basis),
-            "vs all industries": f"{ratio:.2f}x" if pd.notna(ratio) else "n/a",
-            "Note": row.get("note", "") or "",
-        })
-    out = pd.DataFrame(rows)
-    if len(out) and not out["Note"].astype(bool).any():
-        out = out.drop(columns="Note")
-    return out

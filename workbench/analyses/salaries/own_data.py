@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from workbench.errors import DataError
+from workbench.errors import DataError, NotEnoughData
+from workbench.sections import Skipped, attempt
 
-__all__ = ["ExperienceCurve", "experience_curve", "own_pay_bands", "pay_compression", "own_vs_market",
-           "OwnDataSummary", "own_data_summary", "rows_for_role"]
+__all__ = ["ExperienceCurve", "own_pay_bands", "pay_compression", "own_vs_market", "OwnDataSummary",
+           "own_data_summary", "rows_for_role"]
 
 _SPECS = {
     "quadratic": lambda x: np.column_stack([np.ones_like(x), x, x ** 2]),
@@ -45,111 +46,121 @@ _TERMS = {"quadratic": ["intercept", "years", "years^2"], "linear": ["intercept"
           "log": ["intercept", "log(1+years)"]}
 
 
-@dataclass
-class ExperienceCurve:
-    """Quantile regression fits of pay on experience. ``params_`` has one column per quantile."""
-
-    spec: str
-    quantiles: tuple[float, ...]
-    params_: pd.DataFrame
-    curve_: pd.DataFrame
-    n_: int
-    rearranged_: bool = False
-    title: str | None = None
-    data_: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-
-    def predict(self, years: Sequence[float] | np.ndarray | float) -> pd.DataFrame:
-        """Predicted pay at each quantile for the given years of experience (rearranged to be ordered)."""
-        x = np.atleast_1d(np.asarray(years, dtype=float))
-        X = _SPECS[self.spec](x)
-        pred = np.sort(X @ self.params_.to_numpy(), axis=1)
-        return pd.DataFrame(pred, columns=[_qname(q) for q in self.quantiles]).assign(years_experience=x)[
-            ["years_experience", *[_qname(q) for q in self.quantiles]]]
-
-    def __repr__(self) -> str:
-        mid = self.params_.iloc[:, len(self.quantiles) // 2]
-        coefs = ", ".join(f"{k}: {v:,.0f}" for k, v in mid.items())
-        return (f"<ExperienceCurve: {self.spec}, fitted on {self.n_} people, quantiles "
-                f"{list(self.quantiles)}; median line {coefs}>")
-
-
 def _qname(q: float) -> str:
     return f"p{int(round(q * 100))}"
 
 
-def experience_curve(pay: pd.DataFrame, *, title: str | None = None, quantiles: Sequence[float] = (0.25, 0.5, 0.75),
-                     spec: str = "log", years: str = "years_experience", amount: str = "base_pay",
-                     grid: Sequence[float] | None = None) -> ExperienceCurve:
-    """Fit pay against years of experience at several quantiles (statsmodels ``QuantReg``).
+class ExperienceCurve:
+    """Pay against years of experience at several quantiles (statsmodels ``QuantReg``).
 
     Parameters
     ----------
-    pay : DataFrame
-        Own pay data (``wb.load_pay_survey``).
-    title : str, optional
-        Keep only rows with this title (case-insensitive); default all rows.
     quantiles : sequence of float
-        Quantiles in (0, 1), default 25th, 50th, 75th percentile.
+        Quantiles in (0, 1), default the 25th, 50th and 75th percentile.
     spec : {"log", "quadratic", "linear"}
         Shape of the curve in years (see the module docstring).
+    title : str, optional
+        Fit only the rows with this job title (case-insensitive); default all rows.
     years, amount : str
         Column names.
     grid : sequence of float, optional
-        Years at which to tabulate the curve; default 0 to the largest observed, in steps of 1.
+        Years at which :attr:`curve_` tabulates the curve; default 0 to the largest observed, in steps of 1.
 
-    Returns
-    -------
-    ExperienceCurve with ``params_`` (coefficients, one column per quantile) and ``curve_`` (predicted pay
-    per year of experience and quantile).
+    Attributes (after :meth:`fit`)
+    -------------------------------
+    params_ : DataFrame
+        Coefficients, one column per quantile (``p25``, ``p50``, ``p75``).
+    curve_ : DataFrame
+        Predicted pay per year of experience (``years_experience`` and one column per quantile), sorted at each
+        point so the percentiles never cross (rearrangement).
+    n_ : int
+        People fitted on.
+    rearranged_ : bool
+        True when the fitted lines crossed within the grid and were put back in order.
+    data_ : DataFrame
+        The rows fitted on (years, amount).
 
     Raises
     ------
     DataError
-        Missing columns, fewer than 10 usable rows, or fewer than 3 distinct experience values.
+        An unknown spec or quantiles outside (0, 1); at fit time, missing columns. Fewer than 10 usable rows or
+        fewer than 3 distinct experience values raise :class:`NotEnoughData`.
     """
-    from statsmodels.regression.quantile_regression import QuantReg
 
-    if spec not in _SPECS:
-        raise DataError(f"spec {spec!r} not recognised", source="spec", fix=f"Use one of {list(_SPECS)}")
-    for col in (years, amount):
-        if col not in pay.columns:
-            raise DataError(f"column `{col}` not found", source=pay.attrs.get("source", "pay data"), column=col,
-                            fix="The experience curve needs years of experience and base pay per person "
-                                f"(columns present: {list(pay.columns)})")
-    qs = tuple(float(q) for q in quantiles)
-    if not qs or any(not 0 < q < 1 for q in qs):
-        raise DataError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}", source="quantiles",
-                        fix="e.g. (0.25, 0.5, 0.75)")
-    df = pay
-    if title is not None:
-        df = df[df["title"].str.casefold() == title.casefold()]
-    df = df[[years, amount]].dropna()
-    if len(df) < 10:
-        raise DataError(f"only {len(df)} people with both years of experience and pay"
-                        + (f" for title {title!r}" if title else ""), source=pay.attrs.get("source", "pay data"),
-                        column=years, rows=len(df), fix="Quantile regression needs at least 10 people; pool related "
-                                                        "titles or use bands by level instead")
-    x = df[years].to_numpy(dtype=float)
-    y = df[amount].to_numpy(dtype=float)
-    if len(np.unique(x)) < 3:
-        raise DataError("fewer than 3 distinct experience values", source=pay.attrs.get("source", "pay data"),
-                        column=years, rows=len(df), example=sorted(np.unique(x)),
-                        fix="The curve needs a spread of experience; use bands by level instead")
-    X = _SPECS[spec](x)
-    params = {}
-    with warnings.catch_warnings():
-        # QuantReg warns on exact fits of tiny samples ("The sparsity ... ") - irrelevant to point estimates.
-        warnings.filterwarnings("ignore", message=".*sparsity.*")
-        for q in qs:
-            params[_qname(q)] = QuantReg(y, X).fit(q=q, max_iter=5000).params
-    params_df = pd.DataFrame(params, index=_TERMS[spec])
-    xs = np.asarray(grid if grid is not None else np.arange(0, np.ceil(x.max()) + 1), dtype=float)
-    raw = _SPECS[spec](xs) @ params_df.to_numpy()
-    rearranged = bool((np.diff(raw, axis=1) < 0).any())
-    curve = pd.DataFrame(np.sort(raw, axis=1), columns=list(params_df.columns))
-    curve.insert(0, "years_experience", xs)
-    return ExperienceCurve(spec=spec, quantiles=qs, params_=params_df, curve_=curve, n_=len(df),
-                           rearranged_=rearranged, title=title, data_=df.reset_index(drop=True))
+    def __init__(self, *, quantiles: Sequence[float] = (0.25, 0.5, 0.75), spec: str = "log",
+                 title: str | None = None, years: str = "years_experience", amount: str = "base_pay",
+                 grid: Sequence[float] | None = None) -> None:
+        if spec not in _SPECS:
+            raise DataError(f"spec {spec!r} not recognised", source="spec", fix=f"Use one of {list(_SPECS)}")
+        qs = tuple(float(q) for q in quantiles)
+        if not qs or any(not 0 < q < 1 for q in qs):
+            raise DataError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}",
+                            source="quantiles", fix="e.g. (0.25, 0.5, 0.75)")
+        self.quantiles, self.spec, self.title = qs, spec, title
+        self.years, self.amount, self.grid = years, amount, grid
+
+    def fit(self, pay: pd.DataFrame) -> ExperienceCurve:
+        """Fit one quantile regression per quantile on ``pay`` (``wb.load_pay_survey``); returns the model."""
+        from statsmodels.regression.quantile_regression import QuantReg
+
+        years, amount, title = self.years, self.amount, self.title
+        src = pay.attrs.get("source", "pay data")
+        for col in (years, amount):
+            if col not in pay.columns:
+                raise DataError(f"column `{col}` not found", source=src, column=col,
+                                fix="The experience curve needs years of experience and base pay per person "
+                                    f"(columns present: {list(pay.columns)})")
+        df = pay
+        if title is not None:
+            df = df[df["title"].str.casefold() == title.casefold()]
+        df = df[[years, amount]].dropna()
+        if len(df) < 10:
+            raise NotEnoughData(f"only {len(df)} people with both years of experience and pay"
+                                + (f" for title {title!r}" if title else ""), source=src, column=years, rows=len(df),
+                                fix="Quantile regression needs at least 10 people; pool related titles or use bands "
+                                    "by level instead")
+        x = df[years].to_numpy(dtype=float)
+        y = df[amount].to_numpy(dtype=float)
+        if len(np.unique(x)) < 3:
+            raise NotEnoughData("fewer than 3 distinct experience values", source=src, column=years, rows=len(df),
+                                example=sorted(np.unique(x)),
+                                fix="The curve needs a spread of experience; use bands by level instead")
+        X = _SPECS[self.spec](x)
+        params = {}
+        with warnings.catch_warnings():
+            # QuantReg warns on exact fits of tiny samples ("The sparsity ... ") - irrelevant to point estimates.
+            warnings.filterwarnings("ignore", message=".*sparsity.*")
+            for q in self.quantiles:
+                params[_qname(q)] = QuantReg(y, X).fit(q=q, max_iter=5000).params
+        self.params_ = pd.DataFrame(params, index=_TERMS[self.spec])
+        xs = np.asarray(self.grid if self.grid is not None else np.arange(0, np.ceil(x.max()) + 1), dtype=float)
+        raw = _SPECS[self.spec](xs) @ self.params_.to_numpy()
+        self.rearranged_ = bool((np.diff(raw, axis=1) < 0).any())
+        curve = pd.DataFrame(np.sort(raw, axis=1), columns=list(self.params_.columns))
+        curve.insert(0, "years_experience", xs)
+        self.curve_ = curve
+        self.n_ = len(df)
+        self.data_ = df.reset_index(drop=True)
+        return self
+
+    def predict(self, years: Sequence[float] | np.ndarray | float) -> pd.DataFrame:
+        """Predicted pay at each quantile for the given years of experience (rearranged to be ordered)."""
+        if not hasattr(self, "params_"):
+            raise DataError("the experience curve is not fitted", source="ExperienceCurve",
+                            fix="Call .fit(pay) first")
+        x = np.atleast_1d(np.asarray(years, dtype=float))
+        X = _SPECS[self.spec](x)
+        pred = np.sort(X @ self.params_.to_numpy(), axis=1)
+        names = [_qname(q) for q in self.quantiles]
+        return pd.DataFrame(pred, columns=names).assign(years_experience=x)[["years_experience", *names]]
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"<ExperienceCurve: {self.spec}, quantiles {list(self.quantiles)}, not fitted>"
+        mid = self.params_.iloc[:, len(self.quantiles) // 2]
+        coefs = ", ".join(f"{k}: {v:,.0f}" for k, v in mid.items())
+        return (f"<ExperienceCurve: {self.spec}, fitted on {self.n_} people, quantiles "
+                f"{list(self.quantiles)}; median line {coefs}>")
 
 
 def own_pay_bands(pay: pd.DataFrame, *, by: str = "level", amount: str = "base_pay",
@@ -222,10 +233,15 @@ def own_vs_market(pay: pd.DataFrame, oews: pd.DataFrame, *, area: str | None = N
     Each distinct title is matched with :func:`~workbench.analyses.salaries.roles.resolve_role` (crosswalk
     titles and aliases, OEWS titles, SOC codes); ``compa_ratio`` = own median / market median (1.00 = paid at
     the market median). Titles that match nothing, or whose market median is not published or top-coded in the
-    area, keep a missing ratio and say why in ``note``.
+    area, keep a missing ratio and say why in ``unmatched_reason`` (``title_not_matched``, ``median_missing``,
+    ``median_topcoded``; <NA> when matched).
+
+    Returns
+    -------
+    DataFrame, one row per title: the title, ``people``, ``own_median``, ``occupation_code``,
+    ``occupation_name``, ``market_median``, ``compa_ratio`` and ``unmatched_reason``.
     """
     from workbench.analyses.salaries.market import market_distribution
-    from workbench.analyses.salaries.roles import resolve_role
 
     for col in (role, amount):
         if col not in pay.columns:
@@ -233,139 +249,112 @@ def own_vs_market(pay: pd.DataFrame, oews: pd.DataFrame, *, area: str | None = N
                             fix=f"Columns present: {list(pay.columns)}")
     g = pay.dropna(subset=[role, amount]).groupby(role)[amount]
     out = pd.DataFrame({"people": g.size(), "own_median": g.median().astype(float)}).reset_index()
-    socs, medians, notes = [], [], []
+    codes, names, medians, reasons = [], [], [], []
+    roles = _roles_by_title(out[role], oews)
     for title in out[role]:
-        try:
-            r = resolve_role(oews, str(title))
-        except DataError:
-            socs.append(pd.NA), medians.append(np.nan), notes.append("title not matched to a SOC occupation")
+        r = roles[title]
+        if r is None:
+            codes.append(pd.NA), names.append(pd.NA), medians.append(np.nan), reasons.append("title_not_matched")
             continue
-        row = market_distribution(oews, r.soc, areas=area, include_national=area is None).iloc[0]
+        row = market_distribution(oews, occupations=r.soc, areas=area, include_national=area is None).iloc[0]
         med, top = row.get("annual_p50"), bool(row.get("p50_topcoded"))
-        socs.append(f"{r.soc} {r.occupation}")
+        codes.append(r.soc), names.append(r.occupation)
         if pd.isna(med) or top:
             medians.append(np.nan)
-            notes.append("market median not published" if pd.isna(med) else "market median top-coded")
+            reasons.append("median_missing" if pd.isna(med) else "median_topcoded")
         else:
             medians.append(float(med))
-            notes.append("")
-    out["occupation"] = pd.array(socs, dtype="string")
+            reasons.append(pd.NA)
+    out["occupation_code"] = pd.array(codes, dtype="string")
+    out["occupation_name"] = pd.array(names, dtype="string")
     out["market_median"] = medians
     out["compa_ratio"] = out["own_median"] / out["market_median"]
-    out["note"] = notes
+    out["unmatched_reason"] = pd.array(reasons, dtype="string")
     return out
 
 
-def rows_for_role(pay: pd.DataFrame, oews: pd.DataFrame, role) -> pd.DataFrame:
-    """Rows of own pay data whose title resolves to the same primary SOC occupation as ``role``."""
+def _roles_by_title(titles, oews: pd.DataFrame) -> dict:
+    """Each distinct title resolved to a ``Role`` (None when it matches nothing), the occupation list built once."""
     from workbench.analyses.salaries.roles import resolve_role
 
-    keep = {}
-    for title in pay["title"].dropna().unique():
+    occupations = oews[["occupation_code", "occupation_name", "occupation_level"]].drop_duplicates("occupation_code")
+    out = {}
+    for title in pd.unique(pd.Series(titles).dropna()):
         try:
-            keep[title] = resolve_role(oews, str(title)).soc == role.soc
+            out[title] = resolve_role(occupations, role=str(title))
         except DataError:
-            keep[title] = False
+            out[title] = None
+    return out
+
+
+def rows_for_role(pay: pd.DataFrame, oews: pd.DataFrame, *, role) -> pd.DataFrame:
+    """Rows of own pay data whose title resolves to the same primary SOC occupation as ``role`` (a ``Role``)."""
+    roles = _roles_by_title(pay["title"], oews)
+    keep = {title: r is not None and r.soc == role.soc for title, r in roles.items()}
     return pay[pay["title"].map(keep).fillna(False).astype(bool)]
 
 
 @dataclass
 class OwnDataSummary:
-    """Own-data section of the salary report: every part is ready to display, and says so when it is empty."""
+    """The own-data section of the salary report: what the file holds and each part computed from it.
 
-    note: str
-    curve: ExperienceCurve | None
-    curve_table: pd.DataFrame
-    bands: pd.DataFrame
-    compression: pd.DataFrame
-    vs_market: pd.DataFrame
-    market: tuple[float, float, float] | None = None
-    source_label: str = ""   # "generated example data" when the file says so, else the file name
+    A part the file cannot support (no title mapping to the role, no years of experience, no level or tenure
+    column, too few people) is a :class:`~workbench.sections.Skipped` holding the reason.
+    """
 
-
-def _shown_path(path: str) -> str:
-    """A path as a report shows it: relative to the project root when inside it."""
-    from pathlib import Path
-
-    from workbench.config import PROJECT_ROOT
-
-    try:
-        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _message(text: str) -> pd.DataFrame:
-    return pd.DataFrame({"Own data": [text]})
+    source: str                              # the file read (``attrs['source']`` of the pay table)
+    file_note: str | None                    # the file's own note (``#`` lines at the top)
+    generated: bool                          # the file says its data is generated
+    people: int
+    titles: int
+    role_people: int                         # people whose title maps to the role's primary occupation
+    role_label: str                          # "11-2021 Marketing Managers"
+    curve: ExperienceCurve | Skipped         # fitted on the role's rows
+    bands: pd.DataFrame | Skipped            # own_pay_bands of the role's rows
+    compression: pd.DataFrame | Skipped      # pay_compression over every title
+    vs_market: pd.DataFrame                  # own_vs_market over every title
+    market: tuple[float, float, float] | None = None   # market 25th, median, 75th of the focus row
+    area_name: str = "National"              # the area of the market comparison
+    new_hire_years: float = 1.0
+    tenured_years: float = 3.0
+    threshold: float = 0.95
 
 
-def own_data_summary(pay: pd.DataFrame | None, oews: pd.DataFrame, role, *, area: str | None = None,
-                     focus: pd.Series | None = None) -> OwnDataSummary:
-    """Everything the report shows about the user's own pay data, or a note that there is none.
+def own_data_summary(pay: pd.DataFrame, oews: pd.DataFrame, *, role, focus: pd.Series | None = None,
+                     new_hire_years: float = 1.0, tenured_years: float = 3.0,
+                     threshold: float = 0.95) -> OwnDataSummary:
+    """Everything the salary report shows about the user's own pay data.
 
     The experience curve and the level bands use the rows whose title maps to the report's role (same primary
-    SOC occupation); pay compression and the comparison with the market cover every title. ``focus`` (a
-    market row) adds the market 25th / median / 75th to the curve chart.
+    SOC occupation); pay compression (with ``new_hire_years``, ``tenured_years`` and ``threshold``, see
+    :func:`pay_compression`) and the comparison with the market cover every title. ``focus`` (the market row
+    of :func:`~workbench.analyses.salaries.market.focus_row`) sets the area of the market comparison (default
+    national) and adds its 25th / median / 75th to the curve chart.
     """
-    from workbench.present import fmt
-
     market = None
     if focus is not None and all(pd.notna(focus.get(f"annual_{p}")) for p in ("p25", "p50", "p75")):
         market = tuple(float(focus[f"annual_{p}"]) for p in ("p25", "p50", "p75"))
-    if pay is None:
-        msg = "No own pay data given: set the report parameter `own_data` to a CSV export to compare your staff."
-        return OwnDataSummary(note=msg, curve=None, curve_table=_message(msg), bands=_message(msg),
-                              compression=_message(msg), vs_market=_message(msg), market=market)
-    source = _shown_path(pay.attrs.get("source", "own data"))
-    label = pay.attrs.get("note")
-    from pathlib import Path
-
-    source_label = "generated example data" if label and "generated" in label.lower() else Path(source).name
-    mine = rows_for_role(pay, oews, role)
-    parts = [f"Own pay data from `{source}`: {len(pay):,} people, {pay['title'].nunique():,} titles; "
-             f"{len(mine):,} with a title that maps to {role.label()}."]
-    if label:
-        parts.append(f"File note: *{label}*.")
-    curve, curve_table = None, _message(f"No experience curve: no titles in the file map to {role.label()}.")
-    if len(mine) and "years_experience" in mine.columns:
-        try:
-            curve = experience_curve(mine)
-            t = curve.curve_[curve.curve_["years_experience"].isin([0, 1, 2, 3, 5, 7, 10, 15, 20])]
-            t = t.reset_index(drop=True)
-            curve_table = pd.DataFrame({"Years of experience": t["years_experience"].map(lambda v: f"{v:g}")})
-            for col in t.columns[1:]:
-                curve_table[f"{col[1:]}th percentile" if col != "p50" else "Median"] = t[col].map(fmt.money).to_numpy()
-            if curve.rearranged_:
-                parts.append("The fitted percentile lines crossed somewhere and were put back in order "
-                             "(few people at some experience levels).")
-        except DataError as exc:
-            curve_table = _message(f"No experience curve: {exc}")
-    if len(mine) and "level" in mine.columns:
-        b = own_pay_bands(mine)
-        bands = pd.DataFrame({"Level": b["level"], "People": b["people"],
-                              **{f"{c[1:]}th percentile" if c != "p50" else "Median": b[c].map(fmt.money)
-                                 for c in ("p25", "p50", "p75")}})
+    area = None if focus is None else focus.get("area_code")
+    mine = rows_for_role(pay, oews, role=role)
+    label = role.label()
+    if mine.empty:
+        curve = Skipped(f"No titles in the file map to {label}.", "Experience curve")
+        bands = Skipped(f"No titles in the file map to {label}.", "Own pay by level")
     else:
-        bands = _message("No bands by level: the file has no level column or no rows for this role.")
+        curve = (attempt(ExperienceCurve().fit, mine, section="Experience curve") if "years_experience" in mine
+                 else Skipped("The file has no years_experience column.", "Experience curve"))
+        bands = (own_pay_bands(mine) if "level" in mine
+                 else Skipped("The file has no level column.", "Own pay by level"))
     if "tenure_years" in pay.columns:
-        comp = pay_compression(pay)
-        flagged = comp[comp["compressed"]]
-        parts.append(f"Pay compression: {len(flagged):,} of {len(comp):,} new hires (under 1 year) are paid at "
-                     "least 95% of the median of colleagues with 3+ years in the same title.")
-        compression = pd.DataFrame({
-            "Title": comp["title"], "Employee": comp.get("employee_id", pd.Series([""] * len(comp))),
-            "Tenure (years)": comp["tenure_years"].map(lambda v: f"{v:g}"),
-            "Base pay": comp["base_pay"].map(fmt.money), "Tenured median": comp["tenured_median"].map(fmt.money),
-            "Tenured people": comp["tenured_people"], "Ratio": comp["ratio"].map(lambda v: f"{v:.2f}"),
-            "Compressed": comp["compressed"].map({True: "yes", False: ""})})
-        if compression.empty:
-            compression = _message("No new hires in a title that also has tenured staff.")
+        compression = pay_compression(pay, new_hire_years=new_hire_years, tenured_years=tenured_years,
+                                      threshold=threshold)
     else:
-        compression = _message("No pay-compression check: the file has no tenure_years column.")
-    vm = own_vs_market(pay, oews, area=area)
-    vs_market = pd.DataFrame({
-        "Title": vm["title"], "People": vm["people"], "Own median": vm["own_median"].map(fmt.money),
-        "Occupation": vm["occupation"].fillna(""), "Market median": vm["market_median"].map(fmt.money),
-        "Own / market": vm["compa_ratio"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.2f}"), "Note": vm["note"]})
-    return OwnDataSummary(note=" ".join(parts), curve=curve, curve_table=curve_table, bands=bands,
-                          compression=compression, vs_market=vs_market, market=market, source_label=source_label)
+        compression = Skipped("The file has no tenure_years column.", "Pay compression")
+    note = pay.attrs.get("note")
+    return OwnDataSummary(source=str(pay.attrs.get("source", "own data")), file_note=note,
+                          generated=bool(pay.attrs.get("generated", note and "generated" in note.lower())),
+                          people=len(pay), titles=int(pay["title"].nunique()), role_people=len(mine),
+                          role_label=label, curve=curve, bands=bands, compression=compression,
+                          vs_market=own_vs_market(pay, oews, area=area), market=market,
+                          area_name="National" if focus is None else str(focus.get("area_name", "National")),
+                          new_hire_years=new_hire_years, tenured_years=tenured_years, threshold=threshold)

@@ -33,8 +33,7 @@ import pandas as pd
 
 from workbench.errors import DataError
 
-__all__ = ["ROLE_CROSSWALK", "Role", "role_crosswalk", "find_occupations", "resolve_role", "occupation_titles",
-           "role_text"]
+__all__ = ["ROLE_CROSSWALK", "Role", "role_crosswalk", "find_occupations", "resolve_role", "occupation_titles"]
 
 NATIONAL = "0000000"
 CROSS_INDUSTRY = "000000"
@@ -238,7 +237,7 @@ def role_crosswalk(oews: pd.DataFrame | None = None) -> pd.DataFrame:
     return out
 
 
-def find_occupations(oews: pd.DataFrame, query: str, *, level: str | None = "detailed") -> pd.DataFrame:
+def find_occupations(oews: pd.DataFrame, *, query: str, level: str | None = "detailed") -> pd.DataFrame:
     """Keyword search over OEWS occupation titles: every word of ``query`` must appear in the title.
 
     Parameters
@@ -281,7 +280,7 @@ def _crosswalk_index() -> dict[str, dict]:
     return index
 
 
-def resolve_role(oews: pd.DataFrame, role: str | Sequence[str]) -> Role:
+def resolve_role(oews: pd.DataFrame, *, role: str | Sequence[str]) -> Role:
     """Turn a job title, an OEWS occupation title, or SOC code(s) into a :class:`Role`.
 
     Parameters
@@ -318,7 +317,7 @@ def resolve_role(oews: pd.DataFrame, role: str | Sequence[str]) -> Role:
         if unknown:
             raise DataError(f"SOC code {unknown[0]} is not published in this OEWS release", source="role",
                             fix=f"Close codes: {_close_codes(unknown[0], names)}. Search titles with "
-                                "wb.salaries.find_occupations(oews, 'keyword')")
+                                "wb.salaries.find_occupations(oews, query='keyword')")
         return Role(title=names[codes[0]], soc=codes[0], occupation=names[codes[0]], alternates=tuple(codes[1:]),
                     reasoning="SOC code(s) given directly.", source="soc", names=names)
     if len(items) > 1:
@@ -344,7 +343,7 @@ def resolve_role(oews: pd.DataFrame, role: str | Sequence[str]) -> Role:
     raise DataError(f"role {text!r} not recognised", source="role",
                     fix=f"Close matches: {_close_titles(text, names)}. Use a title from "
                         "wb.salaries.role_crosswalk(), an OEWS occupation title, a SOC code such as '11-2021', or "
-                        "search with wb.salaries.find_occupations(oews, 'keyword')")
+                        "search with wb.salaries.find_occupations(oews, query='keyword')")
 
 
 def _as_code(text: str) -> str | None:
@@ -381,14 +380,3 @@ def _close_titles(text: str, names: dict[str, str], n: int = 5) -> str:
             seen.add(label)
             out.append(repr(label))
     return ", ".join(out) if out else "none"
-
-
-def role_text(role: Role) -> str:
-    """Markdown: how the role was matched, the reasoning, and the occupations shown beside it."""
-    how = {"crosswalk": f"**{role.title}** is benchmarked against **{role.label()}** (the workbench's crosswalk).",
-           "soc": f"Benchmarked against **{role.label()}** (SOC code given).",
-           "occupation title": f"Benchmarked against **{role.label()}** (OEWS occupation title given)."}[role.source]
-    parts = [how, role.reasoning if role.source == "crosswalk" else ""]
-    if role.alternates:
-        parts.append("Shown beside it for comparison: " + "; ".join(role.label(c) for c in role.alternates) + ".")
-    return " ".join(p for p in parts if p)

@@ -8,11 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench.analyses.salaries.market import (ECOMMERCE_INDUSTRIES, NO_ECOMMERCE_INDUSTRY_NOTE,
-                                                distribution_table, focus_row, highest_paying, industry_comparison,
-                                                industry_table, location_comparison, location_table, lowest_paying,
-                                                market_distribution, national_row, resolve_areas, unranked_areas,
-                                                wage_text)
+from workbench.analyses.salaries.market import (ECOMMERCE_INDUSTRIES, UNRANKED_REASONS, area_ranking,
+                                                areas_for_occupation, focus_row, highest_paying, industry_comparison,
+                                                location_comparison, lowest_paying, market_distribution, national_row,
+                                                occupations_in_area, resolve_areas, unranked_areas)
 from workbench.errors import DataError
 
 STATS = ["employment", "employment_rse", "annual_mean", "annual_p10", "annual_p25", "annual_p50", "annual_p75",
@@ -26,87 +25,85 @@ class TestAreas:
         ("New York-Newark", "New York-Newark-Jersey City, NY-NJ"), ("national", "National"),
     ])
     def test_matches(self, oews, given, name):
-        got = resolve_areas(oews, [given])
+        got = resolve_areas(oews, areas=[given])
         assert list(got.area_name) == ["National"] + ([name] if name != "National" else [])
 
     def test_order_and_duplicates(self, oews):
-        got = resolve_areas(oews, ["Chicago", "CA", "0016980"], include_national=False)
+        got = resolve_areas(oews, areas=["Chicago", "CA", "0016980"], include_national=False)
         assert list(got.area_code) == ["0016980", "0600000"]
 
     def test_ambiguous(self, oews):
         with pytest.raises(DataError, match=r"areas: area 'Portland' matches 2 areas.*Portland-South Portland, ME "
                                             r"\(0038860\); Portland-Vancouver-Hillsboro, OR-WA \(0038900\)"):
-            resolve_areas(oews, ["Portland"])
+            resolve_areas(oews, areas=["Portland"])
 
     def test_unknown(self, oews):
         with pytest.raises(DataError, match=r"area 'Seatle, WA' not found\. Close matches: .*Seattle-Tacoma-Bellevue"):
-            resolve_areas(oews, ["Seatle, WA"])
+            resolve_areas(oews, areas=["Seatle, WA"])
 
 
 class TestDistribution:
     def test_values_equal_the_shipped_data(self, oews, cell):
-        dist = market_distribution(oews, ["11-2021", "11-2022"], areas=["Seattle", "California"])
+        dist = market_distribution(oews, occupations=["11-2021", "11-2022"], areas=["Seattle", "California"])
         assert list(zip(dist.occupation_code, dist.area_code)) == [
             ("11-2021", "0000000"), ("11-2021", "0042660"), ("11-2021", "0600000"),
             ("11-2022", "0000000"), ("11-2022", "0042660"), ("11-2022", "0600000")]
         for _, row in dist.iterrows():
             ref = cell(row.occupation_code, row.area_code)
             assert [row[c] for c in STATS] == [ref[c] for c in STATS]
-        nat = national_row(dist, "11-2021")
+        nat = national_row(dist)
         assert (nat.employment, nat.annual_p50, nat.annual_mean) == (395_240, 166_790, 177_770)
-        assert focus_row(dist, "11-2021").area_code == "0042660"
-        assert focus_row(dist[dist.area_code == "0000000"], "11-2021").area_code == "0000000"
+        assert national_row(dist, occupation="112022").annual_p50 == cell("11-2022").annual_p50
+        focus = focus_row(dist)
+        assert (focus.occupation_code, focus.area_code) == ("11-2021", "0042660")
+        assert focus.attrs["release"] == "May 2025" and dist.attrs["release"] == "May 2025"
+        assert focus_row(dist, occupation="11-2022").area_code == "0042660"
+        assert focus_row(dist[dist.area_code == "0000000"]).area_code == "0000000"
+
+    def test_views_of_the_distribution(self, oews):
+        dist = market_distribution(oews, occupations=["11-2021", "11-2022"], areas=["Seattle", "California"])
+        here = occupations_in_area(dist)  # the focus area: the first chosen after the nation
+        assert list(zip(here.occupation_code, here.area_code)) == [("11-2021", "0042660"), ("11-2022", "0042660")]
+        assert list(occupations_in_area(dist, area="California").occupation_code) == ["11-2021", "11-2022"]
+        assert list(occupations_in_area(dist, area="0000000").area_name) == ["National", "National"]
+        primary = areas_for_occupation(dist)
+        assert list(primary.area_code) == ["0000000", "0042660", "0600000"] and set(primary.occupation_code) == {
+            "11-2021"}
+        assert set(areas_for_occupation(dist, occupation="11-2022").occupation_code) == {"11-2022"}
+        national_only = market_distribution(oews, occupations=["11-2021", "11-2022"])
+        assert list(occupations_in_area(national_only).area_code) == ["0000000", "0000000"]
+        with pytest.raises(DataError, match=r"area: area 'Boise' is not in the distribution"):
+            occupations_in_area(dist, area="Boise")
 
     def test_cell_without_estimate_is_kept(self, oews):
-        dist = market_distribution(oews, "11-2021", areas=["0010380"])  # Aguadilla, PR: no 11-2021 cell
+        dist = market_distribution(oews, occupations="11-2021", areas=["0010380"])  # Aguadilla, PR: no 11-2021 cell
         row = dist.iloc[1]
         assert (row.area_name, row.wage_status, row.employment_status) == ("Aguadilla, PR", "no_estimate", "no_estimate")
         assert pd.isna(row.annual_p50) and row.occupation_name == "Marketing Managers"
 
     def test_unknown_occupation(self, oews):
         with pytest.raises(DataError, match=r"occupations: SOC code 11-9999 is not in the OEWS table"):
-            market_distribution(oews, "11-9999")
+            market_distribution(oews, occupations="11-9999")
 
-    def test_table_shows_published_values(self, oews):
-        table = distribution_table(market_distribution(oews, "11-2021", areas=["Seattle"]))
-        assert list(table.columns) == ["National", "Seattle-Tacoma-Bellevue, WA"]
-        nat = table["National"]
-        assert (nat["Employment (jobs)"], nat["Median (50th percentile)"], nat["Mean"]) == (
-            "395,240", "$166,790", "$177,770")
-        assert (nat["10th percentile"], nat["90th percentile"], nat["Employment RSE"], nat["Wage RSE (mean)"]) == (
-            "$90,260", "$293,610", "0.8%", "0.3%")
-        hourly = distribution_table(market_distribution(oews, "11-2021"), basis="hourly")
-        assert hourly.loc["Median (50th percentile)", "National"] == "$80.19"
-
-    def test_top_coded_and_suppressed_are_never_shown_as_exact(self, oews):
-        er = market_distribution(oews, "29-1214", areas=["AL"])  # footnote 5 on every wage in Alabama
-        t = distribution_table(er)
-        assert t.loc["Median (50th percentile)", "Alabama"] == "at least $239,200"
-        assert t.loc["Median (50th percentile)", "National"] == "$335,550"  # above the cap, not flagged: exact
-        assert distribution_table(er, basis="hourly").loc["Mean", "Alabama"] == "at least $115.00"
-        chem = distribution_table(market_distribution(oews, "17-2041", areas=["CA"]))  # footnote 8 on wages
-        assert chem.loc["Median (50th percentile)", "California"] == "not published"
-        assert chem.loc["Note", "California"] == "not published (estimate not released by BLS)"
-        teachers = distribution_table(market_distribution(oews, "25-2021"), basis="hourly")
-        assert teachers.loc["Median (50th percentile)", "National"] == "not published"
-        assert "annual salaries only" in teachers.loc["Note", "National"]
-
-    def test_wage_text(self):
-        assert wage_text({"annual_p50": 166790, "p50_topcoded": False}, "p50") == "$166,790"
-        assert wage_text({"annual_p90": 239200, "p90_topcoded": True}, "p90") == "at least $239,200"
-        assert wage_text({"annual_p90": pd.NA, "p90_topcoded": False}, "p90") == "not published"
+    def test_top_coded_and_suppressed_cells_keep_their_flags(self, oews):
+        er = market_distribution(oews, occupations="29-1214", areas=["AL"])  # footnote 5 on every wage in Alabama
+        al = er.iloc[1]
+        assert al.p50_topcoded and al.annual_p50 == 239_200
+        assert not er.iloc[0].p50_topcoded and er.iloc[0].annual_p50 == 335_550  # above the cap, not flagged: exact
+        chem = market_distribution(oews, occupations="17-2041", areas=["CA"]).iloc[1]  # footnote 8 on wages
+        assert chem.wage_status == "not_released" and pd.isna(chem.annual_p50)
 
 
 class TestLocation:
     def test_location_ratio_is_area_median_over_national(self, oews, cell):
-        loc = location_comparison(oews, "11-2021", areas=["Seattle", "CA"])
+        loc = location_comparison(oews, occupation="11-2021", areas=["Seattle", "CA"])
         seattle = loc[loc.area_code == "0042660"].iloc[0]
         assert seattle.location_ratio == pytest.approx(175_850 / 166_790)
         assert seattle.annual_p50 == cell("11-2021", "0042660").annual_p50 == 175_850
         assert loc[loc.area_code == "0000000"].location_ratio.iloc[0] == 1.0
 
     def test_rankings_use_published_exact_medians_only(self, oews, cell):
-        metros = location_comparison(oews, "11-2021", area_type="metro")
+        metros = location_comparison(oews, occupation="11-2021", area_type="metro")
         ref = oews[(oews.occupation_code == "11-2021") & (oews.area_type == "metro") & (oews.industry_code == "000000")]
         assert len(metros) == len(ref) == 334
         top = highest_paying(metros, n=15)
@@ -119,38 +116,40 @@ class TestLocation:
         assert low.annual_p50.is_monotonic_increasing and low.iloc[0].annual_p50 == ref.annual_p50.min()
         left_out = unranked_areas(metros)
         assert set(left_out.area_name) == {"Hattiesburg, MS", "Rapid City, SD"}
-        assert set(left_out.note) == {"not published (estimate not released by BLS)"}
+        assert set(left_out.unranked_reason) == {"not_released"}
+        assert metros.loc[metros.rankable, "unranked_reason"].isna().all()
+        assert (metros.national_median == 166_790).all()
 
     def test_min_employment(self, oews):
-        metros = location_comparison(oews, "11-2021", area_type="metro")
+        metros = location_comparison(oews, occupation="11-2021", area_type="metro")
         top = highest_paying(metros, n=5, min_employment=1000)
         assert (top.employment >= 1000).all() and top.iloc[0].area_name == "San Jose-Sunnyvale-Santa Clara, CA"
         assert "Billings, MT" not in set(lowest_paying(metros, n=400, min_employment=250).area_name)
 
     def test_top_coded_medians_are_not_ranked(self, oews):
-        metros = location_comparison(oews, "29-1214", area_type="metro")
+        metros = location_comparison(oews, occupation="29-1214", area_type="metro")
         top_coded = metros[metros.p50_topcoded.astype(bool)]
         assert len(top_coded) > 0 and not top_coded.rankable.any()
         assert top_coded.location_ratio.isna().all()
         ranked = highest_paying(metros, n=500)
         assert not ranked.p50_topcoded.any()
         assert len(ranked) == metros.rankable.sum()
-        assert (unranked_areas(metros).note.str.contains("top-coded|not released")).all()
+        assert set(unranked_areas(metros).unranked_reason) <= {"median_topcoded", "not_released"}
+        assert set(unranked_areas(metros).unranked_reason) <= set(UNRANKED_REASONS)
 
-    def test_table(self, oews, cell):
-        t = location_table(highest_paying(location_comparison(oews, "11-2021", area_type="state"), n=3))
-        assert list(t.columns) == ["Rank", "Area", "Jobs", "25th percentile", "Median", "75th percentile",
-                                   "vs national median"]
-        ma = cell("11-2021", "2500000")
-        assert t.iloc[0].to_dict() == {"Rank": 1, "Area": "Massachusetts", "Jobs": f"{ma.employment:,}",
-                                       "25th percentile": f"${ma.annual_p25:,}", "Median": "$212,020",
-                                       "75th percentile": f"${ma.annual_p75:,}",
-                                       "vs national median": f"{212_020 / 166_790:.2f}x"}
-        assert ma.annual_p50 == 212_020
+    def test_ranking_both_ends(self, oews):
+        metros = location_comparison(oews, occupation="11-2021", area_type="metro")
+        ranking = area_ranking(metros, n=15, min_employment=250)
+        pd.testing.assert_frame_equal(ranking.highest, highest_paying(metros, n=15, min_employment=250))
+        pd.testing.assert_frame_equal(ranking.lowest, lowest_paying(metros, n=15, min_employment=250))
+        assert (ranking.occupation_code, ranking.occupation_name, ranking.area_type) == (
+            "11-2021", "Marketing Managers", "metro")
+        assert (ranking.national_median, ranking.n, ranking.min_employment) == (166_790, 15, 250)
+        assert ranking.lowest.iloc[0].area_name == "Jackson, MS" and ranking.lowest.iloc[0].annual_p50 == 103_280
 
     def test_bad_n(self, oews):
         with pytest.raises(DataError, match="n must be at least 1"):
-            highest_paying(location_comparison(oews, "11-2021", area_type="state"), n=0)
+            highest_paying(location_comparison(oews, occupation="11-2021", area_type="state"), n=0)
 
 
 # data/raw/README.md, "Industries closest to e-commerce", national figures for 11-2021 Marketing Managers
@@ -166,7 +165,7 @@ README_INDUSTRIES = {
 
 class TestIndustry:
     def test_figures_equal_the_readme_table(self, oews):
-        ind = industry_comparison(oews, "11-2021")
+        ind = industry_comparison(oews, occupation="11-2021")
         assert ind.iloc[0].industry_code == "000000" and ind.iloc[0].industry_label == "All industries"
         assert list(ind.industry_code) == list(ECOMMERCE_INDUSTRIES)
         got = {r.industry_code: (r.employment, r.annual_p50, r.annual_mean) for r in ind.itertuples()}
@@ -175,7 +174,7 @@ class TestIndustry:
         assert gm.ratio_to_all_industries == pytest.approx(172_390 / 166_790)
 
     def test_all_industries_mode(self, oews):
-        ind = industry_comparison(oews, "11-2021", industries="all")
+        ind = industry_comparison(oews, occupation="11-2021", industries="all")
         assert ind.iloc[0].group == "All industries"
         rest = ind.iloc[1:]
         assert rest.employment.fillna(0).is_monotonic_decreasing
@@ -183,24 +182,16 @@ class TestIndustry:
         assert len(rest) == len(ref)
 
     def test_missing_industry_cell_and_unknown_code(self, oews):
-        ind = industry_comparison(oews, "53-7065", industries=["541800"])
+        ind = industry_comparison(oews, occupation="53-7065", industries=["541800"])
         assert list(ind.industry_code) == ["000000", "541800"]
         with pytest.raises(DataError, match=r"industries: industry code '999999' is not in the OEWS table"):
-            industry_comparison(oews, "11-2021", industries=["999999"])
+            industry_comparison(oews, occupation="11-2021", industries=["999999"])
 
-    def test_table_and_note(self, oews):
-        t = industry_table(industry_comparison(oews, "11-2021"))
-        row = t[t.Industry == "General Merchandise Retailers (455000)"].iloc[0]
-        assert (row.Jobs, row.Median, row.Mean) == ("780", "$172,390", "$179,920")
-        assert "NAICS 2022" in NO_ECOMMERCE_INDUSTRY_NOTE and "products sold" in NO_ECOMMERCE_INDUSTRY_NOTE
-
-
-def test_unranked_table(oews):
-    from workbench.analyses.salaries.market import unranked_table
-
-    t = unranked_table(location_comparison(oews, "11-2021", area_type="metro"))
-    assert t.to_dict("list") == {"Area": ["Hattiesburg, MS", "Rapid City, SD"], "Type": ["metro", "metro"],
-                                 "Jobs": ["60", "60"],
-                                 "Why not ranked": ["not published (estimate not released by BLS)"] * 2}
-    none = unranked_table(location_comparison(oews, "13-1161", area_type="state"))
-    assert none.iloc[0, 0].startswith("none")
+    def test_occupation_and_reasons(self, oews):
+        ind = industry_comparison(oews, occupation="11-2021")
+        assert set(ind.occupation_name) == {"Marketing Managers"} and ind.rankable.all()
+        assert ind.unranked_reason.isna().all()
+        web = industry_comparison(oews, occupation="15-1254").set_index("industry_code")
+        assert web.loc["455000", ["wage_status", "unranked_reason", "rankable"]].tolist() == [
+            "no_estimate", "no_estimate", False]  # no cell for web developers at general merchandise retailers
+        assert web.loc["518200", "unranked_reason"] == "not_released" and pd.isna(web.loc["518200", "annual_p50"])

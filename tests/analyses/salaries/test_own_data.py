@@ -12,11 +12,13 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import QuantileRegressor
 
-from workbench.analyses.salaries.own_data import (experience_curve, own_data_summary, own_pay_bands, own_vs_market,
+from workbench.analyses.salaries.market import focus_row, market_distribution
+from workbench.analyses.salaries.own_data import (ExperienceCurve, own_data_summary, own_pay_bands, own_vs_market,
                                                   pay_compression, rows_for_role)
 from workbench.analyses.salaries.roles import resolve_role
-from workbench.data.oews import load_pay_survey
-from workbench.errors import DataError
+from workbench.data.payroll import load_pay_survey
+from workbench.errors import DataError, NotEnoughData
+from workbench.sections import Skipped
 
 PAYROLL = "tests/fixtures/salaries/payroll_generated.csv"
 
@@ -29,7 +31,7 @@ def pay() -> pd.DataFrame:
 class TestExperienceCurve:
     @pytest.mark.parametrize("spec", ["log", "linear", "quadratic"])
     def test_agrees_with_scikit_learn(self, pay, spec):
-        curve = experience_curve(pay, spec=spec)
+        curve = ExperienceCurve(spec=spec).fit(pay)
         x = pay.years_experience.to_numpy(float)
         y = pay.base_pay.to_numpy(float)
         feats = {"log": np.log1p(x)[:, None], "linear": x[:, None], "quadratic": np.column_stack([x, x ** 2])}[spec]
@@ -46,7 +48,7 @@ class TestExperienceCurve:
     def test_exact_line(self):
         x = np.arange(12, dtype=float)
         df = pd.DataFrame({"years_experience": x, "base_pay": 50_000 + 2_000 * x})
-        curve = experience_curve(df, spec="linear")
+        curve = ExperienceCurve(spec="linear").fit(df)
         for q in ("p25", "p50", "p75"):
             assert curve.params_[q].to_numpy() == pytest.approx([50_000, 2_000], abs=1e-4)
         assert curve.predict([20]).iloc[0].tolist() == pytest.approx([20, 90_000, 90_000, 90_000], abs=1e-3)
@@ -55,11 +57,14 @@ class TestExperienceCurve:
         # years 0: pay 40, 50, 60, 70, 80 (median 60); years 10: 90, 100, 110, 120, 130 (median 110)
         df = pd.DataFrame({"years_experience": [0.0] * 5 + [10.0] * 5 + [5.0],
                            "base_pay": [40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 85.0]})
-        curve = experience_curve(df, spec="linear", quantiles=(0.5,))
+        curve = ExperienceCurve(spec="linear", quantiles=(0.5,)).fit(df)
         assert curve.params_["p50"].to_numpy() == pytest.approx([60, 5], abs=1e-3)
 
     def test_title_filter_curve_table_and_repr(self, pay):
-        curve = experience_curve(pay, title="e-commerce manager")
+        model = ExperienceCurve(title="e-commerce manager")
+        assert repr(model) == "<ExperienceCurve: log, quantiles [0.25, 0.5, 0.75], not fitted>"
+        curve = model.fit(pay)
+        assert curve is model  # fit returns the fitted model
         assert curve.n_ == (pay.title == "E-commerce manager").sum() == 31
         assert list(curve.curve_.columns) == ["years_experience", "p25", "p50", "p75"]
         c = curve.curve_[["p25", "p50", "p75"]].to_numpy()
@@ -74,12 +79,16 @@ class TestExperienceCurve:
     ])
     def test_bad_input(self, pay, kwargs, pattern):
         with pytest.raises(DataError, match=pattern):
-            experience_curve(pay, **kwargs)
+            ExperienceCurve(**kwargs).fit(pay)
 
     def test_needs_spread_of_experience(self):
         df = pd.DataFrame({"years_experience": [1.0, 2.0] * 6, "base_pay": np.arange(12) * 1000.0 + 40_000})
-        with pytest.raises(DataError, match=r"fewer than 3 distinct experience values"):
-            experience_curve(df)
+        with pytest.raises(NotEnoughData, match=r"fewer than 3 distinct experience values"):
+            ExperienceCurve().fit(df)
+        with pytest.raises(NotEnoughData, match=r"only 5 people"):
+            ExperienceCurve().fit(df.head(5))
+        with pytest.raises(DataError, match=r"not fitted"):
+            ExperienceCurve().predict([1])
 
 
 class TestBandsAndCompression:
@@ -125,23 +134,38 @@ class TestAgainstMarket:
         assert mgr.own_median == own_median
         assert mgr.market_median == cell("11-2021", "0042660").annual_p50
         assert mgr.compa_ratio == pytest.approx(own_median / 175_850)
-        assert mgr.occupation == "11-2021 Marketing Managers"
+        assert (mgr.occupation_code, mgr.occupation_name) == ("11-2021", "Marketing Managers")
+        assert vm.unmatched_reason.isna().all()
 
     def test_unmatched_title(self, oews):
         df = pd.DataFrame({"title": ["Chief Vibes Officer", "Web developer"], "base_pay": [1.0, 90_000.0]})
         vm = own_vs_market(df, oews).set_index("title")
-        assert vm.loc["Chief Vibes Officer", "note"] == "title not matched to a SOC occupation"
+        assert vm.loc["Chief Vibes Officer", "unmatched_reason"] == "title_not_matched"
         assert np.isnan(vm.loc["Chief Vibes Officer", "compa_ratio"])
         assert vm.loc["Web developer", "compa_ratio"] == pytest.approx(90_000 / 92_650)
 
     def test_rows_for_role_and_summary(self, pay, oews):
-        role = resolve_role(oews, "e-commerce manager")
-        assert set(rows_for_role(pay, oews, role).title) == {"E-commerce manager"}
-        own = own_data_summary(pay, oews, role, area="0042660")
-        assert own.curve is not None and own.curve.n_ == 31
-        assert "103 people, 6 titles; 31 with a title that maps to 11-2021 Marketing Managers" in own.note
-        assert "GENERATED" in own.note
-        assert list(own.bands.Level) == ["Entry", "Mid", "Senior", "Lead"]
-        assert own.curve_table["Years of experience"].tolist()[:3] == ["0", "1", "2"]
-        none = own_data_summary(None, oews, role)
-        assert none.curve is None and none.note.startswith("No own pay data given")
+        role = resolve_role(oews, role="e-commerce manager")
+        assert set(rows_for_role(pay, oews, role=role).title) == {"E-commerce manager"}
+        focus = focus_row(market_distribution(oews, occupations=role.codes, areas=["Seattle"]))
+        own = own_data_summary(pay, oews, role=role, focus=focus)
+        assert own.curve.n_ == 31 and own.curve.spec == "log"
+        assert (own.people, own.titles, own.role_people, own.role_label) == (103, 6, 31, "11-2021 Marketing Managers")
+        assert own.generated and "GENERATED" in own.file_note
+        assert list(own.bands.level) == ["Entry", "Mid", "Senior", "Lead"]
+        pd.testing.assert_frame_equal(own.compression, pay_compression(pay))
+        pd.testing.assert_frame_equal(own.vs_market, own_vs_market(pay, oews, area="0042660"))
+        assert own.market == (129_990, 175_850, 230_740) and own.area_name == "Seattle-Tacoma-Bellevue, WA"
+
+    def test_summary_says_what_the_file_cannot_support(self, oews):
+        role = resolve_role(oews, role="e-commerce manager")
+        few = pd.DataFrame({"title": ["E-commerce manager"] * 4 + ["Web developer"],
+                            "years_experience": [1.0, 2, 3, 4, 5], "base_pay": [90_000.0, 95_000, 99_000, 120_000,
+                                                                                 80_000]})
+        own = own_data_summary(few, oews, role=role)
+        assert isinstance(own.curve, Skipped) and "only 4 people" in own.curve.reason
+        assert isinstance(own.bands, Skipped) and own.bands.reason == "The file has no level column."
+        assert isinstance(own.compression, Skipped) and "tenure_years" in own.compression.reason
+        assert own.market is None and own.area_name == "National" and len(own.vs_market) == 2
+        other = own_data_summary(few, oews, role=resolve_role(oews, role="data scientist"))
+        assert other.curve.reason == "No titles in the file map to 15-2051 Data Scientists."
