@@ -68,8 +68,7 @@ LEGACY = {
     "workbench.analyses.salaries.market.national_row", "workbench.analyses.salaries.own_data.own_vs_market",
     "workbench.analyses.salaries.own_data.own_data_summary", "workbench.analyses.salaries.own_data.rows_for_role",
     "workbench.analyses.salaries.roles.find_occupations", "workbench.analyses.salaries.roles.resolve_role",
-    "workbench.data.events.load_experiment", "workbench.data.oews.write_bls_oews", "workbench.data.orders.load_orders",
-    "workbench.data.synthetic.orders.write_orders_parquet",
+    "workbench.data.events.load_experiment", "workbench.data.oews.write_bls_oews",
     # models fitted by a function
     "workbench.analyses.competitors.choice.fit_choice_logit", "workbench.analyses.demand.forecast.fit_ets",
     # charts not yet named plot_<what>
