@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
+# the package with every extra: Spark (the Spark catalog job) and JupyterLab (`make lab`), and the test tools
+EXTRAS := test,spark,lab
+KERNEL := --name workbench --display-name "Python (workbench)"
 
 .DEFAULT_GOAL := help
 .PHONY: help setup reports test test-fast lab browser java lock benchmark clean
@@ -16,8 +19,8 @@ help: ## List the targets
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c requirements.lock --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name workbench --display-name "Python (workbench)" >/dev/null
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[$(EXTRAS)]"
+	$(BIN)/python -m ipykernel install --sys-prefix $(KERNEL) >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv, install the locked dependencies and the package, register the 'workbench' kernel
@@ -47,12 +50,14 @@ java: ## Install Java 17 for Spark (needs root; skipped when java is present)
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
 	  else echo "java is missing: run 'sudo apt-get install openjdk-17-jre-headless' (Spark tests and the Spark report will be skipped or fail)"; fi; }
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
+lock: ## Re-resolve requirements.lock from pyproject.toml, keeping the locked versions (UPGRADE=1: the newest)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --upgrade pip && .venv-lock/bin/python -m pip install --quiet -e ".[test]"
-	{ echo "# Exact versions of every package the workbench installs (Python 3.11, Linux x86_64)."; \
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet $(if $(UPGRADE),,-c requirements.lock) -e ".[$(EXTRAS)]"
+	{ echo "# Exact versions of every package the workbench installs with all its extras ($(EXTRAS); Python 3.11, Linux x86_64)."; \
 	  echo "# Regenerate with 'make lock' after changing pyproject.toml; the set-up installs with '-c requirements.lock'."; \
-	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 	rm -rf .venv-lock
 
 benchmark: setup ## Print the speed and memory benchmarks (generates the 1M/10M-line Parquet files once)

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"{path.stat().st_size / 1e6:>8.1f} {'exists':>8} {'':>12}")
             continue
         t0 = time.perf_counter()
-        write_orders_parquet(path, SIZES[label], seed=args.seed)
+        write_orders_parquet(path, n_lines=SIZES[label], seed=args.seed)
         dt = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{str(path.relative_to(GENERATED_DIR.parents[1])):<40} {SIZES[label]:>12,} "

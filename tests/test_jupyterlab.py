@@ -18,6 +18,8 @@ import pytest
 
 from workbench import config
 
+pytest.importorskip("jupyterlab", reason="JupyterLab is an extra: pip install 'ecommerce-workbench[lab]'")
+
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 

@@ -41,7 +41,6 @@ TWO_INPUTS = {
 # Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
 LEGACY = {
     # analyses that still return words or display tables
-    "workbench.data.orders.load_orders", "workbench.data.synthetic.orders.write_orders_parquet",
 }
 
 

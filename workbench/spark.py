@@ -12,7 +12,8 @@ for local files and on Spark for order lines that outgrow one machine. This modu
 - :func:`spark_backend` wraps it as an Ibis backend; ``workbench.engine.connect("spark")`` and
   ``wb.load_orders(..., engine="spark")`` go through it.
 - :func:`check_java` says clearly when Java is missing or too old (PySpark 4 needs Java 17 or newer)
-  instead of PySpark's "Java gateway process exited before sending its port number".
+  instead of PySpark's "Java gateway process exited before sending its port number", and
+  :func:`require_pyspark` when PySpark itself is missing (an extra: ``pip install 'ecommerce-workbench[spark]'``).
 
 Settings can be changed without code through environment variables (read when the session starts):
 ``WORKBENCH_SPARK_MASTER`` (e.g. ``local[8]``, ``spark://host:7077``, ``yarn``, ``k8s://https://...``),
@@ -37,8 +38,8 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 
-__all__ = ["SparkUnavailableError", "MIN_JAVA", "java_version", "check_java", "spark_session", "spark_backend",
-           "stop_spark", "local_spark_conf"]
+__all__ = ["SparkUnavailableError", "MIN_JAVA", "java_version", "check_java", "require_pyspark", "spark_session",
+           "spark_backend", "stop_spark", "local_spark_conf"]
 
 MIN_JAVA = 17  # PySpark 4.0 runs on Java 17 and 21
 
@@ -61,7 +62,23 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 
 
 class SparkUnavailableError(WorkbenchError, RuntimeError):
-    """Spark cannot start here (no Java, or a Java that is too old)."""
+    """Spark cannot start here (PySpark not installed, no Java, or a Java that is too old)."""
+
+
+INSTALL_SPARK = "pip install 'ecommerce-workbench[spark]'"
+
+
+def require_pyspark() -> None:
+    """Raise :class:`SparkUnavailableError` naming the extra to install when PySpark (an optional part of the
+    workbench, about 470 MB) or Ibis' Spark backend is missing."""
+    try:
+        import pyspark  # noqa: F401
+        import ibis.backends.pyspark  # noqa: F401
+    except ImportError as exc:
+        raise SparkUnavailableError(
+            f"engine='spark' needs PySpark, an optional part of the workbench that is not installed here (no "
+            f"module {exc.name or 'pyspark'!r}). Install it with {INSTALL_SPARK} (`make setup` installs every "
+            "extra), or run with engine='duckdb', which needs neither PySpark nor Java.") from None
 
 
 def _java_executable() -> str | None:
@@ -166,6 +183,7 @@ def spark_session(*, master: str | None = None, conf: dict[str, str] | None = No
     with _lock:
         if _session is not None and not _stopped(_session):
             return _session
+        require_pyspark()
         from pyspark.sql import SparkSession
 
         active = SparkSession.getActiveSession()

@@ -52,7 +52,7 @@ class TestReadCsvRobust:
             read_csv_robust(write(tmp_path, b""), source="x.csv")
         with pytest.raises(DataError, match=r"^f\.csv: the file has a header but no data rows \(0 rows"):
             read_csv_robust(write(tmp_path, b"a,b\n"))
-        with pytest.raises(DataError, match=r"^f\.csv: column `a`: the header names 1 column\(s\) twice"):
+        with pytest.raises(DataError, match=r"^f\.csv: column `a`: the header names 1 column twice: \[.a.\]\. Rename"):
             read_csv_robust(write(tmp_path, b"a,b,a\n1,2,3\n"))
 
     def test_detect_encoding(self):
@@ -128,9 +128,28 @@ class TestParseDates:
         assert got.tolist() == [T("2024-01-31 00:05"), T("2024-01-31 13:30"), T("2024-01-31 12:00")]
 
     def test_both_orders_in_one_column(self):
-        with pytest.raises(DataError, match=r"column `d`: dates mix day/month and month/day order \(2 rows; first: "
-                                            r"row 1: '13/01/2024' vs row 2: '01/13/2024'\)"):
-            parse_dates(pd.Series(["13/01/2024", "01/13/2024"]), column="d")
+        with pytest.raises(DataError, match=r"column `d`: dates mix day/month and month/day order \(1 row; first: "
+                                            r"row 1: '13/01/2024' is day/month, row 2: '01/13/2024' is month/day\)"):
+            parse_dates(pd.Series(["01/02/2024", "13/01/2024", "01/13/2024"]).iloc[1:], column="d")
+
+    @pytest.mark.parametrize("value", ["32/01/2024", "13/13/2024", "31/06/2024", "06/31/2024", "29/02/2023",
+                                       "12/01/2024 25:00"])
+    def test_a_value_no_order_makes_a_date_is_not_a_date(self, value):
+        """Day 32, month 13, 31 June (either way round), 29 February of a common year, hour 25: no date in any
+        order, so reported as such with its row and value, even beside values that prove an order."""
+        values = pd.Series(["13/01/2024", value, "01/13/2024"])
+        with pytest.raises(DataError) as e:
+            parse_dates(values, source="orders.csv", column="Date")
+        assert str(e.value) == (f"orders.csv: column `Date`: values are not dates (1 row; first: row 2: {value!r}). "
+                                "Correct or remove those rows; dates like 2024-01-31, 2024-01-31 09:15:00 -0500, "
+                                "31/01/2024 or 01/31/2024 are understood.")
+
+    def test_a_value_only_the_other_order_reads_is_not_a_date_when_the_order_is_given(self):
+        with pytest.raises(DataError, match=r"values are not dates in day/month order \(dayfirst=True\) \(1 row; "
+                                            r"first: row 2: '01/13/2024'\)"):
+            parse_dates(pd.Series(["05/01/2024", "01/13/2024"]), dayfirst=True)
+        assert parse_dates(pd.Series(["05/01/2024", "01/13/2024"]), dayfirst=False).tolist() == \
+            [T("2024-05-01"), T("2024-01-13")]
 
     def test_not_dates(self):
         with pytest.raises(DataError, match=r"values are not dates \(1 row; first: row 2: '2024-02-30'\)"):
@@ -159,6 +178,6 @@ class TestCompressed:
         with zipfile.ZipFile(zp, "w") as zf:
             zf.writestr("a.csv", "x\n1\n")
             zf.writestr("b.csv", "x\n2\n")
-        with pytest.raises(DataError, match=r"export\.zip: the zip archive holds 2 files, expected one \(2 rows; "
-                                            r"first: files: \['a\.csv', 'b\.csv'\]\)\. Unzip it"):
+        with pytest.raises(DataError, match=r"^export\.zip: the zip archive holds 2 files, expected one\. Unzip it "
+                                            r"and pass the orders file itself\. Files: \['a\.csv', 'b\.csv'\]\.$"):
             read_csv_robust(zp)

@@ -11,7 +11,7 @@ from tests.analyses.sales.conftest import make_store
 from workbench import engine
 from workbench.analyses.sales import kpis as K
 from workbench.data import load_orders
-from workbench.data import orders as O
+from workbench.data.orders import engines as O
 from workbench.errors import DataError
 
 spark_only = [pytest.mark.spark, pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
@@ -31,7 +31,7 @@ class TestEngineParameter:
         ("data/raw/cdnow/CDNOW_master.txt", False), ("my orders", False), ("a.b.c.d", False),
     ])
     def test_what_counts_as_a_table_name(self, text, is_table):
-        assert O._looks_like_table_name(text) is is_table
+        assert O.looks_like_table_name(text) is is_table
 
     def test_unknown_engine_names_the_choices(self):
         with pytest.raises(DataError, match=r"^engine=: cannot connect to engine 'nosuch://host/db' \(ValueError: "

@@ -116,8 +116,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
             members = [m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX")]
             if len(members) != 1:
                 raise DataError(f"the zip archive holds {len(members)} files, expected one", source=name,
-                                rows=len(members), example=f"files: {members[:5]}",
-                                fix="Unzip it and pass the orders file itself")
+                                fix=f"Unzip it and pass the orders file itself. Files: {members[:5]}")
             return zf.read(members[0])
     return raw
 
@@ -181,8 +180,8 @@ def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, en
 
     empties = [i + 1 for i, h in enumerate(header) if h == ""]
     if empties and len(header) > 1:
-        raise DataError("the header has an empty column name", source=name, rows=len(empties),
-                        example=f"field {empties[0]} of the header line",
+        what = "an empty column name (field" if len(empties) == 1 else f"{len(empties)} empty column names (fields"
+        raise DataError(f"the header has {what} {', '.join(map(str, empties))} of the header line)", source=name,
                         fix="Give every column a name in the first line (or delete the empty column)")
     seen: dict[str, int] = {}
     dups = []
@@ -191,10 +190,10 @@ def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, en
         if seen[h] == 2:
             dups.append(h)
     if dups:
-        raise DataError(f"the header names {len(dups)} column(s) twice: {dups}", source=name, column=dups[0],
-                        rows=sum(seen[d] for d in dups), example=f"header: {header}",
-                        fix="Rename or delete the duplicated columns so each name appears once, "
-                            "then load the file again")
+        raise DataError(f"the header names {len(dups)} column{'s' if len(dups) > 1 else ''} twice: {dups}",
+                        source=name, column=dups[0],
+                        fix=f"Rename or delete the duplicated columns so each name appears once, then load the "
+                            f"file again. Header: {header}")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, na_values=[""],
                             skip_blank_lines=skip_blank_lines, skipinitialspace=False, engine="c",
@@ -398,49 +397,72 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
         if matched.any():
             a = parts[0].astype("float")
             b = parts[1].astype("float")
-            proves_day = bool((a > 12).any())
-            proves_month = bool((b > 12).any())
-            if proves_day and proves_month:
-                i = a[a > 12].index[0]
-                j = b[b > 12].index[0]
-                raise DataError("dates mix day/month and month/day order", source=source, column=column,
-                                rows=int((a > 12).sum() + (b > 12).sum()),
-                                example=f"row {_pos(s, i) + row_offset}: {s[i]!r} vs row "
-                                        f"{_pos(s, j) + row_offset}: {s[j]!r}",
-                                fix="Export dates in one format (ISO 2024-01-31 is safest)")
-            if dayfirst is None:
-                if proves_day or proves_month:
-                    dayfirst = proves_day
-                else:
-                    dayfirst = default_dayfirst
-                    if notes is not None:
-                        notes.append(f"{column or 'dates'}: no value shows whether dates are day/month or "
-                                     f"month/day; read as {'day/month' if dayfirst else 'month/day'}/year "
-                                     f"(pass dayfirst= to change)")
-            day, month = (a, b) if dayfirst else (b, a)
             year = parts[2].astype("float")
             year = year.where(year >= 100, year + 2000)
             hour = parts[3].astype("float").fillna(0)
             ampm = parts[6].str.lower().fillna("")
             hour = hour.where(~((ampm == "pm") & (hour < 12)), hour + 12)
             hour = hour.where(~((ampm == "am") & (hour == 12)), 0)
-            comp = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour,
-                                 "minute": parts[4].astype("float").fillna(0),
-                                 "second": parts[5].astype("float").fillna(0)})[matched]
-            parsed = pd.to_datetime(comp, errors="coerce")
+
+            minute = parts[4].astype("float").fillna(0)
+            second = parts[5].astype("float").fillna(0)
+            clock = (hour < 24) & (minute < 60) & (second < 60)   # to_datetime would roll 25:00 over a day
+
+            def as_dates(day: pd.Series, month: pd.Series) -> pd.Series:
+                comp = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
+                                     "second": second})[matched & clock]
+                return pd.to_datetime(comp, errors="coerce").reindex(rest.index)
+
+            # each value read both ways: a value that is a date in neither order (day 32, month 13, 31 June)
+            # is no date at all; a value that is a date in one order only proves that order
+            day_month, month_day = as_dates(a, b), as_dates(b, a)
+            nowhere = day_month.isna() & month_day.isna()   # unmatched values too (read as missing)
+            if nowhere.any():
+                _not_dates(s, todo & nowhere.reindex(todo.index, fill_value=False), source=source, column=column,
+                           row_offset=row_offset)
+            only_dm = day_month.notna() & month_day.isna()
+            only_md = month_day.notna() & day_month.isna()
+            if only_dm.any() and only_md.any():
+                i, j = only_dm[only_dm].index[0], only_md[only_md].index[0]
+                raise DataError("dates mix day/month and month/day order", source=source, column=column,
+                                rows=int(min(only_dm.sum(), only_md.sum())),
+                                example=f"row {_pos(s, i) + row_offset}: {s[i]!r} is day/month, row "
+                                        f"{_pos(s, j) + row_offset}: {s[j]!r} is month/day",
+                                fix="Export dates in one format (ISO 2024-01-31 is safest), or correct the rows "
+                                    "in the other order")
+            given = dayfirst is not None
+            if dayfirst is None:
+                if only_dm.any() or only_md.any():
+                    dayfirst = bool(only_dm.any())
+                else:
+                    dayfirst = default_dayfirst
+                    if notes is not None:
+                        notes.append(f"{column or 'dates'}: no value shows whether dates are day/month or "
+                                     f"month/day; read as {'day/month' if dayfirst else 'month/day'}/year "
+                                     f"(pass dayfirst= to change)")
+            parsed = day_month if dayfirst else month_day
             ok = parsed.notna()
             out[ok[ok].index] = parsed[ok].astype("datetime64[us]")
             todo[ok[ok].index] = False
+            if given and todo.any():
+                order = "day/month" if dayfirst else "month/day"
+                _not_dates(s, todo, source=source, column=column, row_offset=row_offset,
+                           why=f" in {order} order (dayfirst={dayfirst})")
     if todo.any():
-        first = todo.to_numpy().nonzero()[0][0]
-        raise DataError("values are not dates", source=source, column=column, rows=int(todo.sum()),
-                        example=f"row {first + row_offset}: {s.iloc[first]!r}",
-                        fix="Correct or remove those rows; dates like 2024-01-31, 2024-01-31 09:15:00 -0500, "
-                            "31/01/2024 or 01/31/2024 are understood")
+        _not_dates(s, todo, source=source, column=column, row_offset=row_offset)
     if notes is not None and had_offset.any():
         notes.append(f"{column or 'Dates'}: time-zone offsets dropped, the local time written in the export kept.")
     out.index = index
     return out
+
+
+def _not_dates(s: pd.Series, bad: pd.Series, *, source: str | None, column: str | None, row_offset: int,
+               why: str = "") -> None:
+    first = bad.to_numpy().nonzero()[0][0]
+    raise DataError(f"values are not dates{why}", source=source, column=column, rows=int(bad.sum()),
+                    example=f"row {first + row_offset}: {s.iloc[first]!r}",
+                    fix="Correct or remove those rows; dates like 2024-01-31, 2024-01-31 09:15:00 -0500, "
+                        "31/01/2024 or 01/31/2024 are understood")
 
 
 def _fits(value: str, fmt: str) -> bool:

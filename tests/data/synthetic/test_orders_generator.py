@@ -73,7 +73,8 @@ def test_batches_continue_ids(tmp_path):
 
 
 def test_parquet_in_chunks(tmp_path):
-    path = write_orders_parquet(tmp_path / "g.parquet", 7_000, seed=5, batch_lines=2_500, row_group_lines=2_500)
+    path = write_orders_parquet(tmp_path / "g.parquet", n_lines=7_000, seed=5, batch_lines=2_500,
+                                row_group_lines=2_500)
     meta = pq.ParquetFile(path).metadata
     assert meta.num_rows == 7_000 and meta.num_row_groups >= 3
     assert pq.read_schema(path).metadata[b"workbench.generated"].decode() == ORDERS_SAMPLE_LABEL

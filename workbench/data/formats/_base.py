@@ -10,7 +10,7 @@ A layout module (``cdnow.py``, ``shopify.py``, ...) defines
 - ``to_canonical(frame, ctx) -> DataFrame``: the source frame (strings, or typed values from Parquet/pandas)
   mapped to canonical columns, with ``line_type`` and ``status`` decided, adding to ``ctx.summary`` every
   line it treats specially. Policies common to all layouts (returns, non-product lines, currencies, lines
-  without a customer) are applied afterwards by ``workbench.data.orders``.
+  without a customer) are applied afterwards by ``workbench.data.orders.policies``.
 """
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
-"""Any table of order lines: already canonical, or mapped with ``columns={canonical name: source column}``.
+"""Any table of order lines: canonical column names, or mapped by ``workbench.data.orders.headers`` (the
+user's ``columns={canonical name: source column}``, completed by common header spellings).
 
 Rules (the loader's documented decisions for data it knows nothing about):
 
 - Needed: ``order_id``, ``customer_id``, ``order_date``, and ``revenue`` *or* ``unit_price`` (revenue is then
   quantity x unit price minus ``discount`` when mapped). ``quantity`` defaults to 1 per line when absent (said
-  in the summary).
+  in the summary). A total taken as revenue has the tax and shipping columns beside it subtracted (see
+  ``headers``).
 - ``line_type`` when absent: a line with negative revenue or quantity is a ``return``, any other a ``sale``.
   When present it must hold ``sale``, ``return`` or ``non_product``.
 - ``status`` words of common shops are mapped to the canonical statuses (``paid``/``fulfilled`` ->
@@ -31,30 +33,26 @@ _FLOATS = [c.name for c in ORDERS if c.dtype == "float64"]
 
 
 def check_mapping(columns: dict, header: list[str], *, source: str) -> None:
-    """Validate a ``columns=`` mapping against the canonical names and the source header."""
+    """Validate a ``columns=`` mapping against the canonical names and the source header (a partial mapping is
+    fine: the loader completes it)."""
     if not isinstance(columns, dict):
         raise DataError("columns= must be a dict {canonical name: source column}", source="columns=",
                         example=repr(columns), fix="e.g. columns={'order_id': 'Invoice', 'order_date': 'Date'}")
     unknown = [k for k in columns if k not in ORDER_COLUMNS]
     if unknown:
         raise DataError(f"columns= names {unknown[0]!r}, which is not a canonical order column",
-                        source="columns=", rows=len(unknown), example=unknown[0],
+                        source="columns=", example=unknown[0],
                         fix=f"Use canonical names as keys: {list(ORDER_COLUMNS)}")
     missing = {k: v for k, v in columns.items() if v not in header}
     if missing:
         k, v = next(iter(missing.items()))
         raise DataError(f"column `{v}` (mapped to {k}) not found", source=source, column=v,
-                        rows=len(missing), example=f"columns present: {header}",
-                        fix="Correct the columns= mapping to use the file's own column names")
-    needed = ["order_id", "customer_id", "order_date"]
-    lacking = [k for k in needed if k not in columns]
-    if "revenue" not in columns and "unit_price" not in columns:
-        lacking.append("revenue")
-    if lacking:
-        raise DataError(f"required column {lacking[0]!r} is not mapped", source=source, column=lacking[0],
-                        rows=len(lacking), example=f"columns present: {header}",
-                        fix=f"Add {lacking[0]!r}: '<your column>' to columns= (needed: order_id, customer_id, "
-                            "order_date, and revenue or unit_price)")
+                        fix=f"Correct the columns= mapping to use the file's own column names. Columns present: "
+                            f"{header}")
+    twice = [v for v in set(columns.values()) if list(columns.values()).count(v) > 1]
+    if twice:
+        raise DataError(f"column `{twice[0]}` is mapped to more than one canonical column", source="columns=",
+                        column=twice[0], fix="Map each source column to one canonical column")
 
 
 def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
@@ -67,8 +65,7 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
         out["quantity"] = ctx.integers(frame, "quantity")
     else:
         out["quantity"] = 1.0
-        ctx.summary.add("quantity_assumed", len(frame), "changed",
-                        "lines without a quantity column: quantity set to 1 per line")
+        ctx.options.setdefault("derived", []).append("quantity")
     for col in _FLOATS:
         if col in frame:
             if col == "revenue" and "currency" not in frame:
@@ -81,6 +78,8 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
         disc = out["discount"].fillna(0) if "discount" in out else 0.0
         out["revenue"] = out["quantity"] * out["unit_price"] - disc
         ctx.summary.note("revenue computed as quantity x unit_price" + (" - discount" if "discount" in out else ""))
+    for col in ctx.options.get("revenue_less", ()):
+        out["revenue"] = out["revenue"] - out[col].fillna(0)
     for col in _TEXT:
         if col in frame and col not in out:
             out[col] = text(frame, col)
@@ -97,8 +96,7 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
     else:
         neg = (out["revenue"] < 0) | (out["quantity"] < 0)
         out["line_type"] = pd.Series("sale", index=frame.index, dtype="string").mask(neg, "return")
-        ctx.summary.add("returns_from_sign", int(neg.sum()), "note",
-                        "lines with negative revenue or quantity: typed as returns (no line_type column)")
+        ctx.options.setdefault("derived", []).append("line_type")
     if "status" in frame:
         status, unknown = map_status(frame["status"])
         if unknown.any():

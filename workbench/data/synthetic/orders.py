@@ -244,7 +244,7 @@ def generate_orders(n_lines: int = 10_000, *, seed: int = 20261128, start: str =
     return frame
 
 
-def write_orders_parquet(path: str | os.PathLike, n_lines: int, *, seed: int = 20261128,
+def write_orders_parquet(path: str | os.PathLike, *, n_lines: int, seed: int = 20261128,
                          start: str = "2022-01-01", end: str = "2024-12-31", batch_lines: int = 1_000_000,
                          row_group_lines: int = 1_000_000) -> Path:
     """Stream ``n_lines`` GENERATED canonical order lines to a Parquet file, one batch at a time.

@@ -15,7 +15,7 @@ import pytest
 from workbench.data import load_orders
 from workbench.data.schema import ORDER_COLUMNS
 
-FIX = Path(__file__).parents[1] / "fixtures" / "orders"
+FIX = Path(__file__).parents[2] / "fixtures" / "orders"
 T = pd.Timestamp
 NA = pd.NA
 

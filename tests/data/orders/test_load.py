@@ -9,7 +9,7 @@ import pytest
 from workbench.data import load_orders
 from workbench.errors import DataError
 
-FIX = Path(__file__).parents[1] / "fixtures" / "orders"
+FIX = Path(__file__).parents[2] / "fixtures" / "orders"
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -51,21 +51,21 @@ class TestFileLevel:
         f = write(tmp_path, "orders.csv", "order_id,customer_id,order_date,revenue,revenue\nA1,c1,2024-01-01,5,6\n")
         with pytest.raises(DataError) as e:
             load_orders(f)
-        assert message(e) == ("orders.csv: column `revenue`: the header names 1 column(s) twice: ['revenue'] "
-                              "(2 rows; first: header: ['order_id', 'customer_id', 'order_date', 'revenue', "
-                              "'revenue']). Rename or delete the duplicated columns so each name appears once, "
-                              "then load the file again.")
+        assert message(e) == ("orders.csv: column `revenue`: the header names 1 column twice: ['revenue']. Rename "
+                              "or delete the duplicated columns so each name appears once, then load the file "
+                              "again. Header: ['order_id', 'customer_id', 'order_date', 'revenue', 'revenue'].")
 
     def test_duplicated_header_in_a_frame(self):
         frame = pd.DataFrame([["A1", "c1", "2024-01-01", 5.0, 6.0]],
                              columns=["order_id", "customer_id", "order_date", "revenue", "revenue"])
-        with pytest.raises(DataError, match=r"DataFrame: column `revenue`: the header names 1 column\(s\) twice"):
+        with pytest.raises(DataError, match=r"^DataFrame: column `revenue`: the header names 1 column twice: "
+                                            r"\['revenue'\]\. Rename"):
             load_orders(frame)
 
     def test_empty_header_field(self, tmp_path):
         f = write(tmp_path, "orders.csv", "order_id,,order_date\nA1,x,2024-01-01\n")
-        with pytest.raises(DataError, match=r"orders\.csv: the header has an empty column name \(1 row; first: "
-                                            r"field 2 of the header line\)"):
+        with pytest.raises(DataError, match=r"^orders\.csv: the header has an empty column name \(field 2 of the "
+                                            r"header line\)\. Give every column a name"):
             load_orders(f)
 
     def test_more_fields_than_header(self, tmp_path):
@@ -82,19 +82,21 @@ class TestLayout:
         with pytest.raises(DataError) as e:
             load_orders(f)
         assert message(e) == (
-            "export.csv: layout not recognised (4 rows; first: columns present: ['Ref', 'Buyer', 'When', 'Total']). "
-            "Known export formats: canonical, cdnow, shopify, woocommerce, woocommerce-export, online-retail, "
-            "online-retail-ii; or pass columns={'order_id': ..., 'customer_id': ..., 'order_date': ..., "
-            "'revenue': ...} naming your columns.")
+            "export.csv: layout not recognised: no column found for order_id and order_date. Name them: "
+            "columns={'order_id': 'Ref', 'order_date': 'When'} (guessed from their names or values: check them). "
+            "Columns already found: customer_id = `Buyer`, revenue = `Total`. Columns present: ['Ref', 'Buyer', "
+            "'When', 'Total']. Known export formats: canonical, cdnow, shopify, woocommerce, woocommerce-export, "
+            "online-retail, online-retail-ii.")
 
     def test_required_column_missing_from_a_known_layout(self, tmp_path):
         frame = pd.read_csv(FIX / "shopify_orders_export.csv", dtype=str)
         f = tmp_path / "shopify.csv"
         frame.drop(columns=["Lineitem price"]).to_csv(f, index=False)
         with pytest.raises(DataError, match=r"^shopify\.csv: column `Lineitem price`: looks like a Shopify orders "
-                                            r"export but required column `Lineitem price` is missing \(1 row; "
-                                            r"first: columns present: \['Name', 'Email'"):
+                                            r"export but required column `Lineitem price` is missing\. Export again "
+                                            r"with all columns .*Columns present: \['Name', 'Email'") as e:
             load_orders(f)
+        assert "(1 row" not in message(e)
 
     def test_required_column_missing_with_explicit_format(self, tmp_path):
         f = write(tmp_path, "retail.csv", "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
@@ -107,15 +109,16 @@ class TestLayout:
         f = write(tmp_path, "export.csv", "Ref,Buyer,When,Total\nR1,b1,2024-01-01,5\n")
         with pytest.raises(DataError) as e:
             load_orders(f, columns={"order_id": "Ref", "customer_id": "Buyer", "revenue": "Total"})
-        assert message(e) == ("export.csv: column `order_date`: required column 'order_date' is not mapped "
-                              "(1 row; first: columns present: ['Ref', 'Buyer', 'When', 'Total']). Add "
-                              "'order_date': '<your column>' to columns= (needed: order_id, customer_id, "
-                              "order_date, and revenue or unit_price).")
+        assert message(e) == ("export.csv: no column found for order_date. Name it: columns={'order_date': "
+                              "'When'} (guessed from its name or values: check it). Columns already found: "
+                              "order_id = `Ref`, customer_id = `Buyer`, revenue = `Total`. Columns present: "
+                              "['Ref', 'Buyer', 'When', 'Total'].")
 
     def test_mapped_column_absent(self, tmp_path):
         f = write(tmp_path, "export.csv", "Ref,Buyer,When,Total\nR1,b1,2024-01-01,5\n")
-        with pytest.raises(DataError, match=r"export\.csv: column `Date`: column `Date` \(mapped to order_date\) "
-                                            r"not found"):
+        with pytest.raises(DataError, match=r"^export\.csv: column `Date`: column `Date` \(mapped to order_date\) "
+                                            r"not found\. Correct the columns= mapping to use the file's own column "
+                                            r"names\. Columns present: \['Ref', 'Buyer', 'When', 'Total'\]\.$"):
             load_orders(f, columns={"order_id": "Ref", "customer_id": "Buyer", "order_date": "Date",
                                     "revenue": "Total"})
 
@@ -130,6 +133,10 @@ class TestLayout:
         with pytest.raises(DataError, match=r"format=: format 'magento' is not a known orders format .*Use 'auto' "
                                             r"or one of \['canonical', 'cdnow'"):
             load_orders(FIX / "generic_shop_export.csv", format="magento")
+
+    def test_options_are_keyword_only(self):
+        with pytest.raises(TypeError, match="positional argument"):
+            load_orders(FIX / "generic_shop_export.csv", "auto")
 
     def test_bad_policy_value(self):
         with pytest.raises(DataError, match=r"returns=: returns='net' is not one of \['keep', 'drop'\].*Pass "
@@ -155,6 +162,26 @@ class TestValues:
         assert message(e) == ("orders.csv: column `order_date`: values are not dates (2 rows; first: row 2: "
                               "'yesterday'). Correct or remove those rows; dates like 2024-01-31, 2024-01-31 "
                               "09:15:00 -0500, 31/01/2024 or 01/31/2024 are understood.")
+
+    def test_impossible_date_beside_both_orders(self, tmp_path):
+        """A day 32 is no date in any order: reported as that, with its row and value (not as a mix of orders)."""
+        f = write(tmp_path, "orders.csv", "order_id,customer_id,order_date,revenue\nA1,c1,13/01/2024,5\nA2,c2,"
+                                          "32/01/2024,6\n"
+                                          "A3,c3,01/13/2024,7\n")
+        with pytest.raises(DataError) as e:
+            load_orders(f)
+        assert message(e) == ("orders.csv: column `order_date`: values are not dates (1 row; first: row 2: "
+                              "'32/01/2024'). Correct or remove those rows; dates like 2024-01-31, 2024-01-31 "
+                              "09:15:00 -0500, 31/01/2024 or 01/31/2024 are understood.")
+
+    def test_dates_in_both_orders_name_two_rows(self, tmp_path):
+        f = write(tmp_path, "orders.csv", "order_id,customer_id,order_date,revenue\nA1,c1,13/01/2024,5\nA2,c2,"
+                                          "05/01/2024,6\n"
+                                          "A3,c3,01/13/2024,7\n")
+        with pytest.raises(DataError, match=r"column `order_date`: dates mix day/month and month/day order \(1 row; "
+                                            r"first: row 1: '13/01/2024' is day/month, row 3: '01/13/2024' is "
+                                            r"month/day\)"):
+            load_orders(f)
 
     def test_missing_dates(self, tmp_path):
         f = write(tmp_path, "orders.csv", "order_id,customer_id,order_date,revenue\nA1,c1,2024-01-01,5\n"
