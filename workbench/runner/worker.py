@@ -2,8 +2,9 @@
 
 papermill changes the working directory while it runs, which is not thread-safe, so the catalog runner
 starts one process per job (each with one kernel). The spec names the notebook, the already validated
-parameters, the run id and where to write the :class:`~workbench.runner.execute.RunResult` as JSON.
-SIGTERM is turned into KeyboardInterrupt so the run removes its temporary folder before exiting.
+parameters, the run id, the time limit and where to write the :class:`~workbench.runner.execute.RunResult`
+as JSON. SIGTERM is turned into KeyboardInterrupt so the run ends its kernel and removes its temporary folder
+before exiting.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run_notebook(spec["notebook"], parameters=spec.get("parameters") or {},
                               origin=spec.get("origin", ""), run_name=spec["run_name"],
                               reports_dir=spec["reports_dir"], show_code=bool(spec.get("show_code")),
-                              force=True, run_id=spec["run_id"], update_index=False)
+                              force=True, run_id=spec["run_id"], update_index=False, timeout=spec.get("timeout"))
     except KeyboardInterrupt:
         return 130
     out = Path(spec["result_path"])
