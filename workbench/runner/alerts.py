@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from workbench.runner.compare import p_value_text
+
 __all__ = ["AlertRule", "Alert", "parse_rules", "evaluate", "CONDITIONS"]
 
 # condition -> (needs a metric?, the value it takes, an example)
@@ -125,6 +127,11 @@ def parse_rules(raw: Any, *, where: str) -> tuple[AlertRule, ...]:
                                            f"found {value!r}", cond)
             threshold = None
         else:
+            if isinstance(value, str):  # YAML 1.1 reads 5e4 (no dot) as text
+                try:
+                    value = float(value.replace("_", "")) if value.strip() else value
+                except ValueError:
+                    pass
             if not _number(value):
                 raise _error(rwhere, item, f"`{cond}` must be {takes}, found {value!r}"
                              + (" (percent metrics are fractions: 0.08 for 8%)" if cond in ("above", "below") else ""),
@@ -214,5 +221,5 @@ def evaluate(rules: tuple[AlertRule, ...] | list[AlertRule], *, job: str, latest
                 noise = ch.get("noise") or {}
                 if noise.get("tested") and noise.get("beyond_noise"):
                     add(rule, f"{label} changed beyond sampling noise ({_fmt(m, ch.get('previous'))} -> "
-                              f"{_fmt(m, value)}, p = {noise['p_value']:.2g}, {noise['method']})", latest_ok)
+                              f"{_fmt(m, value)}, {p_value_text(noise['p_value'])}, {noise['method']})", latest_ok)
     return out

@@ -40,7 +40,7 @@ from typing import Any
 from workbench.runner.manifest import MANIFEST, read_metrics
 
 __all__ = ["previous_run", "compare_metrics_to", "metric_change", "noise_test", "same_inputs", "change_text",
-           "ALPHA", "SAME_REL_TOL"]
+           "p_value_text", "ALPHA", "SAME_REL_TOL"]
 
 ALPHA = 0.05
 SAME_REL_TOL = 1e-9
@@ -185,6 +185,14 @@ def _abs_text(diff: float, kind: str | None, unit: str | None) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def p_value_text(p: float) -> str:
+    """``"p = 0.035"``: two significant digits, three when two would round onto the 0.05 threshold."""
+    if p < 0.001:
+        return "p < 0.001"
+    text = f"{p:.2g}"
+    return f"p = {p:.3g}" if text == "0.05" else f"p = {text}"
+
+
 def change_text(metric: dict) -> dict | None:
     """Words for a metric's change: ``{"arrow", "amount", "noise", "assessment", "title"}``, or None.
 
@@ -214,7 +222,7 @@ def change_text(metric: dict) -> dict | None:
     noise = ch.get("noise") or {}
     if noise.get("tested"):
         p = noise["p_value"]
-        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.2g}" if p < 0.01 else f"p = {p:.2f}"
+        p_text = p_value_text(p)
         words = f"{'beyond' if noise['beyond_noise'] else 'within'} noise ({p_text})"
         title = f"{noise['method']}, two-sided, 5% level; z = {noise['z']:.2f}"
     else:

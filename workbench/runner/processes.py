@@ -116,6 +116,8 @@ def end_kernel(pid: int, *, start: int | None = None, wait_s: float = 10.0) -> l
     table = _all_processes()
     leader = next((p for p in table if p.pid == pid), None)
     reused = leader is not None and start is not None and leader.start != start
+    if reused and leader.session == pid:
+        return []  # the pid now leads another session: nothing of the kernel can be left in one of that id
     targets: set[int] = set(session_members(pid, table=table))
     if leader is not None and not reused:
         targets.add(pid)
