@@ -120,6 +120,15 @@ class TestReport:
         f.write_text(html)
         assert check_report(f, expect_failed=True) == []
 
+    def test_a_hidden_cell_that_failed_is_shown(self, executed):
+        executed.cells[1].id = "setupcell"
+        manifest = dict(MANIFEST, status="failed", error={
+            "stage": "cell", "ename": "TimeoutError", "evalue": "timed out after 20 s", "execution_count": 1,
+            "cell_index": 1, "cell_id": "setupcell", "source": "import workbench as wb", "traceback": None})
+        text = parse(render_report(executed, manifest, METRICS)).plain_text
+        assert "The run stopped in this cell (In [1]): timed out after 20 s." in text
+        assert "import workbench as wb" in text
+
     def test_error_page_without_notebook(self, tmp_path):
         manifest = dict(MANIFEST, status="failed", error={"stage": "kernel start", "ename": "NoSuchKernel",
                                                           "evalue": "no kernel", "execution_count": None})

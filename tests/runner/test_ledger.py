@@ -16,12 +16,14 @@ def test_outcomes_and_the_last_time_each_job_was_current(tmp_path):
                                        skip="requirements")], at="2026-12-02T05:00:00+00:00")
     jobs = read_ledger(tmp_path)
     assert jobs["a/x"] == {"status": "skipped", "skip": "unchanged", "reason": "unchanged since run r1",
-                           "run_id": "r1", "at": "2026-12-02T05:00:00+00:00",
+                           "run_id": "r1", "error": None, "at": "2026-12-02T05:00:00+00:00",
                            "current_at": "2026-12-02T05:00:00+00:00"}
     assert jobs["b/y"]["current_at"] is None and jobs["b/y"]["skip"] == "requirements"
-    update_ledger(tmp_path, [RunResult(status="failed", notebook="b", job="b/y", run_id="r2")],
+    update_ledger(tmp_path, [RunResult(status="failed", notebook="b", job="b/y", run_id="r2",
+                                       error={"stage": "cell", "ename": "KeyError"})],
                   at="2026-12-03T05:00:00+00:00")
     assert read_ledger(tmp_path)["b/y"]["current_at"] == "2026-12-03T05:00:00+00:00"
+    assert read_ledger(tmp_path)["b/y"]["error"] == {"stage": "cell", "ename": "KeyError"}
     assert set(read_ledger(tmp_path)) == {"a/x", "b/y"}  # a job not in this run keeps its entry
 
 

@@ -219,6 +219,9 @@ def build_digest(reports_dir: str | os.PathLike, *, jobs: list | None = None,
         h = histories.get(job, JobHistory(job))
         entry = h.ledger or {}
         latest, ok = h.latest, h.latest_ok
+        unstarted = h.failed_before_running
+        if unstarted is not None and (latest is None or (latest.get("started") or "") < (unstarted["started"] or "")):
+            latest = unstarted  # the last catalog run could not start it (a parameter error)
         alerts.extend(evaluate(rules.get(job, ()), job=job, latest=latest, latest_ok=ok,
                                last_current=entry.get("current_at"), now=now))
         if latest is None:
@@ -235,7 +238,7 @@ def build_digest(reports_dir: str | os.PathLike, *, jobs: list | None = None,
             counts["failed"] += 1
             err = latest.get("error") or {}
             failures.append(Failure(job=job, title=h.title, when=when_text(latest.get("started")),
-                                    where=error_location(err), error=f"{err.get('ename', '')}: {err.get('evalue', '')}",
+                                    where=error_location(err) + (" (not started)" if latest is unstarted else ""), error=f"{err.get('ename', '')}: {err.get('evalue', '')}",
                                     html=latest.get("_html"), log=latest.get("_log")))
         if ok is not None:
             note = ""

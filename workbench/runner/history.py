@@ -56,6 +56,15 @@ class JobHistory:
         return self.runs[0] if self.runs else None
 
     @property
+    def failed_before_running(self) -> dict | None:
+        """The last catalog run's failure of a job that left no run folder (a parameter error), as a pseudo-manifest."""
+        entry = self.ledger or {}
+        if entry.get("status") != "failed" or entry.get("run_id"):
+            return None
+        return {"status": "failed", "error": entry.get("error") or {}, "started": entry.get("at"), "run_id": None,
+                "_html": None, "_log": None, "_metrics": []}
+
+    @property
     def latest_ok(self) -> dict | None:
         return next((m for m in self.runs if m.get("status") == "succeeded"), None)
 

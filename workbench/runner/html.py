@@ -10,7 +10,8 @@ and can be e-mailed.
 Dropped from the HTML (all stay in the executed notebook): cells tagged ``remove`` or ``remove-cell``
 (nbconvert's and Jupyter Book's tag), the ``parameters`` cell and papermill's injected one (their values are
 in the header), stderr streams (warnings; they are in the run's log), code inputs (unless ``show_code``; a
-failing cell always shows its code) and the papermill error banners (replaced by the header's own). A cell
+failing cell always shows its code, even in a hidden cell) and the papermill error banners (replaced by the
+header's own). A cell
 tagged ``remove-input`` shows only its output (even with ``show_code``), one tagged ``remove-output`` only
 its code (even without ``show_code``).
 
@@ -317,7 +318,8 @@ def prepare_notebook(nb, *, show_code: bool = False, failed_cell_id: str | None 
     first_markdown = True
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []) or [])
-        if tags & REMOVE_TAGS:
+        failing_here = failed_cell_id is not None and cell.get("id") == failed_cell_id
+        if tags & REMOVE_TAGS and not failing_here:  # a hidden cell that failed is shown: the reader needs it
             continue
         if cell.cell_type == "markdown" and first_markdown:
             first_markdown = False

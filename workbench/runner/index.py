@@ -152,8 +152,15 @@ def _job_status_html(h: JobHistory) -> str:
     skipped_now = entry.get("status") == "skipped" and entry.get("skip") == "requirements"
     m = h.latest
     parts = []
+    unstarted = h.failed_before_running
+    if unstarted is not None:
+        err = unstarted["error"]
+        parts.append(f'<span class="wb-status failed">not started</span><div class="wb-err">'
+                     f'{escape(when_text(entry.get("at")))}: {escape(error_location(err))}: '
+                     f'{escape(err.get("ename", ""))}: {escape(str(err.get("evalue", ""))[:200])}</div>')
     if m is None:
-        parts.append('<span class="wb-status skipped">not run</span>')
+        if unstarted is None:
+            parts.append('<span class="wb-status skipped">not run</span>')
     else:
         parts.append(_status_html(m))
         ok = h.latest_ok
@@ -171,7 +178,8 @@ def render_index(runs: list[dict], root: Path) -> str:
     """The index page for ``runs`` (as returned by :func:`scan_runs` for ``root``) and ``root``'s jobs.json."""
     histories = job_histories(root, runs)
     n_reports = len({m.get("notebook", {}).get("name") for m in runs})
-    failed_latest = sum(1 for h in histories.values() if h.latest and h.latest.get("status") != "succeeded")
+    failed_latest = sum(1 for h in histories.values() if h.failed_before_running is not None
+                        or (h.latest and h.latest.get("status") != "succeeded"))
     skipped = sum(1 for h in histories.values() if (h.ledger or {}).get("skip") == "requirements")
     n_jobs = len(histories)
     parts = ['<header class="wb-header"><div class="wb-kicker">E-commerce research workbench</div>',

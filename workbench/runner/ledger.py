@@ -8,6 +8,7 @@ reads the second. One entry per job, replaced by each ``run --all``::
     {"schema": 1, "updated": "2026-12-07T05:15:02+00:00",
      "jobs": {"sales-performance/cdnow-monthly-spark": {
          "status": "skipped", "skip": "requirements", "reason": "needs java (...)", "run_id": null,
+         "error": null,                           # a failure's error (also one that left no run folder)
          "at": "2026-12-07T05:15:02+00:00",       # when the catalog run handled the job
          "current_at": "2026-12-01T05:15:40+00:00"}}}  # last time it ran or was found unchanged
 
@@ -60,6 +61,7 @@ def update_ledger(reports_dir: str | os.PathLike, results: list[Any], *, at: str
             old = jobs.get(r.job, {})
             current = r.status in ("succeeded", "failed") or getattr(r, "skip", None) == "unchanged"
             jobs[r.job] = {"status": r.status, "skip": getattr(r, "skip", None), "reason": r.reason,
-                           "run_id": r.run_id, "at": at, "current_at": at if current else old.get("current_at")}
+                           "run_id": r.run_id, "error": r.error if r.status == "failed" else None, "at": at,
+                           "current_at": at if current else old.get("current_at")}
         files.atomic_write_text(root / LEDGER_FILE, json.dumps({"schema": 1, "updated": at, "jobs": jobs},
                                                                indent=2, ensure_ascii=False) + "\n")
