@@ -71,6 +71,27 @@ class TestRunErrors:
         assert main(["run", "--all", "x"]) == 2
         assert "--all takes no NOTEBOOK" in capsys.readouterr().err
 
+    def test_bad_time_limit_and_notify_without_all(self, capsys):
+        with pytest.raises(SystemExit) as exc:
+            main(["run", "typed-params", "--timeout", "soon"])
+        assert exc.value.code == 2
+        assert "argument --timeout: 'soon' is no time limit: give seconds (900) or 15m / 2h; 0 for none" \
+            in capsys.readouterr().err
+        assert main(["run", "typed-params", "--notify"]) == 2
+        assert "--notify goes with --all" in capsys.readouterr().err
+
+    def test_dry_run_names_missing_requirements_and_time_limits(self, capsys, tmp_path):
+        cat = tmp_path / "c.yaml"
+        cat.write_text(f"jobs:\n  - notebook: {FIXTURES / 'slow.ipynb'}\n    runs:\n      - name: a\n"
+                       "        timeout: 15m\n      - name: b\n        requires: [no-such-command-xyz]\n")
+        assert main(["run", "--all", "--dry-run", "--catalog", str(cat), "--reports-dir", str(tmp_path)]) == 0
+        assert capsys.readouterr().out.splitlines() == [
+            "would run slow/a: no earlier successful run; time limit 15 min 00 s",
+            "would skip slow/b: needs no-such-command-xyz (not found on PATH or as a Python module)"]
+        assert main(["run", "--all", "--dry-run", "--timeout", "0", "--catalog", str(cat), "--reports-dir",
+                     str(tmp_path)]) == 0
+        assert capsys.readouterr().out.splitlines()[0] == "would run slow/a: no earlier successful run; no time limit"
+
     def test_broken_catalog(self, capsys, tmp_path):
         cat = tmp_path / "c.yaml"
         cat.write_text("jobs: [{notebook: a}]\n")

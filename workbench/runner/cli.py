@@ -91,9 +91,6 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
-    if args.timeout is not None and args.timeout < 0:
-        print("workbench run: --timeout must be a number of seconds >= 0 (0: no limit)", file=sys.stderr)
-        return EXIT_USAGE
     if args.all:
         if args.notebook or args.param or args.params_file or args.name:
             print("workbench run --all takes no NOTEBOOK, -p, -f or --name (the catalog sets them)", file=sys.stderr)
@@ -267,10 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-code", action="store_true", help="keep the code in the HTML report")
     p.add_argument("--reports-dir", help="where run folders go (default: reports/, or $WORKBENCH_REPORTS_DIR)")
     p.add_argument("--force", action="store_true", help="run even if nothing changed since the last success")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="time limit per report: past it the kernel and its processes are ended and the run fails "
-                        "'timed out after N s' (with --all it replaces the catalog's `timeout:` and the default "
-                        "of 1 h; 0: no limit; without --all: no limit unless given)")
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="time limit per report in seconds (or 15m, 2h): past it the kernel and its processes are "
+                        "ended and the run fails 'timed out after N s' (with --all it replaces the catalog's "
+                        "`timeout:` and the default of 1 h; 0: no limit; without --all: no limit unless given)")
     p.add_argument("--notify", action="store_true", help="with --all: write the digest and send it (e-mail, webhook; "
                    "see `workbench digest --help`) when the jobs are done")
     p.set_defaults(func=cmd_run)
@@ -310,10 +307,31 @@ def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def _seconds(text: str) -> float:
+    """``--timeout`` value: seconds (``900``) or with a unit (``15m``, ``2h``); 0 means no limit."""
+    from workbench.runner.catalog import CatalogError, parse_timeout
+
+    value = text.strip()
+    try:
+        number: float | None = float(value)
+    except ValueError:
+        number = None
+    if number == 0:
+        return 0.0
+    try:
+        return parse_timeout(value if number is None else number, where="--timeout")
+    except CatalogError:
+        raise argparse.ArgumentTypeError(f"{text!r} is no time limit: give seconds (900) or 15m / 2h; 0 for none") \
+            from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    import logging
     import threading
 
     args = build_parser().parse_args(argv)
+    if args.command == "run" and argv is None:
+        logging.captureWarnings(True)  # the run's Python warnings go to its log, not the terminal
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:

@@ -4,7 +4,9 @@ Three sources, in this order after the error (if any):
 
 1. warnings and other stderr output of the notebook's cells (the HTML report leaves them out);
 2. the runner's own log: warnings and errors of the workbench runner, papermill, nbclient and
-   jupyter_client while the run executed (a kernel that did not start, a retry, an export problem);
+   jupyter_client while the run executed (a kernel that did not start, a retry, an export problem), and the
+   Python warnings of the runner's process (the ``workbench`` command and the catalog's workers route them
+   to the log with ``logging.captureWarnings``);
 3. the kernel process's own stdout and stderr (messages from C libraries, a JVM's log, a crash).
 
 The log is kept in the run folder when the run failed, or when any of the three holds something (a
@@ -19,7 +21,7 @@ from typing import Any
 __all__ = ["RUN_LOG", "RunnerLog", "cell_stderr", "compose_log"]
 
 RUN_LOG = "run.log"
-LOGGERS = ("workbench", "papermill", "nbclient", "jupyter_client", "traitlets")
+LOGGERS = ("workbench", "papermill", "nbclient", "jupyter_client", "traitlets", "py.warnings")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -86,7 +88,8 @@ def compose_log(*, job: str, run_id: str, status: str, error: dict | None, cells
             parts.append(_ANSI.sub("", error["traceback"]).rstrip())
     parts.append("\n== Warnings and other stderr output of the notebook's cells")
     parts.extend(f"-- {where}\n{text}" for where, text in cells) if cells else parts.append("(none)")
-    parts.append("\n== The runner's log (workbench, papermill, nbclient, jupyter_client): warnings and errors")
+    parts.append("\n== The runner's log (workbench, papermill, nbclient, jupyter_client, Python warnings): warnings "
+                 "and errors")
     parts.extend(runner) if runner else parts.append("(none)")
     parts.append("\n== The kernel process's own output (stdout and stderr)")
     parts.append(kernel if kernel else "(none)")

@@ -9,6 +9,7 @@ before exiting.
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
+    logging.captureWarnings(True)  # this process's warnings go to the run's log (workbench.runner.runlog)
     spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     from workbench.runner.execute import run_notebook
 
