@@ -1,5 +1,7 @@
 """Open every report and the index in headless Chromium (Debian's `chromium`): no console errors, no network
-request, and a full-page screenshot of each in test-artifacts/screenshots/.
+request, and a full-page screenshot of each in test-artifacts/screenshots/. Besides the catalog's reports: a
+fixture job run three times on changing data (a report whose header shows changes, and an index with each job's
+history as inline SVG trend lines), a failed and a timed-out fixture report, and the digest.
 
 Talks to Chromium over the DevTools protocol (websocket-client). Skipped when chromium is missing, unless
 the environment variable CI is set (then it fails: CI installs chromium with `make browser`).
@@ -19,6 +21,7 @@ import pytest
 
 from tests.runner.catalog_reports import run_project_catalog
 from workbench import config
+from workbench.runner.digest import build_digest, write_digest
 from workbench.runner.execute import run_notebook
 from workbench.runner.index import build_index, scan_runs
 
@@ -141,18 +144,34 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """Every catalog report and its index, plus a succeeded and a failed fixture report and their index."""
+def fixture_pages(tmp_path_factory):
+    """Fixture reports: one job run three times on changing data, a failed and a timed-out run, index, digest."""
+    fixtures = tmp_path_factory.mktemp("fixture-reports")
+    data = fixtures / "orders.csv"
+    shutil.copy(FIXTURES / "data" / "tiny_orders.csv", data)
+    runs = []
+    for rate, orders, extra in ((0.20, 400, ""), (0.26, 420, "2024-01-05,web,1,60.00\n"),
+                                (0.25, 410, "2024-01-06,app,1,20.00\n")):
+        data.write_text(data.read_text() + extra)
+        runs.append(run_notebook(FIXTURES / "typed-params.ipynb", reports_dir=fixtures, run_name="history",
+                                 parameters={"data_path": str(data), "rate": rate, "orders": orders}))
+    failed = run_notebook(FIXTURES / "fails-in-cell.ipynb", reports_dir=fixtures, run_name="browser")
+    timed_out = run_notebook(FIXTURES / "sleeps-forever.ipynb", reports_dir=fixtures, run_name="browser", timeout=20)
+    assert [r.status for r in runs] == ["succeeded"] * 3 and timed_out.error["ename"] == "TimeoutError"
+    html, _ = write_digest(fixtures, build_digest(fixtures))
+    return [(Path(runs[-1].html), "fixture-report-with-changes"), (Path(failed.html), "fixture-fails-in-cell"),
+            (Path(timed_out.html), "fixture-timed-out"), (build_index(fixtures), "fixture-index-with-history"),
+            (html, "fixture-digest")]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, fixture_pages):
+    """Every catalog report and its index, plus the fixture pages."""
     catalog = run_project_catalog(tmp_path_factory)
     out = [(m["_dir"] / m["files"]["html"], f"{m['notebook']['name']}--{m['job'].split('/')[-1]}")
            for m in scan_runs(catalog.reports)]
     out.append((build_index(catalog.reports), "index"))
-    fixtures = tmp_path_factory.mktemp("fixture-reports")
-    ok = run_notebook(FIXTURES / "typed-params.ipynb", reports_dir=fixtures, run_name="browser")
-    failed = run_notebook(FIXTURES / "fails-in-cell.ipynb", reports_dir=fixtures, run_name="browser")
-    out += [(Path(ok.html), "fixture-typed-params"), (Path(failed.html), "fixture-fails-in-cell"),
-            (fixtures / "index.html", "fixture-index")]
-    return out
+    return out + fixture_pages
 
 
 def test_reports_open_without_errors(browser, pages):
@@ -163,6 +182,27 @@ def test_reports_open_without_errors(browser, pages):
             problems[name] = found
         assert (SHOTS / f"{name}.png").stat().st_size > 5000
     assert not problems, json.dumps(problems, indent=1)
+
+
+def test_history_and_changes_are_drawn(browser, fixture_pages):
+    """The trend lines and the change lines are on the page as rendered, not only in the file; no errors."""
+    for path, name in fixture_pages:
+        assert browser.open(path, SHOTS / f"{name}.png") == [], name
+    pages = fixture_pages
+    index = next(path for path, name in pages if name == "fixture-index-with-history")
+    browser.open(index, SHOTS / "fixture-index-with-history.png")
+    found = browser.call("Runtime.evaluate", expression="JSON.stringify(Array.from(document.querySelectorAll("
+                         "'svg.wb-spark')).map(s => [s.getBoundingClientRect().width, "
+                         "s.querySelector('polyline').getAttribute('points').split(' ').length]))",
+                         returnByValue=True)["result"]["value"]
+    assert json.loads(found) == [[110, 3], [110, 3], [110, 3]]  # revenue, conversion, orders over three runs
+    report = next(path for path, name in pages if name == "fixture-report-with-changes")
+    browser.open(report, SHOTS / "fixture-report-with-changes.png")
+    changes = browser.call("Runtime.evaluate", expression="Array.from(document.querySelectorAll('.wb-card .c'))"
+                           ".map(c => c.className + ': ' + c.innerText.replace(/\\s+/g, ' ')).join(' | ')",
+                           returnByValue=True)["result"]["value"]
+    assert "c good: \u25b2 +$20.00 (+3.8%) noise not tested" in changes
+    assert "c bad: \u25bc -1.0 pp (-3.8%) within noise (p = 0.74)" in changes
 
 
 def test_a_broken_page_is_caught(browser, tmp_path):

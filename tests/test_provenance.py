@@ -37,6 +37,23 @@ def test_record_rejects_bad_names_kinds_and_values():
         provenance.record("x", [1, 2])
 
 
+def test_record_sampling_errors_for_the_noise_test(tmp_path, monkeypatch):
+    monkeypatch.setenv(provenance.RUN_DIR_ENV, str(tmp_path))
+    provenance.record("aov", 37.25, kind="money", good="up", se=np.float64(0.42))
+    provenance.record("conversion", 0.031, kind="percent", good="up", n=np.int64(12000))
+    _, metrics = provenance.read_run_records(tmp_path)
+    by_name = {m["name"]: m for m in metrics}
+    assert by_name["aov"]["se"] == 0.42 and "n" not in by_name["aov"]
+    assert by_name["conversion"]["n"] == 12000 and isinstance(by_name["conversion"]["n"], int)
+    with pytest.raises(WorkbenchError, match=r"se=-1 for 'aov' must be a standard error: a finite number >= 0"):
+        provenance.record("aov", 1.0, se=-1)
+    with pytest.raises(WorkbenchError, match=r"n=0 for 'rate' must be the proportion's denominator: a count > 0"):
+        provenance.record("rate", 0.5, n=0)
+    with pytest.raises(WorkbenchError, match=r"n= is the denominator of a proportion, but 'orders' = 2043 is not "
+                                             r"between 0 and 1; give se= \(its standard error\) for other metrics"):
+        provenance.record("orders", 2043, n=10)
+
+
 def test_register_input_hashes_files_and_folders(tmp_path, monkeypatch):
     run = tmp_path / "run"
     run.mkdir()

@@ -74,7 +74,8 @@ def register_input(path: str | os.PathLike, *, role: str | None = None) -> Input
 
 
 def record(name: str, value: Any, *, label: str | None = None, kind: str | None = None,
-           unit: str | None = None, good: str | None = None) -> Any:
+           unit: str | None = None, good: str | None = None, se: float | None = None,
+           n: int | None = None) -> Any:
     """Record a headline number of the report, e.g. ``wb.record("median_annual_wage", 166790)``.
 
     Parameters
@@ -92,6 +93,13 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         Currency code for money (default USD) or a unit word for numbers ("weeks").
     good : {"up", "down"}, optional
         Which direction of change is good news (revenue: up; return rate: down); None = neither.
+    se : float, optional
+        The value's standard error, when the report can compute it (a mean: sd / sqrt(n); a model estimate:
+        its standard error). With it the runner says whether a change against the previous run is larger
+        than sampling noise (``workbench.runner.compare``); without it the change is "not tested".
+    n : int, optional
+        For a proportion (a value between 0 and 1, e.g. a conversion or return rate): how many units it is
+        a share of (its denominator: sessions, orders, customers). Enough for the noise test of a rate.
 
     Returns
     -------
@@ -103,8 +111,13 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         raise WorkbenchError(f"record(): kind {kind!r} for {name!r} is not one of {list(METRIC_KINDS)}")
     if good not in GOOD_DIRECTIONS:
         raise WorkbenchError(f"record(): good={good!r} for {name!r} is not one of {list(GOOD_DIRECTIONS)}")
-    entry = {"name": name, "value": _jsonable(value, name), "label": label or name.replace("_", " ").capitalize(),
+    stored = _jsonable(value, name)
+    entry = {"name": name, "value": stored, "label": label or name.replace("_", " ").capitalize(),
              "kind": kind, "unit": unit, "good": good}
+    if se is not None:
+        entry["se"] = _sampling_error(se, name)
+    if n is not None:
+        entry["n"] = _denominator(n, stored, name)
     _metrics[name] = entry
     _append(METRICS_FILE, entry)
     return value
@@ -147,6 +160,31 @@ def _append(fname: str, entry: dict) -> None:
         return
     with open(Path(run_dir) / fname, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry) + "\n")
+
+
+def _finite(x: Any) -> float | None:
+    if hasattr(x, "item") and callable(x.item):
+        x = x.item()
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        return None
+    return x
+
+
+def _sampling_error(se: Any, name: str) -> float:
+    x = _finite(se)
+    if x is None or x < 0:
+        raise WorkbenchError(f"record(): se={se!r} for {name!r} must be a standard error: a finite number >= 0")
+    return float(x)
+
+
+def _denominator(n: Any, value: Any, name: str) -> int | float:
+    x = _finite(n)
+    if x is None or x <= 0:
+        raise WorkbenchError(f"record(): n={n!r} for {name!r} must be the proportion's denominator: a count > 0")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= 1:
+        raise WorkbenchError(f"record(): n= is the denominator of a proportion, but {name!r} = {value!r} is not "
+                             "between 0 and 1; give se= (its standard error) for other metrics")
+    return int(x) if float(x).is_integer() else x
 
 
 def _jsonable(value: Any, name: str) -> Any:

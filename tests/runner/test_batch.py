@@ -52,3 +52,32 @@ def test_summary_names_each_failure_and_its_cell(tmp_path):
     assert lines[2].strip().startswith("report: ") and lines[2].endswith("c.html")
     assert lines[3] == "  FAILED d/x: catalog: ParameterError: unknown parameter"
     assert lines[4].startswith("Index: ") and lines[4].endswith("index.html")
+
+
+def test_summary_names_jobs_skipped_for_a_missing_requirement(tmp_path):
+    run_dir = tmp_path / "c" / "r1"
+    run_dir.mkdir(parents=True)
+    (run_dir / "run.log").write_text("log")
+    results = [
+        RunResult(status="skipped", notebook="a", job="a/x", skip="unchanged", reason="unchanged since run r0"),
+        RunResult(status="skipped", notebook="b", job="b/spark", skip="requirements",
+                  reason="needs java (not found on PATH or as a Python module)"),
+        RunResult(status="failed", notebook="c", job="c/forever", run_dir=str(run_dir),
+                  html=str(run_dir / "c.html"), error={"stage": "cell", "execution_count": 4, "ename": "TimeoutError",
+                                                       "evalue": "timed out after 20 s"}),
+    ]
+    lines = summary_lines(results, elapsed=30.0, reports_dir=tmp_path)
+    assert lines[0] == "3 jobs: 0 succeeded, 2 skipped (1 unchanged, 1 missing a requirement), 1 failed, in 30.0 s"
+    assert lines[1] == "  SKIPPED b/spark: needs java (not found on PATH or as a Python module)"
+    assert lines[2] == "  FAILED c/forever: In [4]: TimeoutError: timed out after 20 s"
+    assert lines[4].strip().startswith("log:") and lines[4].endswith("run.log")
+
+
+def test_job_time_limit():
+    from workbench.runner.batch import job_timeout
+    from workbench.runner.catalog import DEFAULT_TIMEOUT_S, CatalogJob
+
+    assert job_timeout(CatalogJob(notebook="a", run_name="x")) == DEFAULT_TIMEOUT_S == 3600
+    assert job_timeout(CatalogJob(notebook="a", run_name="x", timeout=20)) == 20
+    assert job_timeout(CatalogJob(notebook="a", run_name="x", timeout=20), 90) == 90  # --timeout wins
+    assert job_timeout(CatalogJob(notebook="a", run_name="x", timeout=20), 0) is None  # --timeout 0: no limit

@@ -21,6 +21,7 @@ import psutil
 import pytest
 
 from tests.runner.html_checks import check_report, parse
+from tests.runner.process_checks import processes_of
 from workbench import config
 from workbench.errors import ParameterError
 from workbench.runner import execute
@@ -30,6 +31,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
 TYPED = FIXTURES / "typed-params.ipynb"
 FAILS = FIXTURES / "fails-in-cell.ipynb"
 SLOW = FIXTURES / "slow.ipynb"
+FOREVER = FIXTURES / "sleeps-forever.ipynb"   # starts a child process, then sleeps forever
 DATA = FIXTURES / "data" / "tiny_orders.csv"
 
 
@@ -63,8 +65,9 @@ class TestSucceededRun:
         assert typed_run.status == "succeeded" and typed_run.job == "typed-params/web"
         assert run_dir.parent == reports / "typed-params" and run_dir.name == typed_run.run_id
         assert typed_run.run_id.split("-")[1] == "web"
-        assert sorted(p.name for p in run_dir.iterdir()) == ["manifest.json", "metrics.json", "typed-params.html",
-                                                             "typed-params.ipynb"]
+        # run.log: the fixture warns on stderr, so its log is kept
+        assert sorted(p.name for p in run_dir.iterdir()) == ["manifest.json", "metrics.json", "run.log",
+                                                             "typed-params.html", "typed-params.ipynb"]
         assert not any((reports / ".tmp").iterdir())
         assert (reports / "index.html").is_file()
 
@@ -73,6 +76,8 @@ class TestSucceededRun:
         assert m["revenue"]["value"] == pytest.approx(330.75, rel=1e-12)  # web lines only, by hand
         assert m["revenue"]["kind"] == "money" and m["revenue"]["label"] == "Revenue"
         assert m["orders"]["value"] == 7 and m["conversion"]["value"] == 0.25 and m["region"]["value"] == "north"
+        assert m["revenue"]["good"] == "up" and m["conversion"]["n"] == 7 and "n" not in m["orders"]
+        assert all(x["change"] is None for x in m.values())  # the job's first run: nothing to compare with
 
     def test_manifest(self, typed_run):
         m = _manifest(typed_run)
@@ -94,6 +99,14 @@ class TestSucceededRun:
         assert m["environment"]["kernel"] == "workbench" and "pandas" in m["environment"]["packages"]
         assert set(m["git"]) == {"commit", "dirty"}
         assert m["started"] < m["ended"] and 0 < m["duration_s"] < 600
+        assert m["timeout_s"] is None and m["previous_run"] is None and m["files"]["log"] == "run.log"
+
+    def test_log_keeps_the_warning_the_report_leaves_out(self, typed_run):
+        log = (Path(typed_run.run_dir) / "run.log").read_text()
+        assert log.startswith(f"Run log of typed-params/web, run {typed_run.run_id}: succeeded (kept because it has "
+                              "warnings).")
+        assert "UserWarning: fixture warning: stderr must not reach the HTML body" in log
+        assert 'href="run.log"' in Path(typed_run.html).read_text()
 
     def test_executed_notebook_has_injected_parameters(self, typed_run):
         nb = nbformat.read(Path(typed_run.run_dir) / "typed-params.ipynb", as_version=4)
@@ -128,6 +141,9 @@ class TestFailedRun:
         m = _manifest(failed_run)
         assert m["status"] == "failed" and m["error"] == err
         assert _metrics(failed_run)["before_failure"]["value"] == 1  # recorded before the failure, kept
+        log = (Path(failed_run.run_dir) / m["files"]["log"]).read_text()
+        assert "(kept because the run failed)" in log and "In [4]: ZeroDivisionError: division by zero" in log
+        assert "ZeroDivisionError" in log.split("== Error", 1)[1] and "\x1b[" not in log
 
     def test_html_shows_error(self, failed_run):
         assert check_report(Path(failed_run.html), expect_failed=True) == []
@@ -165,6 +181,16 @@ class TestIncremental:
         second = run_notebook(TYPED, parameters={"data_path": str(data)}, run_name="copy", reports_dir=reports)
         assert second.status == "succeeded" and second.reason.startswith(f"input {data} changed")
         assert _metrics(second)["revenue"]["value"] == pytest.approx(470.50)
+        # compared with the first run of the job: revenue up by the added line, good news, noise not tested
+        change = _metrics(second)["revenue"]["change"]
+        assert change["previous"] == pytest.approx(460.50) and change["absolute"] == pytest.approx(10.0)
+        assert change["relative"] == pytest.approx(10.0 / 460.50) and change["assessment"] == "good"
+        assert change["noise"] == {"tested": False, "reason": "no sampling error recorded in either run"}
+        assert _metrics(second)["conversion"]["change"]["direction"] == "same"
+        note = json.loads((Path(second.run_dir) / "metrics.json").read_text())["previous_run"]
+        assert note["run_id"] == first.run_id and note["same_inputs"] is False
+        assert _manifest(second)["previous_run"] == note
+        assert "Changes against the previous run of this job" in Path(second.html).read_text()
 
     def test_changed_parameter_is_a_different_run(self, reports, typed_run):
         skipped, reason = execute.check_unchanged(
@@ -263,6 +289,7 @@ class TestInterrupted:
         assert (reports / "index.html").read_text() == "previous index"
         assert _wait_for(lambda: not any(k.is_running() and k.status() != psutil.STATUS_ZOMBIE for k in kernels),
                          timeout=30), "kernel left running"
+        assert _wait_for(lambda: processes_of(reports) == [], timeout=30), processes_of(reports)
 
     def test_sigterm_catalog_run(self, tmp_path):
         reports = tmp_path / "reports"
@@ -270,11 +297,12 @@ class TestInterrupted:
         (reports / "index.html").write_text("previous index")
         catalog = tmp_path / "catalog.yaml"
         catalog.write_text(f"jobs:\n  - notebook: {SLOW}\n    runs:\n      - name: a\n        parameters: "
-                           "{seconds: 120}\n      - name: b\n        parameters: {seconds: 120}\n")
+                           f"{{seconds: 120}}\n  - notebook: {FOREVER}\n    runs:\n      - name: b\n")
         proc = _cli("run", "--all", "--jobs", "2", "--catalog", str(catalog), reports=reports)
         try:
-            assert _wait_for(lambda: self._busy(reports, 2)), "the slow notebooks never started"
+            assert _wait_for(lambda: self._busy(reports, 2)), "the notebooks never started"
             workers = psutil.Process(proc.pid).children()
+            assert len(processes_of(reports)) >= 3  # two kernels and the child process one of them started
             proc.send_signal(signal.SIGTERM)
             out, _ = proc.communicate(timeout=90)
         finally:
@@ -284,10 +312,19 @@ class TestInterrupted:
         assert list((reports / ".tmp").iterdir()) == []
         assert (reports / "index.html").read_text() == "previous index"
         assert len(workers) == 2 and not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+        assert _wait_for(lambda: processes_of(reports) == [], timeout=30), processes_of(reports)  # no orphan
+
+        # and the next run works
+        catalog.write_text(f"jobs:\n  - notebook: {SLOW}\n    runs:\n      - name: a\n        parameters: "
+                           "{seconds: 1}\n")
+        again = _cli("run", "--all", "--catalog", str(catalog), reports=reports)
+        out, _ = again.communicate(timeout=600)
+        assert again.returncode == 0, out
+        assert [p.name for p in (reports / "slow").iterdir()] and "1 job: 1 succeeded" in out
 
     def test_killed_run_is_cleaned_up_by_the_next(self, tmp_path):
         reports = tmp_path / "reports"
-        proc = _cli("run", str(SLOW), "-p", "seconds", "120", reports=reports)
+        proc = _cli("run", str(FOREVER), reports=reports)
         try:
             assert _wait_for(lambda: self._busy(reports, 1))
             proc.send_signal(signal.SIGKILL)  # no chance to clean up
@@ -295,11 +332,13 @@ class TestInterrupted:
         finally:
             proc.kill()
         assert len(list((reports / ".tmp").iterdir())) == 1
+        assert processes_of(reports)  # the child process the notebook started outlives the killed run
         from workbench.runner.files import clean_stale_temp_dirs
 
         removed = clean_stale_temp_dirs(reports)  # what the next run does first
         assert len(removed) == 1 and list((reports / ".tmp").iterdir()) == []
-        assert not (reports / "slow").exists()
+        assert not (reports / "sleeps-forever").exists()
+        assert _wait_for(lambda: processes_of(reports) == [], timeout=30), processes_of(reports)
 
 
 @pytest.fixture(autouse=True)

@@ -120,6 +120,15 @@ class TestReport:
         f.write_text(html)
         assert check_report(f, expect_failed=True) == []
 
+    def test_a_hidden_cell_that_failed_is_shown(self, executed):
+        executed.cells[1].id = "setupcell"
+        manifest = dict(MANIFEST, status="failed", error={
+            "stage": "cell", "ename": "TimeoutError", "evalue": "timed out after 20 s", "execution_count": 1,
+            "cell_index": 1, "cell_id": "setupcell", "source": "import workbench as wb", "traceback": None})
+        text = parse(render_report(executed, manifest, METRICS)).plain_text
+        assert "The run stopped in this cell (In [1]): timed out after 20 s." in text
+        assert "import workbench as wb" in text
+
     def test_error_page_without_notebook(self, tmp_path):
         manifest = dict(MANIFEST, status="failed", error={"stage": "kernel start", "ename": "NoSuchKernel",
                                                           "evalue": "no kernel", "execution_count": None})
@@ -128,6 +137,84 @@ class TestReport:
         f = tmp_path / "r.html"
         f.write_text(html)
         assert check_report(f, expect_failed=True) == []
+
+
+class TestHiddenCells:
+    """nbconvert's and Jupyter Book's tags beside the project's own `remove`."""
+
+    @pytest.fixture
+    def tagged(self):
+        nb = nbformat.v4.new_notebook()
+        out = [{"output_type": "stream", "name": "stdout", "text": "OUTPUT_{}"}]
+        nb.cells = [nbformat.v4.new_markdown_cell("# Tags"),
+                    _code("code_only_remove", [dict(out[0], text="OUTPUT_only_remove")], tags=["remove"], count=1),
+                    _code("code_remove_cell", [dict(out[0], text="OUTPUT_remove_cell")], tags=["remove-cell"], count=2),
+                    _code("code_remove_input", [dict(out[0], text="OUTPUT_remove_input")], tags=["remove-input"],
+                          count=3),
+                    _code("code_remove_output", [dict(out[0], text="OUTPUT_remove_output")], tags=["remove-output"],
+                          count=4),
+                    _code("code_plain", [dict(out[0], text="OUTPUT_plain")], count=5)]
+        md = nbformat.v4.new_markdown_cell("HIDDEN_MARKDOWN")
+        md.metadata["tags"] = ["remove-cell"]
+        nb.cells.append(md)
+        return nb
+
+    def test_default_hides_code(self, tagged):
+        html = render_report(tagged, MANIFEST, [])
+        shown = {w for w in ("code_only_remove", "OUTPUT_only_remove", "code_remove_cell", "OUTPUT_remove_cell",
+                             "code_remove_input", "OUTPUT_remove_input", "code_remove_output", "OUTPUT_remove_output",
+                             "code_plain", "OUTPUT_plain", "HIDDEN_MARKDOWN") if w in html}
+        assert shown == {"OUTPUT_remove_input", "code_remove_output", "OUTPUT_plain"}
+
+    def test_show_code(self, tagged):
+        html = render_report(tagged, MANIFEST, [], show_code=True)
+        shown = {w for w in ("code_remove_cell", "OUTPUT_remove_cell", "code_remove_input", "OUTPUT_remove_input",
+                             "code_remove_output", "OUTPUT_remove_output", "code_plain", "OUTPUT_plain") if w in html}
+        assert shown == {"OUTPUT_remove_input", "code_remove_output", "code_plain", "OUTPUT_plain"}
+
+
+class TestChanges:
+    """Header cards with the change against the previous run; the run log link."""
+
+    def test_cards_show_change_direction_colour_and_noise(self, executed, tmp_path):
+        metrics = [dict(METRICS[0], good="up", change={"status": "compared", "previous": 1000.0, "absolute": 234.4,
+                                                      "relative": 0.2344, "direction": "up", "assessment": "good",
+                                                      "noise": {"tested": False, "reason": "no sampling error"}}),
+                   dict(METRICS[1], good="up", n=5000,
+                        change={"status": "compared", "previous": 0.06, "absolute": -0.007, "relative": -0.11667,
+                                "direction": "down", "assessment": "bad",
+                                "noise": {"tested": True, "method": "two-proportion z-test (pooled)", "z": -1.6,
+                                          "p_value": 0.109, "beyond_noise": False}})]
+        manifest = dict(MANIFEST, previous_run={"run_id": "r0", "started": "2025-12-25T09:30:00+00:00",
+                                                "same_inputs": False, "html": "../r0/sales-check.html"})
+        html = render_report(_without_failure(executed), manifest, metrics)
+        text = parse(html).plain_text
+        assert "Changes against the previous run of this job, 25 Dec 2025, 09:30 UTC." in text
+        assert 'href="../r0/sales-check.html"' in html
+        assert '<div class="c good"><span class="amt">\u25b2 +$234 (+23.4%)</span>' \
+               '<span class="noise" title="no sampling error">noise not tested</span></div>' in html
+        assert '<div class="c bad"><span class="amt">\u25bc -0.7 pp (-11.7%)</span>' in html
+        assert "within noise (p = 0.11)" in text
+        f = tmp_path / "r.html"
+        f.write_text(html)
+        assert check_report(f) == []
+
+    def test_first_run_and_log_link(self, executed):
+        metrics = [dict(METRICS[0], change=None)]
+        manifest = dict(MANIFEST, previous_run=None, files={"html": "x.html", "log": "run.log"})
+        text = parse(render_report(_without_failure(executed), manifest, metrics)).plain_text
+        assert "No earlier successful run of this job to compare with." in text
+        assert "This run wrote warnings: Run log." in text
+
+    def test_timed_out_cell(self, executed):
+        manifest = dict(MANIFEST, status="failed", files={"html": "x.html", "log": "run.log"}, error={
+            "stage": "cell", "ename": "TimeoutError", "evalue": "timed out after 20 s", "execution_count": 8,
+            "cell_index": 8, "cell_id": "failcell", "source": "boom = 1 / 0", "traceback": None})
+        html = render_report(executed, manifest, METRICS)
+        text = parse(html).plain_text
+        assert "Exception encountered at In [8]: TimeoutError: timed out after 20 s Run log." in text
+        assert "The run stopped in this cell (In [8]): timed out after 20 s." in text
+        assert '<a href="run.log">Run log</a>' in html
 
 
 class TestChecker:

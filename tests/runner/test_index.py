@@ -4,7 +4,10 @@ from __future__ import annotations
 import json
 
 from tests.runner.html_checks import external_references, parse
-from workbench.runner.index import build_index, scan_runs
+from workbench.runner.compare import metric_change
+from workbench.runner.execute import RunResult
+from workbench.runner.index import build_index, scan_runs, sparkline
+from workbench.runner.ledger import update_ledger
 
 
 def _run(root, notebook, run_id, *, started, status="succeeded", job="default", metrics=(), overrides=None,
@@ -36,15 +39,69 @@ def test_runs_newest_first_with_links_status_and_metrics(tmp_path):
     html = index.read_text()
     doc = parse(html)
     links = [a["href"] for t, a in doc.tags if t == "a"]
-    # latest per job (sales failed, with a link to its last success), then all runs newest first
+    # each job (sales failed: its last success, its last failure), then all runs newest first
     assert links == ["salaries/r3/salaries.html", "sales/r2/sales.html", "sales/r1/sales.html",
-                     "sales/r2/sales.html", "salaries/r3/salaries.html", "sales/r1/sales.html"]
+                     "sales/r2/sales.html", "sales/r2/sales.html", "salaries/r3/salaries.html", "sales/r1/sales.html"]
     text = doc.plain_text
     assert "3 runs of 2 reports" in text and "1 failing in its latest run" in text
     assert "In [7]: KeyError" in text and "Revenue: $2,500,316" in text
     assert 'area = "California"' in text and "defaults" in text and "12.5 s" in text
     assert external_references(html) == [] and "<script" not in html
     assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", ".tmp", "index.html", "salaries", "sales"]
+
+
+def _metric(value, previous=None, **kw):
+    m = {"name": "revenue", "value": value, "label": "Revenue", "kind": "money", "good": "up", **kw}
+    if previous is not None:
+        m["change"] = metric_change(m, {"value": previous})
+    return m
+
+
+def test_history_sparklines_latest_change_and_last_failure(tmp_path):
+    values = [100.0, 120.0, 90.0, 130.0]
+    for i, v in enumerate(values):
+        _run(tmp_path, "sales", f"r{i}", started=f"2026-01-0{i + 1}T08:00:00+00:00",
+             metrics=[_metric(v, values[i - 1] if i else None)])
+    d = _run(tmp_path, "sales", "r9", started="2026-01-09T08:00:00+00:00", status="failed",
+             error={"stage": "cell", "execution_count": 5, "ename": "TimeoutError", "evalue": "timed out after 20 s"})
+    (d / "run.log").write_text("log")
+    manifest = json.loads((d / "manifest.json").read_text())
+    manifest["files"]["log"] = "run.log"
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    html = build_index(tmp_path).read_text()
+    doc = parse(html)
+    (svg,) = [a for t, a in doc.tags if t == "svg"]
+    assert svg["aria-label"] == ("Revenue over 4 successful runs: $100 on 1 Jan 2026, 08:00 UTC to $130 on "
+                                 "4 Jan 2026, 08:00 UTC")
+    (line,) = [a for t, a in doc.tags if t == "polyline"]
+    ys = [float(p.split(",")[1]) for p in line["points"].split()]
+    assert ys == [18.0, 8.0, 23.0, 3.0]  # y = 3 + (130 - v) / 40 * 20: 130 at the top, 90 at the bottom
+    assert line["stroke"] == "#2f7d4f"  # the latest change is good news
+    text = doc.plain_text
+    assert "\u25b2 +$40.00 (+44.4%) · noise not tested" in text
+    assert "In [5]: TimeoutError: timed out after 20 s" in text
+    assert [a["href"] for t, a in doc.tags if t == "a" and a["href"].endswith("run.log")] == ["sales/r9/run.log"] * 2
+    assert "<script" not in html and external_references(html) == []
+
+
+def test_a_job_skipped_for_a_missing_requirement(tmp_path):
+    _run(tmp_path, "sales", "r1", started="2026-01-01T08:00:00+00:00", job="spark")
+    update_ledger(tmp_path, [RunResult(status="skipped", notebook="sales", job="sales/spark",
+                                       reason="needs java (not found on PATH or as a Python module)",
+                                       skip="requirements"),
+                             RunResult(status="skipped", notebook="other", job="other/spark",
+                                       reason="needs java (not found on PATH or as a Python module)",
+                                       skip="requirements")], at="2026-01-05T05:00:00+00:00")
+    text = parse(build_index(tmp_path).read_text()).plain_text
+    assert "2 jobs, 0 failing in its latest run, 2 skipped for a missing requirement" in text
+    assert text.count("skipped 5 Jan 2026, 05:00 UTC: needs java (not found on PATH or as a Python module)") == 2
+    assert "other/sparkother/sparknot runskipped" in text  # a job that never ran is listed too
+
+
+def test_sparkline_needs_two_points():
+    assert sparkline([1.0]) == "" and sparkline([None, 2.0]) == ""
+    flat = sparkline([2.0, 2.0, 2.0])
+    assert 'points="3.0,13.0 55.0,13.0 107.0,13.0"' in flat
 
 
 def test_empty_reports_folder(tmp_path):

@@ -6,8 +6,16 @@ for either). The remaining jobs run in at most ``max_jobs`` worker processes (on
 the others. Progress: on a terminal, one status line redrawn in place (done / failed / running, elapsed)
 above the finished jobs; otherwise (cron, CI) plain lines, one per event.
 
+A job whose ``requires:`` are missing (a command or Python module, see
+:func:`~workbench.runner.catalog.missing_requirements`) is skipped with the reason. Every job runs under a time
+limit: ``--timeout``, else its catalog ``timeout:``, else :data:`~workbench.runner.catalog.DEFAULT_TIMEOUT_S`.
+The worker ends the kernel at the limit and records the failed run (:mod:`workbench.runner.kernel`); should
+the worker itself not return a minute after it, it is killed here and the job recorded as timed out.
+
 Ctrl-C or SIGTERM stops the workers (SIGTERM, then SIGKILL after a grace period); each removes its
-temporary folder, and any left behind is removed here, so no half-written run folder remains.
+temporary folder and ends its kernel, and whatever is left behind (a temporary folder, a kernel noted in it) is
+removed and ended here, so no half-written run folder and no orphan process remains. When the jobs are done,
+``reports/jobs.json`` records what happened to each (:mod:`workbench.runner.ledger`).
 """
 from __future__ import annotations
 
@@ -24,17 +32,20 @@ from pathlib import Path
 from typing import TextIO
 
 from workbench.errors import WorkbenchError
-from workbench.runner import files
-from workbench.runner.catalog import CatalogJob
+from workbench.runner import files, processes
+from workbench.runner.catalog import DEFAULT_TIMEOUT_S, CatalogJob, missing_requirements
 from workbench.runner.execute import PreparedRun, RunResult, check_unchanged, prepare_run
 from workbench.runner.html import duration_text
 from workbench.runner.index import build_index
+from workbench.runner.kernel import timeout_text
+from workbench.runner.ledger import update_ledger
 from workbench.runner.manifest import environment
 
-__all__ = ["run_catalog", "summary_lines"]
+__all__ = ["run_catalog", "summary_lines", "job_timeout"]
 
 GRACE_S = 20.0
 POLL_S = 0.2
+WORKER_GRACE_S = 60.0   # past its time limit, a worker gets this long to record the timed-out run itself
 
 
 @dataclass
@@ -47,6 +58,7 @@ class _Running:
     spec_path: Path
     log: object
     started: float
+    timeout: float | None = None
 
 
 class Progress:
@@ -97,18 +109,34 @@ def _failed(job: CatalogJob, stage: str, exc: BaseException | str, notebook: str
                             "cell_index": None, "cell_id": None, "source": None, "traceback": None})
 
 
-def _start(job: CatalogJob, prep: PreparedRun, reports: Path, show_code: bool, workdir: Path) -> _Running:
+def job_timeout(job: CatalogJob, override: float | None = None) -> float | None:
+    """The time limit of a scheduled job: ``override`` (``--timeout``; 0 = none), its catalog ``timeout:``, the default."""
+    if override is not None:
+        return override if override > 0 else None
+    return job.timeout if job.timeout is not None else DEFAULT_TIMEOUT_S
+
+
+def _start(job: CatalogJob, prep: PreparedRun, reports: Path, show_code: bool, workdir: Path,
+           timeout: float | None) -> _Running:
     run_id = files.new_run_id(job.run_name)
     spec_path = workdir / f"{run_id}.json"
     result_path = workdir / f"{run_id}.result.json"
     spec_path.write_text(json.dumps({"notebook": str(prep.info.path), "parameters": prep.overrides,
                                      "origin": job.where, "run_name": job.run_name, "reports_dir": str(reports),
-                                     "show_code": show_code, "run_id": run_id, "result_path": str(result_path)}),
+                                     "show_code": show_code, "run_id": run_id, "result_path": str(result_path),
+                                     "timeout": timeout}),
                          encoding="utf-8")
     log = open(workdir / f"{run_id}.log", "w+b")  # noqa: SIM115 - closed when the job ends
     proc = subprocess.Popen([sys.executable, "-m", "workbench.runner.worker", str(spec_path)],
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return _Running(job, prep, run_id, proc, result_path, spec_path, log, time.monotonic())
+    return _Running(job, prep, run_id, proc, result_path, spec_path, log, time.monotonic(), timeout)
+
+
+def _discard_temp(r: _Running, reports: Path) -> None:
+    """End a kernel the worker may have left (noted in its temporary folder), then remove the folder."""
+    tmp = files.temp_run_dir(reports, r.prep.info.name, r.run_id)
+    processes.end_recorded_kernel(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _finish(r: _Running, reports: Path) -> RunResult:
@@ -120,8 +148,19 @@ def _finish(r: _Running, reports: Path) -> RunResult:
         result = _failed(r.job, "worker", f"worker exited with code {r.proc.returncode}: " + "\n".join(tail),
                          notebook=r.prep.info.name)
     r.log.close()
-    shutil.rmtree(files.temp_run_dir(reports, r.prep.info.name, r.run_id), ignore_errors=True)
+    _discard_temp(r, reports)
     return result
+
+
+def _stop(r: _Running) -> None:
+    """SIGTERM one worker, SIGKILL it after the grace period."""
+    if r.proc.poll() is None:
+        r.proc.send_signal(signal.SIGTERM)
+    try:
+        r.proc.wait(timeout=GRACE_S)
+    except subprocess.TimeoutExpired:
+        r.proc.kill()
+        r.proc.wait()
 
 
 def _stop_all(running: list[_Running], reports: Path) -> None:
@@ -136,16 +175,23 @@ def _stop_all(running: list[_Running], reports: Path) -> None:
             r.proc.kill()
             r.proc.wait()
         r.log.close()
-        shutil.rmtree(files.temp_run_dir(reports, r.prep.info.name, r.run_id), ignore_errors=True)
+        _discard_temp(r, reports)
+
+
+def _overdue(r: _Running) -> bool:
+    return r.timeout is not None and time.monotonic() - r.started > r.timeout + WORKER_GRACE_S
 
 
 def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_jobs: int = 2,
                 force: bool = False, show_code: bool = False, out: TextIO | None = None,
-                tty: bool | None = None) -> list[RunResult]:
+                tty: bool | None = None, timeout: float | None = None) -> list[RunResult]:
     """Run catalog jobs; returns one :class:`RunResult` per job, in catalog order.
 
-    Raises KeyboardInterrupt (after stopping the workers and removing their temporary folders) when
-    interrupted.
+    ``timeout``: a time limit in seconds for every job (``--timeout``; 0 = none); None: each job's catalog
+    ``timeout:`` or :data:`~workbench.runner.catalog.DEFAULT_TIMEOUT_S`.
+
+    Raises KeyboardInterrupt (after stopping the workers, ending their kernels and removing their temporary
+    folders) when interrupted.
     """
     out = out or sys.stdout
     reports = Path(reports_dir).resolve()
@@ -156,6 +202,12 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
     queue: list[tuple[int, CatalogJob, PreparedRun, str]] = []
     env = environment()
     for i, job in enumerate(jobs):
+        missing = missing_requirements(job)
+        if missing:
+            results[i] = RunResult(status="skipped", notebook=job.label.split("/")[0], job=job.label,
+                                   reason="; ".join(missing), skip="requirements")
+            progress.event("skipped", job.label, results[i].reason)
+            continue
         try:
             prep = prepare_run(job.notebook, parameters=job.parameters, origin=job.where,
                                run_name=job.run_name, base=job.base)
@@ -179,13 +231,20 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
         while queue or running:
             while queue and len(running) < max(1, max_jobs):
                 i, job, prep, reason = queue.pop(0)
-                running[i] = _start(job, prep, reports, show_code, workdir)
+                running[i] = _start(job, prep, reports, show_code, workdir, job_timeout(job, timeout))
                 progress.event("started", prep.job, f"({reason})")
             for i, r in list(running.items()):
-                if r.proc.poll() is None:
+                overdue = r.proc.poll() is None and _overdue(r)
+                if overdue:
+                    _stop(r)
+                elif r.proc.poll() is None:
                     continue
                 del running[i]
                 result = _finish(r, reports)
+                if overdue and not r.result_path.exists():
+                    result = _failed(r.job, "worker", f"{timeout_text(r.timeout)} (the worker did not stop at the "
+                                     "limit and was killed)", notebook=r.prep.info.name)
+                    result.error["ename"] = "TimeoutError"
                 result.reason = reason_of.get(i, result.reason)
                 results[i] = result
                 if result.status == "succeeded":
@@ -202,21 +261,32 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     progress.close()
-    if not any(r.status in ("succeeded", "failed") and r.run_id for r in results.values()):
-        build_index(reports)  # nothing ran: still (re)write the index once
-    return [results[i] for i in range(len(jobs))]
+    ordered = [results[i] for i in range(len(jobs))]
+    update_ledger(reports, ordered)
+    build_index(reports)  # once more, with the ledger (skipped jobs and their reasons)
+    return ordered
 
 
 def summary_lines(results: list[RunResult], *, elapsed: float, reports_dir: Path) -> list[str]:
     """A few lines for the end of ``run --all``: counts, then every failure with its cell and report."""
     n = {k: sum(r.status == k for r in results) for k in ("succeeded", "skipped", "failed")}
+    missing = sum(r.status == "skipped" and r.skip == "requirements" for r in results)
+    unchanged = n["skipped"] - missing
+    why = ", ".join(x for x in (f"{unchanged} unchanged" if unchanged else "",
+                                f"{missing} missing a requirement" if missing else "") if x) if missing else "unchanged"
     lines = [f"{len(results)} job{'s' if len(results) != 1 else ''}: {n['succeeded']} succeeded, "
-             f"{n['skipped']} skipped (unchanged), {n['failed']} failed, in {duration_text(elapsed)}"]
+             f"{n['skipped']} skipped ({why}), {n['failed']} failed, in {duration_text(elapsed)}"]
+    for r in results:
+        if r.status == "skipped" and r.skip == "requirements":
+            lines.append(f"  SKIPPED {r.job}: {r.reason}")
     for r in results:
         if r.status == "failed":
             lines.append(f"  FAILED {r.job}: {r.where()}")
             if r.html:
                 lines.append(f"         report: {_rel(r.html)}")
+            log = Path(r.run_dir) / "run.log" if r.run_dir else None
+            if log is not None and log.is_file():
+                lines.append(f"         log:    {_rel(str(log))}")
     lines.append(f"Index: {_rel(str(Path(reports_dir) / 'index.html'))}")
     return lines
 

@@ -2,15 +2,19 @@
 
     workbench list [--json]                              report notebooks and their parameters
     workbench run NOTEBOOK [-p NAME VALUE]... [-f params.yaml] [--name RUN] [--show-code]
-                  [--reports-dir DIR] [--force]          one report
-    workbench run --all [--jobs N] [--force] [--dry-run] [--catalog FILE]
+                  [--reports-dir DIR] [--force] [--timeout SECONDS]
+                                                         one report
+    workbench run --all [--jobs N] [--force] [--dry-run] [--catalog FILE] [--timeout SECONDS] [--notify]
                                                          every job in catalog.yaml
+    workbench digest [--reports-dir DIR] [--catalog FILE] [--send] [--base-url URL]
+                                                         alerts, failures and changes of the latest runs
     workbench verify RUN_DIR [--no-execute]              re-run a recorded run and compare
     workbench index [--reports-dir DIR]                  rebuild reports/index.html
 
 Parameter sources merge in a fixed order: the notebook's defaults, then ``-f`` (YAML), then ``-p``.
 Exit codes: 0 success (skipped jobs count as success), 1 a run failed or verify found a difference,
-2 bad usage or parameters (nothing was run), 130 interrupted.
+2 bad usage or parameters (nothing was run), 130 interrupted. A digest that cannot be delivered is reported
+and changes no exit code.
 """
 from __future__ import annotations
 
@@ -92,6 +96,10 @@ def cmd_run(args) -> int:
             print("workbench run --all takes no NOTEBOOK, -p, -f or --name (the catalog sets them)", file=sys.stderr)
             return EXIT_USAGE
         return _run_all(args)
+    if args.notify:
+        print("workbench run: --notify goes with --all (for one report, run `workbench digest --send` after it)",
+              file=sys.stderr)
+        return EXIT_USAGE
     if not args.notebook:
         print("workbench run: give a NOTEBOOK (see `workbench list`) or --all", file=sys.stderr)
         return EXIT_USAGE
@@ -105,7 +113,8 @@ def cmd_run(args) -> int:
     prep = prepare_run(args.notebook, parameters=values, text_parameters=text,
                        origin=str(args.params_file or ""), run_name=run_name, paths_from=Path.cwd())
     print(f"running {prep.job} ({prep.info.display_path}) ...", flush=True)
-    result = run_notebook(prep, reports_dir=_reports_dir(args), show_code=args.show_code, force=args.force)
+    result = run_notebook(prep, reports_dir=_reports_dir(args), show_code=args.show_code, force=args.force,
+                          timeout=args.timeout)
     if result.status == "skipped":
         print(f"skipped {result.job}: {result.reason} (--force reruns)")
     elif result.status == "succeeded":
@@ -129,17 +138,51 @@ def _run_all(args) -> int:
         print(f"The catalog ({_rel(args.catalog or config.CATALOG_PATH)}) lists no jobs yet.")
     t0 = time.monotonic()
     results = run_catalog(jobs, reports_dir=reports, max_jobs=args.jobs, force=args.force,
-                          show_code=args.show_code)
+                          show_code=args.show_code, timeout=args.timeout)
     for line in summary_lines(results, elapsed=time.monotonic() - t0, reports_dir=reports):
         print(line)
+    if args.notify:
+        _digest(reports, jobs, send=True, base_url=None)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _digest(reports: Path, jobs, *, send: bool, base_url: str | None) -> None:
+    """Write the digest (and send it); problems are printed, never raised: the runs are already safe."""
+    try:
+        from workbench.runner.digest import build_digest, write_digest
+
+        digest = build_digest(reports, jobs=jobs)
+        html_path, text_path = write_digest(reports, digest)
+        print(f"Digest: {_rel(html_path)} and {_rel(text_path)} ({digest.subject})")
+    except Exception as exc:  # noqa: BLE001 - a digest problem must not fail the runs
+        print(f"notify: the digest could not be written ({type(exc).__name__}: {exc}); the runs are kept",
+              file=sys.stderr)
+        return
+    if not send:
+        return
+    from workbench.runner.notify import deliver
+
+    deliveries = deliver(digest, reports, base_url=base_url)
+    if not deliveries:
+        print("notify: nothing to send to: set WORKBENCH_SMTP_HOST and WORKBENCH_MAIL_TO, or WORKBENCH_WEBHOOK_URL "
+              "(see `workbench digest --help`)")
+    for d in deliveries:
+        print(d.line(), file=sys.stdout if d.ok else sys.stderr)
 
 
 def _dry_run(jobs, reports: Path, args) -> int:
     from workbench.runner.execute import check_unchanged, prepare_run
 
+    from workbench.runner.batch import job_timeout
+    from workbench.runner.catalog import missing_requirements
+    from workbench.runner.html import duration_text
+
     status = EXIT_OK
     for job in jobs:
+        missing = missing_requirements(job)
+        if missing:
+            print(f"would skip {job.label}: {'; '.join(missing)}")
+            continue
         try:
             prep = prepare_run(job.notebook, parameters=job.parameters, origin=job.where,
                                run_name=job.run_name, base=job.base)
@@ -147,12 +190,24 @@ def _dry_run(jobs, reports: Path, args) -> int:
             print(f"invalid   {job.label}: {exc}")
             status = EXIT_FAILED
             continue
+        limit = job_timeout(job, args.timeout)
+        limit_text = f"; time limit {duration_text(limit)}" if limit else "; no time limit"
         if args.force:
-            print(f"would run {prep.job} (forced)")
+            print(f"would run {prep.job} (forced{limit_text})")
             continue
         skipped, reason = check_unchanged(prep, reports, show_code=args.show_code)
-        print(f"would skip {prep.job}: {skipped.reason}" if skipped else f"would run {prep.job}: {reason}")
+        print(f"would skip {prep.job}: {skipped.reason}" if skipped else f"would run {prep.job}: {reason}{limit_text}")
     return status
+
+
+def cmd_digest(args) -> int:
+    jobs = None
+    from workbench.runner.catalog import load_catalog
+
+    if args.catalog or config.CATALOG_PATH.is_file():
+        jobs = load_catalog(args.catalog)
+    _digest(_reports_dir(args), jobs, send=args.send, base_url=args.base_url)
+    return EXIT_OK
 
 
 def cmd_verify(args) -> int:
@@ -209,7 +264,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-code", action="store_true", help="keep the code in the HTML report")
     p.add_argument("--reports-dir", help="where run folders go (default: reports/, or $WORKBENCH_REPORTS_DIR)")
     p.add_argument("--force", action="store_true", help="run even if nothing changed since the last success")
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="time limit per report in seconds (or 15m, 2h): past it the kernel and its processes are "
+                        "ended and the run fails 'timed out after N s' (with --all it replaces the catalog's "
+                        "`timeout:` and the default of 1 h; 0: no limit; without --all: no limit unless given)")
+    p.add_argument("--notify", action="store_true", help="with --all: write the digest and send it (e-mail, webhook; "
+                   "see `workbench digest --help`) when the jobs are done")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("digest", help="alerts, failures and headline changes of the latest runs, as HTML and text",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Write reports/digest.html and reports/digest.txt: the catalog's alerts first, "
+                                   "then failures with their cell and error, then each job's headline changes, "
+                                   "with links to the reports. --send delivers it.",
+                       epilog="Delivery settings come from the environment, never from catalog.yaml:\n"
+                              "  e-mail:  WORKBENCH_SMTP_HOST, WORKBENCH_SMTP_PORT, WORKBENCH_SMTP_TLS "
+                              "(starttls|ssl|none),\n"
+                              "           WORKBENCH_SMTP_USER, WORKBENCH_SMTP_PASSWORD, WORKBENCH_SMTP_CA_FILE,\n"
+                              "           WORKBENCH_MAIL_FROM, WORKBENCH_MAIL_TO (comma-separated)\n"
+                              "  webhook: WORKBENCH_WEBHOOK_URL (comma-separated), WORKBENCH_WEBHOOK_FORMAT "
+                              "(slack|teams|text)\n"
+                              "  links:   WORKBENCH_REPORTS_URL, the published address of reports/ (or --base-url)")
+    p.add_argument("--reports-dir", help="reports folder (default: reports/)")
+    p.add_argument("--catalog", help="catalog file with the jobs and alert rules (default: catalog.yaml)")
+    p.add_argument("--send", action="store_true", help="also send it by e-mail and webhook (settings below)")
+    p.add_argument("--base-url", help="published address of reports/ for the links in the e-mail and webhook "
+                   "(default: $WORKBENCH_REPORTS_URL; without one the links are file:// paths)")
+    p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("verify", help="re-run a recorded run with its parameters and compare inputs and metrics")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder, reports/<notebook>/<run-id>/")
@@ -226,10 +307,31 @@ def _on_sigterm(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def _seconds(text: str) -> float:
+    """``--timeout`` value: seconds (``900``) or with a unit (``15m``, ``2h``); 0 means no limit."""
+    from workbench.runner.catalog import CatalogError, parse_timeout
+
+    value = text.strip()
+    try:
+        number: float | None = float(value)
+    except ValueError:
+        number = None
+    if number == 0:
+        return 0.0
+    try:
+        return parse_timeout(value if number is None else number, where="--timeout")
+    except CatalogError:
+        raise argparse.ArgumentTypeError(f"{text!r} is no time limit: give seconds (900) or 15m / 2h; 0 for none") \
+            from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    import logging
     import threading
 
     args = build_parser().parse_args(argv)
+    if args.command == "run" and argv is None:
+        logging.captureWarnings(True)  # the run's Python warnings go to its log, not the terminal
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:

@@ -10,6 +10,12 @@ job (same notebook content, parameters, input fingerprints, package versions and
 ``reports/<notebook>/<run-id>/`` only when complete (see :mod:`workbench.runner.files`). A failed run
 still gets its folder (executed notebook, HTML showing the error and the failing cell, manifest); it
 never replaces an earlier run. A kernel that fails to start is retried once.
+
+A time limit (``timeout``: catalog ``timeout:``, ``--timeout``) ends the kernel and every process it started
+when it passes (:mod:`workbench.runner.kernel`); the run is recorded as failed in the cell that was running,
+with "timed out after N s". Each run is compared with the previous successful run of the same job
+(:mod:`workbench.runner.compare`: the changes go into ``metrics.json`` and the header cards), and its log is
+kept as ``run.log`` when it failed or warned (:mod:`workbench.runner.runlog`).
 """
 from __future__ import annotations
 
@@ -26,10 +32,13 @@ from workbench import config
 from workbench.errors import RunError
 from workbench.provenance import INPUTS_FILE, METRICS_FILE, RUN_DIR_ENV, read_run_records
 from workbench.runner import files
+from workbench.runner.compare import compare_metrics_to, previous_run
+from workbench.runner.kernel import KERNEL_OUT, KernelWatch, timeout_text
 from workbench.runner.manifest import (MANIFEST, METRICS, SCHEMA, changes_since, environment, git_state,
                                        relative_input, write_json)
 from workbench.runner.notebook import NotebookInfo, display_path, find_notebook, read_notebook
 from workbench.runner.params import validate_parameters
+from workbench.runner.runlog import RUN_LOG, RunnerLog, cell_stderr, compose_log
 
 __all__ = ["RunResult", "run_notebook", "prepare_run", "PreparedRun", "check_unchanged", "last_successful_run"]
 
@@ -50,6 +59,8 @@ logging.getLogger("papermill.translators").addFilter(_QuietPapermillInspection()
 logging.getLogger("papermill").addFilter(_QuietPapermillInspection())
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 START_TIMEOUT_S = 120
+METRIC_KEYS = ("name", "value", "label", "kind", "unit", "good")
+OPTIONAL_METRIC_KEYS = ("se", "n")
 
 
 @dataclass
@@ -65,6 +76,7 @@ class RunResult:
     duration_s: float | None = None
     error: dict | None = None
     reason: str | None = None          # why it was skipped, or why it reran
+    skip: str | None = None            # for a skipped job: "unchanged" or "requirements"
 
     @property
     def ok(self) -> bool:
@@ -156,13 +168,13 @@ def check_unchanged(prep: PreparedRun, reports_dir: Path, *, show_code: bool = F
     html = run_dir / manifest.get("files", {}).get("html", f"{prep.info.name}.html")
     return RunResult(status="skipped", notebook=prep.info.name, job=prep.job, run_id=manifest["run_id"],
                      run_dir=str(run_dir), html=str(html), duration_s=0.0,
-                     reason=f"unchanged since run {manifest['run_id']}"), ""
+                     reason=f"unchanged since run {manifest['run_id']}", skip="unchanged"), ""
 
 
 def run_notebook(notebook: str | os.PathLike | PreparedRun, *, parameters: dict | None = None,
                  text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = "manual",
                  reports_dir: str | os.PathLike | None = None, show_code: bool = False, force: bool = False,
-                 run_id: str | None = None, update_index: bool = True) -> RunResult:
+                 run_id: str | None = None, update_index: bool = True, timeout: float | None = None) -> RunResult:
     """Run one report notebook into ``reports/<notebook>/<run-id>/``.
 
     Parameters
@@ -181,6 +193,9 @@ def run_notebook(notebook: str | os.PathLike | PreparedRun, *, parameters: dict 
         Run even when nothing changed since the job's last successful run.
     update_index : bool
         Rebuild ``reports/index.html`` afterwards (the catalog runner does it itself).
+    timeout : float, optional
+        Time limit in seconds for the whole execution (kernel start included); None or 0: no limit. Past
+        it the kernel and its processes are ended and the run fails with "timed out after N s".
 
     Returns
     -------
@@ -214,7 +229,8 @@ def run_notebook(notebook: str | os.PathLike | PreparedRun, *, parameters: dict 
     files.claim_temp_dir(tmp)
     final = reports / info.name / run_id
     try:
-        result = _run_in(tmp, final, prep, env=env, show_code=show_code, run_id=run_id, reason=reason)
+        result = _run_in(tmp, final, prep, env=env, show_code=show_code, run_id=run_id, reason=reason,
+                         timeout=timeout)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.rename(tmp, final)
     except BaseException:
@@ -228,40 +244,56 @@ def run_notebook(notebook: str | os.PathLike | PreparedRun, *, parameters: dict 
 
 
 def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: bool, run_id: str,
-            reason: str) -> RunResult:
+            reason: str, timeout: float | None = None) -> RunResult:
     info = prep.info
     out_nb = tmp / f"{info.name}.ipynb"
     started = files.utc_now()
     t0 = time.monotonic()
-    nb, error = _execute(info, prep.overrides, tmp, out_nb)
-    duration = time.monotonic() - t0
-    ended = files.utc_now()
-    inputs, metrics = read_run_records(tmp)
-    manifest = {
-        "schema": SCHEMA,
-        "run_id": run_id,
-        "job": prep.job,
-        "title": info.title,
-        "status": "failed" if error else "succeeded",
-        "notebook": {"name": info.name, "path": info.display_path, "sha256": info.sha256},
-        "parameters": prep.effective,
-        "overrides": prep.overrides,
-        "inputs": [relative_input(i) for i in inputs],
-        "environment": env,
-        "git": git_state(),
-        "started": started.isoformat(timespec="milliseconds"),
-        "ended": ended.isoformat(timespec="milliseconds"),
-        "duration_s": round(duration, 3),
-        "error": error,
-        "options": {"show_code": show_code},
-        "files": {"notebook": out_nb.name, "html": f"{info.name}.html", "metrics": METRICS},
-    }
-    metrics_out = [{k: m.get(k) for k in ("name", "value", "label", "kind", "unit")} for m in metrics]
-    html_text = _render(nb, manifest, metrics_out, info=info, show_code=show_code, final=final)
-    write_json(tmp / METRICS, {"metrics": metrics_out})
+    with RunnerLog() as runner_log:
+        nb, error, kernel_out = _execute(info, prep.overrides, tmp, out_nb, timeout=timeout)
+        duration = time.monotonic() - t0
+        ended = files.utc_now()
+        inputs, metrics = read_run_records(tmp)
+        manifest = {
+            "schema": SCHEMA,
+            "run_id": run_id,
+            "job": prep.job,
+            "title": info.title,
+            "status": "failed" if error else "succeeded",
+            "notebook": {"name": info.name, "path": info.display_path, "sha256": info.sha256},
+            "parameters": prep.effective,
+            "overrides": prep.overrides,
+            "inputs": [relative_input(i) for i in inputs],
+            "environment": env,
+            "git": git_state(),
+            "started": started.isoformat(timespec="milliseconds"),
+            "ended": ended.isoformat(timespec="milliseconds"),
+            "duration_s": round(duration, 3),
+            "timeout_s": timeout if timeout and timeout > 0 else None,
+            "error": error,
+            "options": {"show_code": show_code},
+            "files": {"notebook": out_nb.name, "html": f"{info.name}.html", "metrics": METRICS},
+        }
+        metrics_out = [{**{k: m.get(k) for k in METRIC_KEYS}, **{k: m[k] for k in OPTIONAL_METRIC_KEYS if k in m}}
+                       for m in metrics]
+        prev = previous_run(final.parent.parent, notebook=info.name, job=prep.job, parameters=prep.effective,
+                            before=manifest["started"], exclude=run_id)
+        metrics_out, manifest["previous_run"] = compare_metrics_to(metrics_out, *(prev or (None, None)), manifest)
+        cells = cell_stderr(nb)
+
+        def _log() -> tuple[str, bool]:
+            return compose_log(job=prep.job, run_id=run_id, status=manifest["status"], error=manifest["error"],
+                               cells=cells, runner=list(runner_log.lines), kernel=kernel_out)
+
+        if _log()[1]:
+            manifest["files"]["log"] = RUN_LOG
+        html_text = _render(nb, manifest, metrics_out, info=info, show_code=show_code, final=final)
+    if manifest["files"].get("log"):
+        (tmp / RUN_LOG).write_text(_log()[0], encoding="utf-8")
+    write_json(tmp / METRICS, {"metrics": metrics_out, "previous_run": manifest["previous_run"]})
     write_json(tmp / MANIFEST, manifest)
     (tmp / manifest["files"]["html"]).write_text(html_text, encoding="utf-8")
-    for f in (INPUTS_FILE, METRICS_FILE, files.OWNER_FILE):
+    for f in (INPUTS_FILE, METRICS_FILE, files.OWNER_FILE, KERNEL_OUT):
         (tmp / f).unlink(missing_ok=True)
     return RunResult(status=manifest["status"], notebook=info.name, job=prep.job, run_id=run_id,
                      run_dir=str(final), html=str(final / manifest["files"]["html"]), duration_s=round(duration, 3),
@@ -282,6 +314,7 @@ def _render(nb, manifest: dict, metrics: list[dict], *, info: NotebookInfo, show
     except Exception as exc:  # a broken output must not lose the run: record it and write a plain page
         log.exception("HTML export failed")
         manifest["status"] = "failed"
+        manifest["files"]["log"] = RUN_LOG
         manifest["error"] = manifest["error"] or {"stage": "html export", "ename": type(exc).__name__,
                                                   "evalue": str(exc), "execution_count": None, "cell_index": None,
                                                   "cell_id": None, "source": None, "traceback": None}
@@ -294,50 +327,86 @@ def _reset_records(tmp: Path, out_nb: Path) -> None:
         f.unlink(missing_ok=True)
 
 
-def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path):
-    """Execute with papermill on the project kernel; returns (executed notebook or None, error dict or None)."""
-    import nbformat
-    import papermill as pm
-    from jupyter_client.kernelspec import NoSuchKernel
-    from papermill.exceptions import PapermillExecutionError
+def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, *, timeout: float | None = None):
+    """Execute with papermill on the project kernel.
 
+    Returns (executed notebook or None, error dict or None, what the kernel process printed).
+    """
     previous = os.environ.get(RUN_DIR_ENV)
     os.environ[RUN_DIR_ENV] = str(tmp)
+    watch = KernelWatch(tmp, timeout=timeout)
     try:
-        for attempt in (1, 2):
-            kernel_ready = {"yes": False}
-
-            def _ready(**_: Any) -> None:
-                kernel_ready["yes"] = True
-
-            try:
-                nb = pm.execute_notebook(str(info.path), str(out_nb), parameters=overrides or None,
-                                         kernel_name=config.KERNEL_NAME, language="python",
-                                         cwd=str(config.PROJECT_ROOT), progress_bar=False, log_output=False,
-                                         start_timeout=START_TIMEOUT_S, on_notebook_start=_ready,
-                                         extra_arguments=KERNEL_ARGS)
-                return nb, None
-            except PapermillExecutionError as exc:
-                nb = nbformat.read(str(out_nb), as_version=4)
-                return nb, _cell_error(exc, nb)
-            except NoSuchKernel as exc:
-                return None, _setup_error("kernel start", "NoSuchKernel",
-                                          f"Jupyter kernel {config.KERNEL_NAME!r} is not registered ({exc}); "
-                                          "run `make setup` to register it")
-            except Exception as exc:  # noqa: BLE001 - anything else: kernel start or a dead kernel
-                if not kernel_ready["yes"] and attempt == 1:
-                    log.warning("%s: kernel start failed (%s: %s); retrying once", info.name, type(exc).__name__, exc)
-                    _reset_records(tmp, out_nb)
-                    continue
-                stage = "kernel" if kernel_ready["yes"] else "kernel start"
-                nb = nbformat.read(str(out_nb), as_version=4) if out_nb.exists() else None
-                return nb, _setup_error(stage, type(exc).__name__, str(exc) or repr(exc))
-        raise RunError("unreachable")  # pragma: no cover
+        with watch:
+            nb, error = _attempts(info, overrides, tmp, out_nb, watch)
+        return nb, error, watch.kernel_output()
     finally:
         if previous is None:
             os.environ.pop(RUN_DIR_ENV, None)
         else:
             os.environ[RUN_DIR_ENV] = previous
+
+
+def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watch: KernelWatch):
+    import nbformat
+    import papermill as pm
+    from jupyter_client.kernelspec import NoSuchKernel
+    from papermill.exceptions import PapermillExecutionError
+
+    def _read():
+        return nbformat.read(str(out_nb), as_version=4) if out_nb.exists() else None
+
+    for attempt in (1, 2):
+        kernel_ready = {"yes": False}
+
+        def _ready(**_: Any) -> None:
+            kernel_ready["yes"] = True
+
+        try:
+            nb = pm.execute_notebook(str(info.path), str(out_nb), parameters=overrides or None,
+                                     kernel_name=config.KERNEL_NAME, language="python",
+                                     cwd=str(config.PROJECT_ROOT), progress_bar=False, log_output=False,
+                                     start_timeout=START_TIMEOUT_S, on_notebook_start=_ready,
+                                     on_cell_start=watch.on_cell_start, kernel_manager_class=watch.manager_class(),
+                                     extra_arguments=KERNEL_ARGS)
+            return nb, None
+        except PapermillExecutionError as exc:
+            nb = _read()
+            return nb, (_timeout_error(watch, nb) if watch.timed_out else _cell_error(exc, nb))
+        except NoSuchKernel as exc:
+            return None, _setup_error("kernel start", "NoSuchKernel",
+                                      f"Jupyter kernel {config.KERNEL_NAME!r} is not registered ({exc}); "
+                                      "run `make setup` to register it")
+        except Exception as exc:  # noqa: BLE001 - anything else: kernel start, a dead kernel, the time limit
+            if watch.timed_out:
+                nb = _read()
+                return nb, _timeout_error(watch, nb)
+            if not kernel_ready["yes"] and attempt == 1:
+                log.warning("%s: kernel start failed (%s: %s); retrying once", info.name, type(exc).__name__, exc)
+                _reset_records(tmp, out_nb)
+                continue
+            stage = "kernel" if kernel_ready["yes"] else "kernel start"
+            return _read(), _setup_error(stage, type(exc).__name__, str(exc) or repr(exc))
+    raise RunError("unreachable")  # pragma: no cover
+
+
+def _source_cells(nb) -> list:
+    return [c for c in nb.cells if not {"injected-parameters", "papermill-error-cell-tag"}
+            & set(c.get("metadata", {}).get("tags", []))]
+
+
+def _timeout_error(watch: KernelWatch, nb) -> dict:
+    """The cell that was running when the time limit passed (or the kernel start, when no cell had begun)."""
+    cell = watch.cell
+    cell_id = cell.get("id") if cell is not None else None
+    found = next((c for c in nb.cells if c.get("id") == cell_id), None) if nb is not None and cell_id else None
+    count = (found or cell or {}).get("execution_count") if cell is not None else None
+    index = None
+    if found is not None:
+        index = next((i for i, c in enumerate(_source_cells(nb)) if c is found), None)
+    source = (found or cell).get("source") if cell is not None else None
+    return {"stage": "cell" if cell is not None else "kernel start", "ename": "TimeoutError",
+            "evalue": timeout_text(watch.timeout), "execution_count": count, "cell_index": index,
+            "cell_id": cell_id, "source": source, "traceback": None}
 
 
 def _setup_error(stage: str, ename: str, evalue: str) -> dict:

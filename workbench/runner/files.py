@@ -3,9 +3,11 @@
 Layout::
 
     reports/
-      index.html                          every run, newest first (rebuilt after every run)
+      index.html                          every job's history and every run (rebuilt after every run)
+      jobs.json                           what the last catalog run did with each job (ledger.py)
+      digest.html  digest.txt             the latest digest (`workbench digest`)
       <notebook>/<run-id>/                one folder per finished run (succeeded or failed)
-        <notebook>.ipynb  <notebook>.html  manifest.json  metrics.json
+        <notebook>.ipynb  <notebook>.html  manifest.json  metrics.json  [run.log]
       .tmp/<notebook>--<run-id>/          a run in progress; renamed into place when it ends
       .index.lock                         serialises index rebuilds between processes
 
@@ -13,7 +15,8 @@ Run id: ``<UTC time>-<job run name>-<6 hex>``, e.g. ``20261128T082512Z-default-a
 time, says which job it was, and the random part keeps it unique when parallel jobs start in the same
 second. A run writes only inside its temporary folder and appears in ``reports/<notebook>/`` by one
 ``rename`` at the end, so an interrupted run (Ctrl-C, SIGTERM, a crash) leaves no half-written folder;
-the next run removes temporary folders whose process is gone.
+the next run removes temporary folders whose process is gone, and ends the kernel such a process left
+(noted in the folder's ``.kernel.json``).
 """
 from __future__ import annotations
 
@@ -91,6 +94,9 @@ def clean_stale_temp_dirs(reports_dir: Path) -> list[Path]:
             continue
         if stale:
             if d.is_dir():
+                from workbench.runner.processes import end_recorded_kernel
+
+                end_recorded_kernel(d)  # a kernel its dead owner left running
                 shutil.rmtree(d, ignore_errors=True)
             else:
                 with contextlib.suppress(OSError):

@@ -7,10 +7,17 @@ stylesheet, font or image loaded from any URL (nbconvert's own page template pul
 from a CDN), every image a ``data:`` URI, all styles in one inline ``<style>``. The file opens offline
 and can be e-mailed.
 
-Dropped from the HTML (all stay in the executed notebook): cells tagged ``remove``, the ``parameters``
-cell and papermill's injected one (their values are in the header), stderr streams (warnings), code
-inputs (unless ``show_code``; a failing cell always shows its code) and the papermill error banners
-(replaced by the header's own).
+Dropped from the HTML (all stay in the executed notebook): cells tagged ``remove`` or ``remove-cell``
+(nbconvert's and Jupyter Book's tag), the ``parameters`` cell and papermill's injected one (their values are
+in the header), stderr streams (warnings; they are in the run's log), code inputs (unless ``show_code``; a
+failing cell always shows its code, even in a hidden cell) and the papermill error banners (replaced by the
+header's own). A cell
+tagged ``remove-input`` shows only its output (even with ``show_code``), one tagged ``remove-output`` only
+its code (even without ``show_code``).
+
+The header cards show each headline metric with its change against the previous successful run of the same
+job (:mod:`workbench.runner.compare`): amount, relative change, coloured by whether the direction is good
+news for that metric, and whether the change is beyond sampling noise or not tested.
 """
 from __future__ import annotations
 
@@ -21,9 +28,11 @@ from datetime import datetime
 from typing import Any
 
 __all__ = ["render_report", "render_error_page", "render_header", "prepare_notebook", "page", "escape", "when_text",
-           "duration_text", "metric_text", "REPORT_CSS"]
+           "duration_text", "metric_text", "change_html", "error_location", "REPORT_CSS"]
 
-REMOVE_TAGS = {"remove", "parameters", "injected-parameters", "papermill-error-cell-tag"}
+REMOVE_TAGS = {"remove", "remove-cell", "parameters", "injected-parameters", "papermill-error-cell-tag"}
+REMOVE_INPUT_TAG = "remove-input"
+REMOVE_OUTPUT_TAG = "remove-output"
 FAILED_TAG = "wb-failed-cell"
 
 _CELL_TEMPLATE = r"""{%- extends 'base.html.j2' -%}
@@ -76,6 +85,13 @@ code, pre, .wb-mono { font-family: "SFMono-Regular", Menlo, Consolas, "Liberatio
 .wb-card .v { font-size: 22px; font-weight: 650; line-height: 1.25; overflow-wrap:break-word; hyphens: auto; }
 .wb-card .v.long { font-size: 17px; }
 .wb-card .l { font-size: 13px; color: var(--muted); }
+.wb-card .c { font-size: 12.5px; margin-top: 4px; line-height: 1.35; color: var(--muted); }
+.wb-card .c .amt { font-weight: 600; white-space: nowrap; }
+.wb-card .c.good .amt { color: var(--ok); }
+.wb-card .c.bad .amt { color: var(--bad); }
+.wb-card .c .noise { display: block; }
+.wb-card .c .noise.beyond { color: var(--ink); font-weight: 600; }
+.wb-compared { font-size: 13px; color: var(--muted); margin: -8px 0 10px; }
 .wb-facts { display:grid; grid-template-columns: 1fr; gap: 14px; }
 .wb-facts h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
                margin: 0 0 4px; font-weight: 600; }
@@ -188,6 +204,31 @@ def _size(n: int | None) -> str:
     return f"{n:,} bytes"
 
 
+def error_location(err: dict) -> str:
+    """Where a run stopped: "In [7]" for a cell, else the stage ("kernel start", "catalog", ...)."""
+    if err.get("execution_count"):
+        return f"In [{err['execution_count']}]"
+    if err.get("stage") == "cell":
+        return f"cell {err['cell_index']}" if err.get("cell_index") is not None else "a cell"
+    return err.get("stage") or "kernel start"
+
+
+def change_html(metric: dict) -> str:
+    """The change line of a header card (empty when there is nothing to compare)."""
+    from workbench.runner.compare import change_text
+
+    c = change_text(metric)
+    if c is None:
+        return ""
+    noise = ""
+    if c["noise"]:
+        cls = "noise beyond" if c["noise"].startswith("beyond") else "noise"
+        noise = f'<span class="{cls}" title="{escape(c["title"])}">{escape(c["noise"])}</span>'
+    arrow = f'{escape(c["arrow"])} ' if c["arrow"] else ""
+    return (f'<div class="c {escape(c["assessment"])}"><span class="amt">{arrow}{escape(c["amount"])}</span>'
+            f'{noise}</div>')
+
+
 def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, str] | None = None,
                   report_href: str | None = None) -> str:
     """The report header as HTML: title, status and timing, headline metrics, parameters, data sources."""
@@ -203,16 +244,28 @@ def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, 
              f'{escape(duration_text(manifest.get("duration_s")))} &middot; run <span class="wb-mono">'
              f'{escape(manifest.get("run_id", ""))}</span></p>']
     err = manifest.get("error")
+    log_name = (manifest.get("files") or {}).get("log")
+    log_link = f' <a href="{escape(log_name)}">Run log</a>.' if log_name else ""
     if failed and err:
-        where = f"In [{err['execution_count']}]" if err.get("execution_count") else "kernel start"
+        where = error_location(err)
         link = (f'<a href="#cell-id={escape(err["cell_id"])}">{escape(where)}</a>' if err.get("cell_id")
                 else escape(where))
         parts.append(f'<div class="wb-alert"><strong>This report did not finish.</strong> Exception encountered '
-                     f'at {link}: <pre>{escape(err.get("ename", ""))}: {escape(err.get("evalue", ""))}</pre></div>')
+                     f'at {link}: <pre>{escape(err.get("ename", ""))}: {escape(err.get("evalue", ""))}</pre>'
+                     f'{log_link}</div>')
+    elif log_name:
+        parts.append(f'<p class="wb-meta">This run wrote warnings:{log_link}</p>')
     if metrics:
+        prev = manifest.get("previous_run")
+        if prev:
+            parts.append(f'<p class="wb-compared">Changes against the previous run of this job, '
+                         f'<a href="{escape(prev.get("html", ""))}">{escape(when_text(prev.get("started")))}</a>'
+                         f'{" (same input data)" if prev.get("same_inputs") else ""}.</p>')
+        elif any("change" in m for m in metrics):
+            parts.append('<p class="wb-compared">No earlier successful run of this job to compare with.</p>')
         texts = [metric_text(m) for m in metrics]
         cards = "".join(f'<div class="wb-card"><div class="v{" long" if len(t) > 10 else ""}">{escape(t)}</div>'
-                        f'<div class="l">{escape(m.get("label") or m["name"])}</div></div>'
+                        f'<div class="l">{escape(m.get("label") or m["name"])}</div>{change_html(m)}</div>'
                         for m, t in zip(metrics, texts))
         parts.append(f'<section class="wb-cards" aria-label="Headline metrics">{cards}</section>')
     facts = []
@@ -265,7 +318,8 @@ def prepare_notebook(nb, *, show_code: bool = False, failed_cell_id: str | None 
     first_markdown = True
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []) or [])
-        if tags & REMOVE_TAGS:
+        failing_here = failed_cell_id is not None and cell.get("id") == failed_cell_id
+        if tags & REMOVE_TAGS and not failing_here:  # a hidden cell that failed is shown: the reader needs it
             continue
         if cell.cell_type == "markdown" and first_markdown:
             first_markdown = False
@@ -273,12 +327,16 @@ def prepare_notebook(nb, *, show_code: bool = False, failed_cell_id: str | None 
             if not cell.source.strip():
                 continue
         if cell.cell_type == "code":
+            failing = failed_cell_id is not None and cell.get("id") == failed_cell_id
+            if REMOVE_OUTPUT_TAG in tags and not failing:
+                cell.outputs = []
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-            failing = failed_cell_id is not None and cell.get("id") == failed_cell_id
             if failing:
                 cell.metadata["tags"] = sorted(tags | {FAILED_TAG})
-            elif not show_code:
+            elif REMOVE_OUTPUT_TAG in tags:
+                pass  # the code is what the author wants shown
+            elif not show_code or REMOVE_INPUT_TAG in tags:
                 if not cell.outputs:
                     continue
                 cell.metadata["transient"] = {"remove_source": True}
@@ -318,7 +376,8 @@ def render_report(nb, manifest: dict, metrics: list[dict], *, show_code: bool = 
     if failed_cell_id:
         anchor = f'id="cell-id={html.escape(failed_cell_id, quote=True)}"'
         body = body.replace(anchor, anchor + ' aria-label="failing cell"', 1)
-        marker = f'<div class="wb-failed-note">The run stopped in this cell (In [{escape(err.get("execution_count"))}]).</div>'
+        why = f": {err.get('evalue')}" if err.get("ename") == "TimeoutError" else ""
+        marker = f'<div class="wb-failed-note">The run stopped in this cell ({escape(error_location(err))}){escape(why)}.</div>'
         body = re.sub(r'(<div [^>]*' + re.escape(anchor) + r'[^>]*>)', lambda m: m.group(1) + marker, body, count=1)
     code_css = _pygments_css() if (show_code or failed_cell_id) else ""
     content = (render_header(manifest, metrics, param_help=param_help) + '\n<main class="wb-body">\n' + body

@@ -2,12 +2,14 @@
 
 papermill changes the working directory while it runs, which is not thread-safe, so the catalog runner
 starts one process per job (each with one kernel). The spec names the notebook, the already validated
-parameters, the run id and where to write the :class:`~workbench.runner.execute.RunResult` as JSON.
-SIGTERM is turned into KeyboardInterrupt so the run removes its temporary folder before exiting.
+parameters, the run id, the time limit and where to write the :class:`~workbench.runner.execute.RunResult`
+as JSON. SIGTERM is turned into KeyboardInterrupt so the run ends its kernel and removes its temporary folder
+before exiting.
 """
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
+    logging.captureWarnings(True)  # this process's warnings go to the run's log (workbench.runner.runlog)
     spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     from workbench.runner.execute import run_notebook
 
@@ -32,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run_notebook(spec["notebook"], parameters=spec.get("parameters") or {},
                               origin=spec.get("origin", ""), run_name=spec["run_name"],
                               reports_dir=spec["reports_dir"], show_code=bool(spec.get("show_code")),
-                              force=True, run_id=spec["run_id"], update_index=False)
+                              force=True, run_id=spec["run_id"], update_index=False, timeout=spec.get("timeout"))
     except KeyboardInterrupt:
         return 130
     out = Path(spec["result_path"])

@@ -1,0 +1,94 @@
+"""The time limit: a notebook that sleeps forever (and starts a child process that does too), in a catalog with a
+20 s limit, next to jobs that finish. The job fails in its cell with "timed out after 20 s", the other jobs
+succeed, and the process table holds no process of the run any more (checked with psutil)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.runner.html_checks import check_report, parse
+from tests.runner.process_checks import processes_of
+from workbench import config
+from workbench.runner.index import scan_runs
+from workbench.runner.kernel import timeout_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def test_timeout_text():
+    assert timeout_text(20) == "timed out after 20 s" and timeout_text(2.5) == "timed out after 2.5 s"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("time-limit")
+    catalog = root / "catalog.yaml"
+    catalog.write_text(f"""
+jobs:
+  - notebook: {FIXTURES / 'sleeps-forever.ipynb'}
+    runs:
+      - name: forever
+        timeout: 20
+  - notebook: {FIXTURES / 'typed-params.ipynb'}
+    runs:
+      - name: default
+  - notebook: {FIXTURES / 'slow.ipynb'}
+    runs:
+      - name: short
+        parameters: {{seconds: 1}}
+""")
+    reports = root / "reports"
+    out = subprocess.run([sys.executable, "-m", "workbench.runner.cli", "run", "--all", "--jobs", "2", "--catalog",
+                          str(catalog), "--reports-dir", str(reports)], cwd=config.PROJECT_ROOT,
+                         capture_output=True, text=True, timeout=900)
+    return reports, out
+
+
+@pytest.mark.slow
+class TestTimeLimit:
+    def test_the_job_fails_in_its_cell_and_the_others_succeed(self, run):
+        reports, out = run
+        assert out.returncode == 1, out.stdout + out.stderr
+        runs = {m["job"]: m for m in scan_runs(reports)}
+        assert {j: m["status"] for j, m in runs.items()} == {"sleeps-forever/forever": "failed",
+                                                            "typed-params/default": "succeeded",
+                                                            "slow/short": "succeeded"}
+        m = runs["sleeps-forever/forever"]
+        err = m["error"]
+        assert (err["ename"], err["evalue"]) == ("TimeoutError", "timed out after 20 s")
+        assert m["timeout_s"] == 20 and 20 <= m["duration_s"] < 120
+        if err["stage"] == "cell":  # the cell that was running: the endless loop, or an earlier one on a slow machine
+            assert err["cell_index"] in (1, 2, 3, 4) and err["execution_count"] == err["cell_index"]
+            assert f"  FAILED sleeps-forever/forever: In [{err['execution_count']}]: TimeoutError: timed out after " \
+                   "20 s" in out.stdout.splitlines()
+        else:  # a machine so loaded that the kernel had not started within 20 s
+            assert err["stage"] == "kernel start"
+        assert "3 jobs: 2 succeeded, 0 skipped (unchanged), 1 failed, in" in out.stdout
+
+    def test_report_and_log_show_the_timeout(self, run):
+        reports, _ = run
+        (m,) = [m for m in scan_runs(reports) if m["job"] == "sleeps-forever/forever"]
+        html_path = m["_dir"] / m["files"]["html"]
+        assert check_report(html_path, expect_failed=True) == []
+        text = parse(html_path.read_text()).plain_text
+        assert "TimeoutError: timed out after 20 s" in text and "The run stopped in this cell" in text
+        log = (m["_dir"] / m["files"]["log"]).read_text()
+        assert "(kept because the run failed)" in log and "TimeoutError: timed out after 20 s" in log
+        index = (reports / "index.html").read_text()
+        assert f'{m["_dir"].relative_to(reports).as_posix()}/run.log' in index
+
+    def test_no_process_of_the_run_is_left(self, run):
+        reports, _ = run
+        assert processes_of(reports) == []
+        (m,) = [m for m in scan_runs(reports) if m["job"] == "sleeps-forever/forever"]
+        child = json.loads((m["_dir"] / "metrics.json").read_text())["metrics"]
+        for metric in child:  # the child process the notebook started, when it got that far
+            if metric["name"] == "child_pid" and metric["value"]:
+                assert not psutil.pid_exists(int(metric["value"])) or \
+                    psutil.Process(int(metric["value"])).status() == psutil.STATUS_ZOMBIE
+        assert not list((reports / ".tmp").iterdir())

@@ -1,0 +1,118 @@
+"""The kernel of one run: its output kept in a log, its pid noted, ended with every child, stopped at the time limit.
+
+papermill starts the kernel through nbclient; :meth:`KernelWatch.manager_class` hands nbclient a kernel
+manager (a subclass of ``jupyter_client``'s ``AsyncKernelManager``) that
+
+- sends the kernel process's own stdout and stderr (C-level messages, a JVM's log, crashes) to
+  ``kernel.out`` in the temporary run folder, which becomes part of the run's log;
+- notes the kernel's pid in ``.kernel.json`` (see :mod:`workbench.runner.processes`).
+
+A time limit (catalog ``timeout:``, ``--timeout``) is a timer started with the run: when it fires, the
+kernel and every process of its session are killed (papermill's own ``execution_timeout`` is per cell and
+would leave a JVM or a pool behind); nbclient then notices the dead kernel within a second, papermill stops,
+and :mod:`workbench.runner.execute` records the cell that was running with "timed out after N s". When the
+run ends for any other reason (success, failure, Ctrl-C) whatever is left of the kernel's session is ended
+too, so no process outlives its run.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from workbench.runner import processes
+
+__all__ = ["KernelWatch", "KERNEL_OUT", "timeout_text"]
+
+KERNEL_OUT = "kernel.out"
+
+
+def timeout_text(seconds: float) -> str:
+    """``"timed out after 20 s"`` (whole seconds when the limit is whole)."""
+    return f"timed out after {seconds:g} s"
+
+
+class KernelWatch:
+    """Watch one run's kernel: see the module docstring. Use as a context manager around the execution."""
+
+    def __init__(self, run_dir: Path, *, timeout: float | None = None) -> None:
+        self.run_dir = Path(run_dir)
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self.timed_out = False
+        self.kernel_pid: int | None = None
+        self.kernel_start: int | None = None
+        self.cell: Any = None              # the cell running now (nbformat node), from nbclient's hook
+        self.cell_index: int | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self.started = time.monotonic()
+
+    # -- nbclient hooks -------------------------------------------------------------------------------
+    def manager_class(self) -> type:
+        """A kernel manager class bound to this watch (nbclient instantiates it itself)."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        watch = self
+
+        class RunKernelManager(AsyncKernelManager):
+            async def _async_launch_kernel(self, kernel_cmd, **kw):  # noqa: ANN001, ANN202
+                with open(watch.run_dir / KERNEL_OUT, "ab") as out:
+                    kw["stdout"] = out
+                    kw["stderr"] = out
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
+                pid = getattr(self.provisioner, "pid", None)
+                if pid is not None:
+                    watch._kernel_started(int(pid))
+
+        return RunKernelManager
+
+    def on_cell_start(self, cell: Any = None, cell_index: int | None = None, **_: Any) -> None:
+        self.cell, self.cell_index = cell, cell_index
+
+    def _kernel_started(self, pid: int) -> None:
+        with self._lock:
+            self.kernel_pid = pid
+            info = processes.process_info(pid)
+            self.kernel_start = info.start if info else None
+            processes.write_kernel_record(self.run_dir, pid)
+            late = self.timed_out
+        if late:  # the limit passed while the kernel was starting
+            self._end_kernel()
+
+    # -- the time limit ---------------------------------------------------------------------------------
+    def _fire(self) -> None:
+        with self._lock:
+            self.timed_out = True
+        self._end_kernel()
+
+    def _end_kernel(self) -> None:
+        pid = self.kernel_pid
+        if pid is not None:
+            processes.end_kernel(pid, start=self.kernel_start)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def __enter__(self) -> KernelWatch:
+        self.started = time.monotonic()
+        if self.timeout is not None:
+            self._timer = threading.Timer(self.timeout, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._end_kernel()  # a no-op after a clean shutdown; ends leftovers (a JVM, a pool) otherwise
+        (self.run_dir / processes.KERNEL_FILE).unlink(missing_ok=True)
+
+    def kernel_output(self) -> str:
+        """What the kernel process printed on its stdout and stderr (empty when nothing)."""
+        f = self.run_dir / KERNEL_OUT
+        try:
+            return f.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return ""
