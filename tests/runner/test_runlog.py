@@ -49,7 +49,8 @@ def test_a_clean_success_keeps_no_log_a_failure_always_does():
         "Run log of a/b, run r1: failed (kept because the run failed).", "",
         "== Error", "In [5]: TimeoutError: timed out after 20 s", "",
         "== Warnings and other stderr output of the notebook's cells", "-- In [4]", "UserWarning: careful", "",
-        "== The runner's log (workbench, papermill, nbclient, jupyter_client): warnings and errors",
+        "== The runner's log (workbench, papermill, nbclient, jupyter_client, Python warnings): warnings "
+        "and errors",
         "2026 ERROR papermill: died", "",
         "== The kernel process's own output (stdout and stderr)", 'Setting default log level to "WARN".']
 
