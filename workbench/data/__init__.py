@@ -9,7 +9,9 @@ from workbench.data.oews import *  # noqa: F401,F403
 from workbench.data.choice import *  # noqa: F401,F403
 from workbench.data.prices import *  # noqa: F401,F403
 from workbench.data.events import *  # noqa: F401,F403
-from workbench.data import schema, orders, synthetic, oews, choice, prices, events
+from workbench.data.spend import *  # noqa: F401,F403
+from workbench.data.costs import *  # noqa: F401,F403
+from workbench.data import schema, orders, synthetic, oews, choice, prices, events, spend, costs
 
 __all__ = [*schema.__all__, *orders.__all__, *synthetic.__all__, *oews.__all__, *choice.__all__,
-           *prices.__all__, *events.__all__]
+           *prices.__all__, *events.__all__, *spend.__all__, *costs.__all__]
