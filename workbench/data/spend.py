@@ -222,8 +222,6 @@ def load_spend(sources: Any, *, format: str = "auto", columns: dict[str, str] | 
     origins = {f["origin"] for f in files}
     origin = "generated" if "generated" in origins else "simulated" if "simulated" in origins else "real"
     note = {"generated": "a GENERATED sample (not real spend)", "simulated": _SIMULATED_NOTE, "real": ""}[origin]
-    if origin == "generated":
-        note = next((f["origin_note"] for f in files if f["origin"] == "generated"), note)
     return Spend(rows, grain=out_grain, summaries=[f["summary"] for f in files], revenue=revenue,
                  controls=controls, origin=origin, origin_note=note)
 
@@ -236,7 +234,7 @@ def _read_one(source: Any, *, format: str, columns: dict | None, channel: str | 
         name, frame, comments, decimal = "DataFrame", source.copy(), [], "."
         header = [str(c) for c in frame.columns]
         if source.attrs.get("generated"):
-            origin, origin_note = "generated", f"a GENERATED sample, not real data ({source.attrs['generated']})"
+            origin, origin_note = "generated", "a GENERATED sample, not real data"
         path = None
     else:
         path = _resolve(source)
@@ -251,12 +249,14 @@ def _read_one(source: Any, *, format: str, columns: dict | None, channel: str | 
         frame, header, comments, decimal = raw.frame, raw.header, raw.comments, raw.default_decimal
         generated = [c for c in comments if "generated" in c.lower()]
         if generated:
-            origin, origin_note = "generated", f"a GENERATED sample, not real data ({generated[0]})"
+            origin, origin_note = "generated", "a GENERATED sample, not real data"
         if path.resolve() == config.SHIPPED["robyn"].resolve():
             origin = "simulated"
     module = _layout(header, name=name, format=format, columns=columns)
     summary = LoadSummary(source=str(path) if path else name, format=module.NAME, lines_read=len(frame),
                           lines_kept=0)
+    for comment in comments:
+        summary.note(f"The file says: {comment}")
     ctx = SpendContext(source=name, summary=summary, channel=channel, currency=currency, default_decimal=decimal,
                        columns=columns)
     frame = frame.reset_index(drop=True)

@@ -180,7 +180,7 @@ def _period_span(first, last, period: str) -> str:
 
 # ------------------------------------------------------------------------------------------------- the answer
 def answer_md(spend, *, mmm=None, plan=None, scenarios=None, acquisition=None, value=None, payback=None,
-              currency: str = "USD") -> Markdown:
+              margin: float | None = None, currency: str = "USD") -> Markdown:
     """The report's answer, first: which channels return most per extra dollar, what the planner would move and
     what it expects, what a customer costs and when they pay back; each point says why it is missing if it is."""
     origin = spend.origin
@@ -197,7 +197,7 @@ def answer_md(spend, *, mmm=None, plan=None, scenarios=None, acquisition=None, v
             ranked = "; ".join(f"{name} {_x(r.mroas)} ({_x(r.mroas_lower)}-{_x(r.mroas_upper)})"
                                for name, r in ok.iterrows())
             items.append(f"**Return on the next dollar** (revenue per extra {fmt.money(1, currency)} at today's "
-                         f"spend, {_level(mmm)}): {ranked}.")
+                         f"spend, {_level(mmm)}): {ranked}." + _breakeven(margin))
         bad = ch[~ch["identified"]]
         if len(bad):
             items.append("**Cannot be told apart:** " + "; ".join(f"{name}: {_reason(r)}" for name, r in bad.iterrows())
@@ -217,6 +217,14 @@ def answer_md(spend, *, mmm=None, plan=None, scenarios=None, acquisition=None, v
         items.append(f"**Budget plan:** not computed. {_why(plan)}")
     items.append(_customers_sentence(acquisition, value, payback, currency))
     return Markdown(bullets(items))
+
+
+def _breakeven(margin: float | None) -> str:
+    """What the next dollar must bring back to pay for itself at this margin."""
+    if not margin:
+        return ""
+    return (f" At a {fmt.pct(margin, 0)} margin the next dollar pays for itself only above {_x(1 / margin)} of "
+            "revenue.")
 
 
 def _why(result) -> str:
@@ -568,6 +576,7 @@ def acquisition_md(acquisition, *, value=None, currency: str = "USD") -> Markdow
     """New customers, blended CAC, CAC by channel and LTV:CAC in words."""
     text = _customers_sentence(acquisition, value, None, currency).split(" Payback:")[0]
     text = text.replace("**", "")
+    note = origin_note(acquisition.origin)
     if acquisition.channel_note:
         text += f" Note: {acquisition.channel_note}."
     elif acquisition.by_channel is not None:
@@ -577,14 +586,13 @@ def acquisition_md(acquisition, *, value=None, currency: str = "USD") -> Markdow
                 f"{r['channel']} {fmt.money(r['cac'], currency)}" for _, r in paid.iterrows())
                      + " per new customer (orders record the last click, so this credits the channel that closed "
                        "the sale).")
-    text += origin_note(acquisition.origin)
     if value is not None and not is_skipped(value):
         text += (f" The lifetime value is the first purchase's contribution ({fmt.money(value.first_purchase, currency)}"
                  f") plus {fmt.num(value.repeat_purchases, 2)} expected repeat purchases of "
                  f"{fmt.money(value.value_per_purchase, currency)} at a {fmt.pct(value.margin, 0)} contribution margin, "
                  f"discounted at {fmt.pct(value.discount_rate, 0)} a year (BG/NBD and Gamma-Gamma models of the market "
                  "research report).")
-    return Markdown(text)
+    return Markdown(text + note)
 
 
 @_quiet
