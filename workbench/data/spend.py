@@ -243,7 +243,9 @@ def _read_one(source: Any, *, format: str, columns: dict | None, channel: str | 
         def recognised(fields: Sequence[str]) -> bool:
             if columns is not None:
                 return all(v in fields for v in columns.values())
-            return (FORMATS[format].matches(fields) if format != "auto" else detect(fields) is not None)
+            if format != "auto":
+                return FORMATS[format].matches(fields)
+            return detect(fields) is not None or {"date", "spend"} <= set(generic.resolve(fields))
 
         raw = read_table(path, name=name, recognised=recognised, sheet=sheet)
         frame, header, comments, decimal = raw.frame, raw.header, raw.comments, raw.default_decimal
@@ -258,7 +260,7 @@ def _read_one(source: Any, *, format: str, columns: dict | None, channel: str | 
     for comment in comments:
         summary.note(f"The file says: {comment}")
     ctx = SpendContext(source=name, summary=summary, channel=channel, currency=currency, default_decimal=decimal,
-                       columns=columns)
+                       default_dayfirst=decimal == ",", columns=columns)
     frame = frame.reset_index(drop=True)
     rows = module.to_canonical(frame, ctx)
     rows["_row"] = rows.index.to_numpy() if module.NAME != "mmm-weekly" else np.tile(
@@ -291,14 +293,16 @@ def _layout(header: list[str], *, name: str, format: str, columns: dict | None):
     if format != "auto":
         module = FORMATS[format]
         if not module.matches(header):
-            raise DataError(f"the header is not a {module.TITLE}'s", source=name, rows=len(header),
+            raise DataError(f"the header is not a {module.TITLE}'s", source=name,
                             example=f"columns present: {header}",
                             fix=f"It needs {list(module.REQUIRED)}; use format='auto', or map the columns with "
                                 "columns={'date': ..., 'spend': ..., 'channel': ...}")
         return module
     module = detect(header)
+    if module is None and {"date", "spend"} <= set(generic.resolve(header)):
+        module = generic   # a table with a date and a spend: channel= names its channel (or the error says so)
     if module is None:
-        raise DataError("layout not recognised", source=name, rows=len(header), example=f"columns present: {header}",
+        raise DataError("layout not recognised", source=name, example=f"columns present: {header}",
                         fix=f"Known layouts: {', '.join(SPEND_FORMATS)}; or name the columns, e.g. "
                             "columns={'date': 'Day', 'spend': 'Cost', 'campaign': 'Campaign'} with "
                             "channel='TikTok Ads'")
@@ -469,11 +473,11 @@ def _combine_grains(files: list[dict], grains: list[str], grain: str | None) -> 
 def _to_weeks(rows: pd.DataFrame, files: list[dict], grains: list[str]) -> pd.DataFrame:
     """Daily rows added up to weeks starting on the weekday of the weekly rows (Monday when there are none)."""
     weekly_rows = pd.concat([f["rows"] for f, g in zip(files, grains) if g == "week"])
-    anchor = int(weekly_rows["date"].dt.weekday.mode().iloc[0]) if len(weekly_rows) else 0
+    anchor = int(weekly_rows["date"].dt.day_of_week.mode().iloc[0]) if len(weekly_rows) else 0
     daily_sources = {f["name"] for f, g in zip(files, grains) if g == "day"}
     is_daily = rows["source"].isin(daily_sources)
     d = rows[is_daily].copy()
-    d["date"] = d["date"] - pd.to_timedelta((d["date"].dt.weekday - anchor) % 7, unit="D")
+    d["date"] = d["date"] - pd.to_timedelta((d["date"].dt.day_of_week - anchor) % 7, unit="D")
     keys = ["date", "channel", "campaign", "currency", "source"]
     sums = ["spend", "impressions", "clicks", "conversions", "conversion_value"]
     agg = d.groupby(keys, dropna=False, sort=False).agg({c: lambda s: s.sum(min_count=1) for c in sums}).reset_index()

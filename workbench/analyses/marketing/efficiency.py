@@ -53,7 +53,7 @@ def channel_key(name: Any) -> str:
 
 def _periods(dates: pd.Series, period: str) -> pd.Series:
     if period == "week":
-        return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+        return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     return dates.dt.to_period({"month": "M", "quarter": "Q", "year": "Y"}[period]).dt.start_time
 
 

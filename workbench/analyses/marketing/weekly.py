@@ -75,12 +75,12 @@ def weekly_data(spend: Any, *, orders: Any = None) -> MarketingWeeks:
         Neither orders nor a revenue column; no week covered by both.
     """
     frame = spend.frame
-    anchor = int(frame["date"].dt.weekday.mode().iloc[0]) if spend.grain == "week" else 0
+    anchor = int(frame["date"].dt.day_of_week.mode().iloc[0]) if spend.grain == "week" else 0
     notes: list[str] = []
     if orders is not None and not is_skipped(orders):
         daily = _borrowed.daily_revenue(orders)
         daily.index = pd.DatetimeIndex(daily.index)
-        week_start = daily.index - pd.to_timedelta((daily.index.weekday - anchor) % 7, unit="D")
+        week_start = daily.index - pd.to_timedelta((daily.index.day_of_week - anchor) % 7, unit="D")
         counts = daily.groupby(week_start).size()
         revenue = daily.groupby(week_start).sum()
         revenue = revenue[counts == 7]
@@ -94,7 +94,7 @@ def weekly_data(spend: Any, *, orders: Any = None) -> MarketingWeeks:
                             "column (Robyn's layout: DATE, revenue, <channel>_S)")
     if spend.grain == "day":
         days = frame["date"]
-        wk = days - pd.to_timedelta((days.dt.weekday - anchor) % 7, unit="D")
+        wk = days - pd.to_timedelta((days.dt.day_of_week - anchor) % 7, unit="D")
         first_day, last_day = days.min(), days.max()
         weekly = frame.assign(week=wk).pivot_table(index="week", columns="channel", values="spend", aggfunc="sum",
                                                    fill_value=0.0)

@@ -74,6 +74,7 @@ class SpendContext:
     channel: str | None = None        # the channel named by the caller (channel=)
     currency: str | None = None       # the currency named by the caller (currency=)
     default_decimal: str = "."
+    default_dayfirst: bool = False    # European files (";" delimiter, decimal comma): 01.02.2025 is 1 February
     columns: dict | None = None       # {canonical column: source column} given by the caller
     spend_columns: dict = field(default_factory=dict)  # channel (or "*") -> the source column holding its spend
     notes: list[str] = field(default_factory=list)
@@ -105,7 +106,8 @@ class SpendContext:
             out[named] = parsed.astype("datetime64[us]")
         rest = ~named & s.notna()
         if rest.any():
-            out[rest] = parse_dates(s[rest], source=self.source, column=column, notes=self.notes).to_numpy()
+            out[rest] = parse_dates(s[rest], source=self.source, column=column, notes=self.notes,
+                                    default_dayfirst=self.default_dayfirst).to_numpy()
         bad = s.notna() & out.isna()
         if bad.any():
             first = int(np.flatnonzero(bad.to_numpy())[0])

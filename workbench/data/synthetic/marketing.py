@@ -70,7 +70,7 @@ def _spend(rng: np.random.Generator, days: pd.DatetimeIndex) -> pd.DataFrame:
                 on[i:i + length] = True
                 i += length + int(rng.integers(14, 36))
             level = level * on
-        dow = days.dayofweek.to_numpy()
+        dow = days.day_of_week.to_numpy()
         weekly = np.where(dow >= 5, 0.85, 1.05)
         out[ch] = np.round(level * weekly * rng.lognormal(0, 0.15, n), 2)
     return pd.DataFrame(out, index=days)
@@ -89,7 +89,7 @@ def generate_marketing_shop(*, seed: int = 20260412, start: str = "2024-01-01", 
     doy = days.dayofyear.to_numpy()
     season = 1 + 0.35 * np.exp(-((doy - 340) % 365) / 25.0) * (((doy - 340) % 365) < 30) + \
         0.12 * np.cos(2 * np.pi * (doy - 20) / 365.25)
-    expected = {"organic": organic_per_day * season * np.where(days.dayofweek >= 5, 1.1, 0.97)}
+    expected = {"organic": organic_per_day * season * np.where(days.day_of_week >= 5, 1.1, 0.97)}
     for ch, (theta, alpha, gamma, top) in TRUE_EFFECTS.items():
         x = spend[ch].to_numpy()
         a = np.empty(n)
