@@ -274,8 +274,8 @@ def _customers_sentence(acquisition, value, payback, currency: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------- the data
-def data_md(spend, *, weeks=None) -> Markdown:
-    """What was read: spend files, weeks analysed, where revenue comes from."""
+def data_md(spend, *, weeks=None, orders=None) -> Markdown:
+    """What was read: spend files, weeks analysed, where revenue comes from, whether orders were given."""
     parts = [f"Spend from {len(spend.summaries)} file{'s' if len(spend.summaries) != 1 else ''}, "
              f"{spend.start:%d %b %Y} to {spend.end:%d %b %Y}, {'daily' if spend.grain == 'day' else 'weekly'} rows, "
              f"channels {', '.join(spend.channels)}."]
@@ -285,6 +285,11 @@ def data_md(spend, *, weeks=None) -> Markdown:
                      f"comes from {weeks.revenue_source}"
                      + (f", with controls: {', '.join(weeks.controls.columns)}." if weeks.controls.shape[1] else "."))
         parts += weeks.notes
+    elif isinstance(weeks, Skipped):
+        parts.append(f"No weekly table for the model and the trend charts: {weeks.reason}")
+    if orders is None:
+        parts.append("No orders were given, so new customers, acquisition cost, lifetime value and payback are left "
+                     "out (pass orders_source to see them).")
     return Markdown(" ".join(parts))
 
 
@@ -360,7 +365,7 @@ def period_table(periods: pd.DataFrame, *, origin: str = "real", currency: str =
                          + origin_suffix(origin))
 
 
-def spend_md(periods: pd.DataFrame, channels: pd.DataFrame, *, origin: str = "real", currency: str = "USD") -> Markdown:
+def spend_md(periods: pd.DataFrame, *, channels: pd.DataFrame, origin: str = "real", currency: str = "USD") -> Markdown:
     """Where the money went and what the shop and the platforms saw for it."""
     total = channels["spend"].sum()
     top = channels.iloc[0]

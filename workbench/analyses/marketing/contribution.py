@@ -26,6 +26,7 @@ from workbench.data.costs import ProductCosts
 from workbench.data.lines import order_lines
 from workbench.data.schema import NON_PRODUCT, SALE
 from workbench.engine import as_table, to_pandas
+from workbench.analyses.marketing.inputs import require_orders
 from workbench.errors import DataError
 
 __all__ = ["contribution_lines", "ContributionLines"]
@@ -86,6 +87,7 @@ def contribution_lines(orders: Any, *, costs: ProductCosts | pd.DataFrame | None
     -------
     ContributionLines
     """
+    require_orders(orders)
     if not 0 < margin <= 1:
         raise DataError(f"margin={margin} is not a share of revenue in (0, 1]", source="contribution_lines",
                         column="margin", example=margin, fix="Pass e.g. margin=0.3 for a 30% gross margin")
@@ -104,7 +106,7 @@ def contribution_lines(orders: Any, *, costs: ProductCosts | pd.DataFrame | None
                         column="sku", fix="Load an export with the line items' sku (Shopify: Lineitem sku), or "
                                           "leave the costs out and use the margin parameter")
     if given:
-        ct = ibis.memtable(pd.DataFrame({"_sku": frame["sku"].astype(str), "_unit_cost": frame["unit_cost"]}))
+        ct = as_table(pd.DataFrame({"_sku": frame["sku"].astype(str), "_unit_cost": frame["unit_cost"]}))
         t = t.left_join(ct, t.sku == ct._sku).drop("_sku")
         unit = t._unit_cost
     else:

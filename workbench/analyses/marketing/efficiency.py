@@ -33,6 +33,7 @@ from workbench.analyses.marketing.contribution import ContributionLines
 from workbench.analyses.periods import check_period
 from workbench.data.schema import SALE
 from workbench.engine import to_pandas
+from workbench.analyses.marketing.inputs import require_orders
 from workbench.errors import NotEnoughData
 from workbench.sections import is_skipped
 
@@ -78,14 +79,15 @@ def spend_by_channel(spend, *, by: str = "channel") -> pd.DataFrame:
     return out.sort_values("spend", ascending=False, ignore_index=True)
 
 
-def spend_by_period(spend, *, revenue: pd.Series | None = None, period: str = "month") -> pd.DataFrame:
+def spend_by_period(spend, *, revenue: Any = None, period: str = "month") -> pd.DataFrame:
     """Spend per channel and period, total spend, platform-reported conversion value and, with revenue, MER.
 
     Parameters
     ----------
     spend : Spend
-    revenue : Series, optional
-        Revenue per day or week (e.g. ``MarketingWeeks.revenue``), added up per period for MER.
+    revenue : Series or MarketingWeeks, optional
+        Revenue per day or week (or the weekly data holding it), added up per period for MER; None or a skipped
+        section: no MER.
     period : {"week", "month", "quarter", "year"}
         Weekly rows are placed in the period of their first day.
 
@@ -107,7 +109,9 @@ def spend_by_period(spend, *, revenue: pd.Series | None = None, period: str = "m
     value = f.groupby("period")["conversion_value"].sum(min_count=1)
     out["conversion_value"] = value.reindex(out.index)
     out["platform_roas"] = out["conversion_value"] / out["spend"].where(out["spend"] > 0)
-    if revenue is not None:
+    if hasattr(revenue, "revenue") and not isinstance(revenue, pd.Series):
+        revenue = revenue.revenue
+    if revenue is not None and not is_skipped(revenue):
         r = revenue.copy()
         r.index = pd.DatetimeIndex(r.index)
         per = r.groupby(_periods(pd.Series(r.index, index=r.index), period)).sum()
@@ -172,9 +176,7 @@ def acquisition_costs(spend, *, orders: Any, period: str = "month") -> Acquisiti
     NotEnoughData
         No orders, no identified customer, or no complete period covered by both.
     """
-    if orders is None or is_skipped(orders):
-        raise NotEnoughData("no orders were given: new customers and acquisition cost need the shop's orders",
-                            source="orders_source", fix="Pass the shop's orders export (orders_source)")
+    require_orders(orders)
     if period != "week":
         check_period(period)
     first = _first_orders(orders)
@@ -207,15 +209,17 @@ def acquisition_costs(spend, *, orders: Any, period: str = "month") -> Acquisiti
     totals["cac"] = totals["spend"] / totals["new_customers"] if totals["new_customers"] else float("nan")
     by_channel, note = None, None
     if "first_channel" in first.columns and first["first_channel"].notna().any():
-        new = first[first["period"].isin(complete)]
-        counts = new["first_channel"].fillna("(none)").value_counts()
+        new = first[first["period"].isin(complete)].copy()
+        new["first_channel"] = new["first_channel"].fillna("(none)")
+        new["key"] = new["first_channel"].map(channel_key)
         ch_spend = f[f["period"].isin(complete)].groupby("channel")["spend"].sum()
         spend_by_key = {channel_key(c): (c, v) for c, v in ch_spend.items()}
         rows = []
-        for ch, n in counts.items():
-            match = spend_by_key.pop(channel_key(ch), None)
-            rows.append({"channel": match[0] if match else str(ch), "order_channel": str(ch), "new_customers": int(n),
-                         "spend": match[1] if match else np.nan})
+        for key, g in new.groupby("key", sort=False):
+            match = spend_by_key.pop(key, None)
+            rows.append({"channel": match[0] if match else str(g["first_channel"].iloc[0]),
+                         "order_channel": ", ".join(sorted(g["first_channel"].unique())),
+                         "new_customers": int(len(g)), "spend": match[1] if match else np.nan})
         for key, (c, v) in spend_by_key.items():
             rows.append({"channel": c, "order_channel": None, "new_customers": 0, "spend": v})
         by_channel = pd.DataFrame(rows)
@@ -266,9 +270,8 @@ def new_customer_value(lines: ContributionLines, *, orders: Any, horizon_weeks: 
     contribution margin x Gamma-Gamma mean spend per purchase x the discounted weekly increments of the BG/NBD
     expected repeat purchases of a new customer, ``E[X(t)]``.
     """
-    if orders is None or is_skipped(orders) or lines is None or is_skipped(lines):
-        raise NotEnoughData("no orders were given: a customer's lifetime value needs the shop's orders",
-                            source="orders_source", fix="Pass the shop's orders export (orders_source)")
+    require_orders(orders)
+    require_orders(lines)
     margin = lines.contribution_margin
     lv = _borrowed.lifetime_models(orders, margin=min(max(margin, 1e-6), 1.0))
     t = lines.table

@@ -21,6 +21,7 @@ import pandas as pd
 
 from workbench.analyses.marketing import _borrowed
 from workbench.analyses.marketing.contribution import ContributionLines
+from workbench.analyses.marketing.inputs import require_orders
 from workbench.errors import NotEnoughData
 from workbench.sections import is_skipped
 
@@ -58,9 +59,7 @@ def payback(lines: ContributionLines, *, spend) -> Payback:
     NotEnoughData
         No orders, or no cohort month that the spend covers.
     """
-    if lines is None or is_skipped(lines):
-        raise NotEnoughData("no orders were given: payback needs the shop's orders", source="orders_source",
-                            fix="Pass the shop's orders export (orders_source)")
+    require_orders(lines)
     cohorts = _borrowed.cohorts(lines.table, value="contribution")
     months = cohorts["cohort"].drop_duplicates()
     month_end = months + pd.offsets.MonthEnd(0)

@@ -108,10 +108,10 @@ def weekly_data(spend: Any, *, orders: Any = None) -> MarketingWeeks:
     weekly = weekly.reindex(all_weeks, fill_value=0.0)
     common = weekly.index.intersection(pd.DatetimeIndex(revenue.index))
     if len(common) == 0:
-        raise DataError("the spend and the revenue cover no common complete week", source="weekly_data",
-                        rows=0, example=f"spend {weekly.index.min():%Y-%m-%d} to {weekly.index.max():%Y-%m-%d}, "
+        raise NotEnoughData("the spend and the revenue cover no complete week together", source="weekly_data",
+                            rows=0, example=f"spend {weekly.index.min():%Y-%m-%d} to {weekly.index.max():%Y-%m-%d}, "
                                         f"revenue {revenue.index.min():%Y-%m-%d} to {revenue.index.max():%Y-%m-%d}",
-                        fix="Give spend and orders for the same period")
+                            fix="Give spend and orders for the same period, at least a whole week (Monday to Sunday)")
     dropped = (len(weekly) - len(common), len(revenue) - len(common))
     if any(dropped):
         notes.append(f"{len(common)} complete weeks have both spend and revenue "
