@@ -221,7 +221,7 @@ def load_spend(sources: Any, *, format: str = "auto", columns: dict[str, str] | 
     controls = next((f["extra"]["controls"] for f in files if "controls" in f["extra"]), None)
     origins = {f["origin"] for f in files}
     origin = "generated" if "generated" in origins else "simulated" if "simulated" in origins else "real"
-    note = {"generated": "a GENERATED sample (not real spend)", "simulated": _SIMULATED_NOTE, "real": ""}[origin]
+    note = {"generated": "a GENERATED sample, not real data", "simulated": _SIMULATED_NOTE, "real": ""}[origin]
     return Spend(rows, grain=out_grain, summaries=[f["summary"] for f in files], revenue=revenue,
                  controls=controls, origin=origin, origin_note=note)
 

@@ -55,7 +55,7 @@ def plot_spend_trend(periods: pd.DataFrame, *, column: str = "mer", currency: st
     bottom = np.zeros(len(periods))
     for ch in channels:
         values = periods[ch].to_numpy(float)
-        ax.bar(x, values, bottom=bottom, color=colors[ch], label=ch, width=0.8, **kwargs)
+        ax.bar(x, values, bottom=bottom, label=ch, **{"color": colors[ch], "width": 0.8, **kwargs})
         bottom += values
     unit = periods.attrs.get("period", "period")
     step = max(1, len(periods) // 12)
@@ -87,7 +87,7 @@ def plot_model_fit(mmm, *, title: str | None = None, ax=None, **kwargs):
     d = mmm.decomposition_
     currency = mmm.weeks_.currency
     ax.plot(d.index, d["actual"], color=_GREY, lw=1.4, label="Actual revenue")
-    ax.plot(d.index, d["fitted"], color=PALETTE[0], lw=2.0, label="Model", **kwargs)
+    ax.plot(d.index, d["fitted"], label="Model", **{"color": PALETTE[0], "lw": 2.0, **kwargs})
     held = mmm.folds_[mmm.folds_.role == "held-out check"]
     if len(held):
         start, end = held.first_week.iloc[0], held.last_week.iloc[0] + pd.Timedelta(days=6)
@@ -112,7 +112,7 @@ def plot_channel_roas(mmm, *, column: str = "mroas", title: str | None = None, a
     values = np.where(ok, ch[column].to_numpy(float), 0.0)
     lower = np.where(ok, ch[f"{column}_lower"].to_numpy(float), 0.0)
     upper = np.where(ok, ch[f"{column}_upper"].to_numpy(float), 0.0)
-    ax.barh(y[ok], values[ok], color=PALETTE[0], height=0.55, **kwargs)
+    ax.barh(y[ok], values[ok], **{"color": PALETTE[0], "height": 0.55, **kwargs})
     ax.errorbar(values[ok], y[ok], xerr=[values[ok] - lower[ok], upper[ok] - values[ok]], fmt="none",
                 ecolor=_DARK, capsize=4, lw=1.2)
     for i, (name, row) in enumerate(ch.iterrows()):
@@ -141,8 +141,8 @@ def plot_decomposition(mmm, *, title: str | None = None, ax=None, **kwargs):
     channels = list(mmm.channels_.index)
     labels = [c if mmm.channels_.loc[c, "identified"] else f"{c} (cannot be told apart)" for c in channels]
     colors = [PALETTE[i % len(PALETTE)] for i in range(len(channels))]
-    ax.stackplot(d.index, *[np.clip(d[c].to_numpy(float), 0, None) for c in channels], labels=labels, colors=colors,
-                 alpha=0.9, **kwargs)
+    ax.stackplot(d.index, *[np.clip(d[c].to_numpy(float), 0, None) for c in channels], labels=labels,
+                 **{"colors": colors, "alpha": 0.9, **kwargs})
     media = d[channels].sum().sum()
     share = media / d["fitted"].sum() if d["fitted"].sum() else float("nan")
     _money_axis(ax.yaxis, mmm.weeks_.currency)
@@ -176,7 +176,7 @@ def plot_response_curves(curves, *, plan=None, title: str | None = None, ax=None
         c = curves.curves[curves.curves.channel == name]
         m = curves.marks.loc[name]
         a.axvspan(m["seen_low"], m["seen_high"], color="#e8eef6", label="Spend seen")
-        a.plot(c["spend"], c["revenue"], color=PALETTE[0] if m["identified"] else _GREY, lw=2, **kwargs)
+        a.plot(c["spend"], c["revenue"], **{"color": PALETTE[0] if m["identified"] else _GREY, "lw": 2, **kwargs})
         a.plot([m["today_spend"]], [m["today_revenue"]], "o", color=_DARK, ms=7, label="Today")
         if plan is not None and not hasattr(plan, "reason") and name in plan.table.index:
             s = plan.table.loc[name, "planned_per_week"]
@@ -205,7 +205,7 @@ def plot_budget_plan(plan, *, column: str = "planned_spend", title: str | None =
     ax = _axes(ax, (9.5, 0.7 * len(t) + 1.8))
     y = np.arange(len(t))
     ax.barh(y + 0.2, t["today_spend"], height=0.38, color=_GREY, label="At today's rate")
-    ax.barh(y - 0.2, t[column], height=0.38, color=PALETTE[1], label="Planned", **kwargs)
+    ax.barh(y - 0.2, t[column], label="Planned", **{"height": 0.38, "color": PALETTE[1], **kwargs})
     for i, (name, r) in enumerate(t.iterrows()):
         note = (" (kept: cannot be told apart)" if r["fixed"] else
                 f" ({r['outside_range']} the spend seen)" if isinstance(r["outside_range"], str) else "")
@@ -231,7 +231,7 @@ def plot_quarter_plan(quarter, *, column: str = "planned", title: str | None = N
     ax.fill_between(w.index, w["lower"], w["upper"], color=PALETTE[0], alpha=0.15,
                     label=f"{fmt.pct(quarter.level, 0)} prediction interval")
     ax.plot(w.index, w["forecast"], color=PALETTE[0], lw=1.8, ls="--", label="Forecast, today's split")
-    ax.plot(w.index, w[column], color=PALETTE[1], lw=2.2, label="With the planned split", **kwargs)
+    ax.plot(w.index, w[column], label="With the planned split", **{"color": PALETTE[1], "lw": 2.2, **kwargs})
     _money_axis(ax.yaxis, quarter.currency)
     ax.set_ylabel(f"Revenue per week ({quarter.currency or 'currency'})")
     ax.set_ylim(bottom=0)
@@ -253,7 +253,7 @@ def plot_cac_trend(acquisition, *, column: str = "cac", title: str | None = None
     ax.set_xticks(x[::step])
     ax.set_xticklabels([f"{p:%b %Y}" for p in d.index[::step]], rotation=45, ha="right")
     right = ax.twinx()
-    right.plot(x, d[column], color=PALETTE[1], lw=2.2, marker="o", ms=3.5, label="Blended CAC", **kwargs)
+    right.plot(x, d[column], label="Blended CAC", **{"color": PALETTE[1], "lw": 2.2, "marker": "o", "ms": 3.5, **kwargs})
     _money_axis(right.yaxis, acquisition.currency)
     right.set_ylabel(f"CAC ({acquisition.currency or 'currency'} per new customer)")
     right.set_ylim(bottom=0)
@@ -275,7 +275,7 @@ def plot_payback_curves(payback, *, column: str = "cumulative_contribution", tit
     for _, g in payback.curves.groupby("cohort"):
         ax.plot(g["age"], g[column], color="#c9d6e8", lw=0.9)
     o = payback.overall
-    ax.plot(o["age"], o[column], color=PALETTE[0], lw=2.6, label="All cohorts (weighted by size)", **kwargs)
+    ax.plot(o["age"], o[column], label="All cohorts (weighted by size)", **{"color": PALETTE[0], "lw": 2.6, **kwargs})
     cac = payback.totals["cac"]
     ax.axhline(cac, color="#c23b3b", ls="--", lw=1.3, label=f"Blended CAC {fmt.money(cac, payback.currency or 'USD')}")
     m = payback.totals["payback_month"]

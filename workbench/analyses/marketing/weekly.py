@@ -108,9 +108,11 @@ def weekly_data(spend: Any, *, orders: Any = None) -> MarketingWeeks:
     weekly = weekly.reindex(all_weeks, fill_value=0.0)
     common = weekly.index.intersection(pd.DatetimeIndex(revenue.index))
     if len(common) == 0:
+        def span(index) -> str:
+            return f"{index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}" if len(index) else "no complete week"
+
         raise NotEnoughData("the spend and the revenue cover no complete week together", source="weekly_data",
-                            rows=0, example=f"spend {weekly.index.min():%Y-%m-%d} to {weekly.index.max():%Y-%m-%d}, "
-                                        f"revenue {revenue.index.min():%Y-%m-%d} to {revenue.index.max():%Y-%m-%d}",
+                            rows=0, example=f"spend: {span(weekly.index)}; revenue: {span(pd.DatetimeIndex(revenue.index))}",
                             fix="Give spend and orders for the same period, at least a whole week (Monday to Sunday)")
     dropped = (len(weekly) - len(common), len(revenue) - len(common))
     if any(dropped):
