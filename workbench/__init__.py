@@ -27,6 +27,7 @@ _NAMESPACES = {
     "competitors": "workbench.analyses.competitors",
     "salaries": "workbench.analyses.salaries",
     "experiments": "workbench.analyses.experiments",
+    "marketing": "workbench.analyses.marketing",
     "plots": "workbench.plots",
     "reports": "workbench.reports",
     "fmt": "workbench.present.fmt",

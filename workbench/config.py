@@ -30,6 +30,7 @@ SHIPPED = {
     "cracker": RAW_DIR / "brand_choice" / "cracker.csv",
     "tuna": RAW_DIR / "brand_choice" / "tuna.csv",
     "oj": RAW_DIR / "brand_choice" / "oj.csv",
+    "robyn": RAW_DIR / "robyn" / "dt_simulated_weekly.csv",
 }
 
 

@@ -31,7 +31,7 @@ def test_readme_lists_every_shipped_data_file():
     shipped = {f"raw/{p.relative_to(RAW_DIR)}" for p in RAW_DIR.rglob("*")
                if p.is_file() and p.name not in {"README.md", "SHA256SUMS", "build.py"}}
     assert shipped == set(README)
-    assert len(README) == 17
+    assert len(README) == 19
 
 
 @pytest.mark.parametrize("name", sorted(README))

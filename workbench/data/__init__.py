@@ -13,11 +13,11 @@ from workbench.data.prices import *  # noqa: F401,F403
 from workbench.data.events import *  # noqa: F401,F403
 from workbench.data.assignments import *  # noqa: F401,F403
 from workbench.data.experiment import *  # noqa: F401,F403
-from workbench.data import schema, orders, synthetic, oews, choice, prices, events, assignments, experiment
+from workbench.data.spend import *  # noqa: F401,F403
+from workbench.data.costs import *  # noqa: F401,F403
+from workbench.data import (schema, orders, synthetic, oews, bls_flatfiles, payroll, choice, prices, events,
+                            assignments, experiment, spend, costs)
 
-__all__ = [*schema.__all__, *orders.__all__, *synthetic.__all__, *oews.__all__, *choice.__all__,
-           *prices.__all__, *events.__all__, *assignments.__all__, *experiment.__all__]
-
-from workbench.data import bls_flatfiles, payroll  # noqa: E402
-
-__all__ += [*bls_flatfiles.__all__, *payroll.__all__]
+__all__ = [*schema.__all__, *orders.__all__, *synthetic.__all__, *oews.__all__, *bls_flatfiles.__all__,
+           *payroll.__all__, *choice.__all__, *prices.__all__, *events.__all__, *assignments.__all__,
+           *experiment.__all__, *spend.__all__, *costs.__all__]

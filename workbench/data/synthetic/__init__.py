@@ -5,6 +5,7 @@ Seeded and documented as generated; never written under data/raw/ and never pass
 from workbench.data.synthetic.orders import *  # noqa: F401,F403
 from workbench.data.synthetic.prices import *  # noqa: F401,F403
 from workbench.data.synthetic.experiments import *  # noqa: F401,F403
-from workbench.data.synthetic import orders, prices, experiments
+from workbench.data.synthetic.marketing import *  # noqa: F401,F403
+from workbench.data.synthetic import orders, prices, experiments, marketing
 
-__all__ = [*orders.__all__, *prices.__all__, *experiments.__all__]
+__all__ = [*orders.__all__, *prices.__all__, *experiments.__all__, *marketing.__all__]
