@@ -11,10 +11,10 @@ from workbench.analyses import marketing as mk
 
 def test_quarter_plan_adds_the_plans_change_to_the_forecast():
     idx = pd.date_range("2025-01-06", periods=3, freq="7D")
-    forecast = SimpleNamespace(forecast=pd.DataFrame({"forecast": [100.0, 110.0, 120.0], "lower": [90.0, 95, 100],
-                                                      "upper": [110.0, 125, 140]}, index=idx),
-                               level=0.9, model="ETS", errors={"mape": 0.05},
-                               history=pd.Series([1.0, 2.0], index=idx[:2] - pd.Timedelta(days=14)))
+    forecast = SimpleNamespace(forecast_=pd.DataFrame({"forecast": [100.0, 110.0, 120.0], "lower": [90.0, 95, 100],
+                                                       "upper": [110.0, 125, 140]}, index=idx),
+                               level=0.9, method_="ETS", errors_={"mape": 0.05},
+                               history_=pd.Series([1.0, 2.0], index=idx[:2] - pd.Timedelta(days=14)))
     plan = SimpleNamespace(weeks=3, totals={"planned_revenue": 60.0, "today_revenue": 30.0},
                            table=pd.DataFrame({"planned_per_week": [5.0, 2.0]}, index=["A", "B"]), origin="real",
                            currency="USD")
@@ -31,5 +31,5 @@ def test_revenue_forecast_on_the_robyn_weeks():
 
     weeks = mk.weekly_data(wb.load_spend("robyn"))
     fc = mk.revenue_forecast(weeks, horizon=13)
-    assert len(fc.forecast) == 13 and fc.forecast.index[0] == pd.Timestamp("2019-11-18")
-    assert "STL season of 52" in fc.model
+    assert len(fc.forecast_) == 13 and fc.forecast_.index[0] == pd.Timestamp("2019-11-18")
+    assert "STL season of 52" in fc.method_

@@ -5,10 +5,11 @@ analyses, the customer lifetime-value models of the market-research analyses and
 domains are being renamed to the report shape (issue 11) at the same time as this one is written; keeping the
 calls here means a rename touches this file only:
 
-- ``workbench.analyses.sales.cohorts.cohort_table`` (monthly acquisition cohorts, cumulative revenue per customer);
+- ``workbench.analyses.sales.cohorts.cohort_retention`` (monthly acquisition cohorts, cumulative revenue per
+  customer);
 - ``workbench.analyses.customers.clv.lifetime_value`` (BG/NBD + Gamma-Gamma, ``.bgnbd.expected_purchases``,
   ``.gamma_gamma.population_mean_``);
-- ``workbench.analyses.demand.series.demand_series`` and ``workbench.analyses.demand.forecast.forecast_demand``.
+- ``workbench.analyses.demand.series.demand_series`` and ``workbench.analyses.demand.forecast.DemandForecast``.
 """
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ from workbench.errors import DataError, NotEnoughData
 
 def cohorts(lines: pd.DataFrame, *, value: str = "contribution") -> pd.DataFrame:
     """Monthly acquisition cohorts with ``value`` summed in place of revenue (complete months only)."""
-    from workbench.analyses.sales.cohorts import cohort_table
+    from workbench.analyses.sales.cohorts import cohort_retention
 
     try:
-        return cohort_table(lines, revenue=value)
+        return cohort_retention(lines, revenue=value)
     except NotEnoughData:
         raise
     except DataError as exc:
@@ -53,13 +54,13 @@ def daily_revenue(orders: Any) -> pd.Series:
 
 def forecast(revenue: pd.Series, *, horizon: int, backtest: int) -> Any:
     """The package's demand forecast (ETS, STL season when two years are there) of a weekly revenue series."""
-    from workbench.analyses.demand.forecast import forecast_demand
+    from workbench.analyses.demand.forecast import DemandForecast
 
     frame = pd.DataFrame({"revenue": revenue.astype(float), "complete": True}, index=revenue.index)
     frame.index.name = "period"
     frame.attrs["freq"] = "week"
     try:
-        return forecast_demand(frame, horizon=horizon, backtest_periods=backtest)
+        return DemandForecast(horizon=horizon, backtest_periods=backtest).fit(frame)
     except NotEnoughData:
         raise
     except DataError as exc:

@@ -1,7 +1,7 @@
 """Payback: how many months until a cohort's contribution per customer covers what it cost to acquire them.
 
 For each monthly acquisition cohort (customers whose first sale falls in the month; the package's cohort table,
-:func:`workbench.analyses.sales.cohorts.cohort_table`, computed on contribution instead of revenue):
+:func:`workbench.analyses.sales.cohorts.cohort_retention`, computed on contribution instead of revenue):
 
 - **CAC of the cohort** = the marketing spend of its month / the cohort's size (blended: every channel's spend,
   since orders seldom say which ad won a customer);

@@ -48,7 +48,7 @@ class QuarterPlan:
 
 def quarter_plan(plan, *, forecast) -> QuarterPlan:
     """Week by week over the plan's horizon: forecast revenue at today's split, and with the planned split."""
-    fc = forecast.forecast.iloc[:plan.weeks].copy()
+    fc = forecast.forecast_.iloc[:plan.weeks].copy()
     change = (plan.totals["planned_revenue"] - plan.totals["today_revenue"]) / plan.weeks
     out = pd.DataFrame({"forecast": fc["forecast"], "lower": fc["lower"], "upper": fc["upper"]}, index=fc.index)
     out["change"] = change
@@ -60,6 +60,6 @@ def quarter_plan(plan, *, forecast) -> QuarterPlan:
     totals = {"forecast": float(out["forecast"].sum()), "planned": float(out["planned"].sum()),
               "change": float(out["change"].sum()), "planned_spend": float(spend.sum().sum()),
               "weeks": len(out)}
-    return QuarterPlan(weeks=out, spend=spend, totals=totals, level=forecast.level, model=forecast.model,
-                       backtest_mape=float(forecast.errors["mape"]), history=forecast.history.iloc[-52:],
+    return QuarterPlan(weeks=out, spend=spend, totals=totals, level=forecast.level, model=forecast.method_,
+                       backtest_mape=float(forecast.errors_["mape"]), history=forecast.history_.iloc[-52:],
                        origin=plan.origin, currency=plan.currency)
