@@ -53,9 +53,9 @@ java: ## Install Java 17 for Spark (needs root; skipped when java is present)
 
 # The PostgreSQL tests start their own server (initdb in a temporary folder) from these binaries: found on PATH
 # or in Debian's /usr/lib/postgresql/<version>/bin (tests/postgres/server.py looks in the same places).
-PG_BIN = $(firstword $(dir $(shell command -v pg_ctl 2>/dev/null)) $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/))))
+PG_BIN = $(firstword $(dir $(shell command -v initdb 2>/dev/null)) $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/))))
 postgres: ## Install Debian's PostgreSQL server for the PostgreSQL tests (needs root; skipped when present)
-	@{ [ -x "$(PG_BIN)initdb" ] && [ -x "$(PG_BIN)pg_ctl" ]; } || { \
+	@{ [ -x "$(PG_BIN)initdb" ] && [ -x "$(PG_BIN)postgres" ]; } || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
 	  else echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' (the PostgreSQL tests will fail)"; fi; }
