@@ -42,7 +42,10 @@ def require_server() -> LocalPostgres:
     if bindir is None:
         pytest.fail(f"PostgreSQL tests need the server binaries initdb and postgres, found neither on PATH nor in "
                     f"{DEBIAN_BIN_DIRS}: {INSTALL_HINT}")
-    return LocalPostgres(bindir)
+    try:
+        return LocalPostgres(bindir)
+    except ServerUnavailable as exc:
+        pytest.fail(str(exc))
 
 
 def copy_into(server: LocalPostgres, table: str, frame: pd.DataFrame) -> None:
@@ -87,11 +90,10 @@ def postgres():
     """The running server with ``cdnow_lines`` and ``sales.order_lines`` loaded (see the module docstring)."""
     server = require_server()
     try:
-        server.start()
-    except ServerUnavailable as exc:
-        server.remove()
-        pytest.fail(f"the test PostgreSQL server did not start: {exc}")
-    try:
+        try:
+            server.start()
+        except ServerUnavailable as exc:
+            pytest.fail(f"the test PostgreSQL server did not start: {exc}")
         cdnow = Shop("cdnow_lines", load_orders("cdnow").to_pandas())
         shop = Shop("sales.order_lines", load_orders(generate_orders(SHOP_LINES, seed=SHOP_SEED)).to_pandas())
         for loaded in (cdnow, shop):

@@ -33,16 +33,16 @@ class ServerUnavailable(RuntimeError):
     """The server binaries are missing or the server did not start; the message says what to do."""
 
 
-def _version_key(path: Path) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", path.parent.name))
+def _version_key(bindir: Path) -> tuple[int, ...]:
+    """/usr/lib/postgresql/9.6/bin -> (9, 6): the newest version sorts last."""
+    return tuple(int(n) for n in re.findall(r"\d+", bindir.parent.name))
 
 
 def find_bindir() -> Path | None:
     """The folder holding initdb and postgres: PATH first, then Debian's newest versioned folder."""
     on_path = shutil.which("initdb")
     candidates = [Path(on_path).resolve().parent] if on_path else []
-    candidates += sorted((p for p in Path("/").glob(DEBIAN_BIN_DIRS.lstrip("/"))), key=lambda p: _version_key(p / "x"),
-                         reverse=True)
+    candidates += sorted(Path("/").glob(DEBIAN_BIN_DIRS.lstrip("/")), key=_version_key, reverse=True)
     for folder in candidates:
         if all(os.access(folder / name, os.X_OK) for name in PROGRAMS):
             return folder
@@ -55,10 +55,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _traversable(folder: Path) -> bool:
+    """Every folder from / down to ``folder`` can be entered by other users."""
+    return all(os.stat(p).st_mode & 0o001 for p in [folder.resolve(), *folder.resolve().parents])
+
+
 def _die_with_parent() -> None:
     """In the server's process, after the switch to ``nobody``: quit at once if the test process dies."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG; immediate shutdown
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux only
+    if prctl is not None:
+        prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG; SIGQUIT = immediate shutdown
 
 
 class LocalPostgres:
@@ -73,13 +79,20 @@ class LocalPostgres:
         self.version = ""
         self._as: dict = {}
         if os.geteuid() == 0:
-            account = pwd.getpwnam(RUN_AS)
+            try:
+                account = pwd.getpwnam(RUN_AS)
+            except KeyError:
+                raise ServerUnavailable(f"the tests run as root, which PostgreSQL refuses, and there is no user "
+                                        f"{RUN_AS!r} to run the server as: create one (useradd -r {RUN_AS})") from None
             self._as = dict(user=account.pw_uid, group=account.pw_gid, extra_groups=[])
             self._owner = (account.pw_uid, account.pw_gid)
 
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self, timeout: float = 60.0) -> "LocalPostgres":
-        self.folder = Path(tempfile.mkdtemp(prefix="workbench-postgres-"))
+        base = Path(tempfile.gettempdir())
+        if self._as and not _traversable(base):  # e.g. TMPDIR=/root/tmp: nobody could not reach the folder
+            base = Path("/tmp")
+        self.folder = Path(tempfile.mkdtemp(prefix="workbench-postgres-", dir=base))
         (self.folder / "socket").mkdir()
         (self.folder / "pwfile").write_text(self.password + "\n")
         if self._as:
@@ -88,7 +101,7 @@ class LocalPostgres:
         self.version = self._run("postgres", "--version").strip()
         self._run("initdb", "-D", str(self.folder / "data"), "-U", self.user, f"--pwfile={self.folder / 'pwfile'}",
                   "--auth=scram-sha-256", "--no-locale", "--encoding=UTF8", "--no-sync")
-        for attempt in range(3):  # another process may take the free port between the look-up and the bind
+        for _ in range(3):  # another process may take the free port between the look-up and the bind
             self.port = free_port()
             if self._launch(timeout):
                 return self
