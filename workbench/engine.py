@@ -150,8 +150,8 @@ def _collect_remote(expr: Any, **kwargs) -> Any:
 
 
 def _connection_lost(expr: Any, exc: Exception) -> DataError:
-    """A DB-API ``OperationalError`` (the server went down, the connection dropped) as a DataError naming the
-    server's URL (password masked) and the tables the query read."""
+    """A DB-API ``OperationalError`` (the server went down, the connection dropped, a statement timeout) as a
+    DataError naming the server's URL (password masked) and the tables the query read."""
     from ibis.expr import operations as ops
 
     con = expr._find_backend()
@@ -161,10 +161,16 @@ def _connection_lost(expr: Any, exc: Exception) -> DataError:
     first = mask_password(text.splitlines()[0]) if text else ""
     reading = f" reading table{'s' if len(tables) > 1 else ''} {', '.join(repr(t) for t in tables)}" if tables \
         else ""
-    return DataError(f"the query{reading} failed: the connection to the server was lost "
-                     f"({exc.__class__.__name__}: {first})", source=backend_url(con) or f"engine={con.name}",
-                     fix="Check that the database server is running and reachable from this machine, then load the "
-                         "orders again (load_orders(..., engine=...)) and rerun")
+    if getattr(getattr(con, "con", None), "closed", False):  # the driver's connection is gone (psycopg: closed)
+        what = "the connection to the server was lost"
+        fix = ("Check that the database server is running and reachable from this machine, then load the orders "
+               "again (load_orders(..., engine=...)) and rerun")
+    else:
+        what = "the server could not run it"
+        fix = ("Check that the server is up and has the room the query needs (disk, memory, a statement timeout "
+               "long enough), then rerun")
+    return DataError(f"the query{reading} failed: {what} ({exc.__class__.__name__}: {first})",
+                     source=backend_url(con) or f"engine={con.name}", fix=fix)
 
 
 def source_name(orders: Any) -> str:

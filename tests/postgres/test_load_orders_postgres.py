@@ -107,3 +107,13 @@ class TestErrors:
                         r"running and reachable from this machine, then load the orders again", str(info.value)), \
             info.value
         assert_no_password(info.value, postgres.server.password)
+
+    def test_a_statement_timeout_is_not_called_a_lost_connection(self, postgres):
+        orders = load_orders("sales.order_lines", engine=postgres.url)
+        con = orders.table._find_backend()
+        con.raw_sql("SET statement_timeout = 1")  # 1 ms: every query on this connection is cancelled
+        with pytest.raises(DataError) as info:
+            K.kpis_by_period(orders)
+        assert re.match(rf"^{masked(postgres)}: the query reading table 'sales\.order_lines' failed: the server "
+                        r"could not run it \(QueryCanceled: canceling statement due to statement timeout\)\. Check "
+                        r"that the server is up and has the room the query needs", str(info.value)), info.value
