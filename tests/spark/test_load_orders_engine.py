@@ -34,7 +34,8 @@ class TestEngineParameter:
         assert O.looks_like_table_name(text) is is_table
 
     def test_unknown_engine_names_the_choices(self):
-        with pytest.raises(DataError, match=r"^engine=: cannot connect to engine 'nosuch://host/db' \(ValueError: "
+        with pytest.raises(DataError, match=r"^engine=: cannot connect to engine 'nosuch://host/db' to read table "
+                                            r"'orders' \(ValueError: "
                                             r".*\. Use 'duckdb' \(local files\), 'spark', or an Ibis connection URL "
                                             r"such as 'postgres://user:password@host:5432/database'"):
             load_orders("orders", engine="nosuch://host/db")
