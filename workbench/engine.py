@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-import re
 import threading
 import warnings
 import weakref
@@ -24,7 +23,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from workbench.errors import DataError
+from workbench.errors import DataError, mask_password
 
 __all__ = ["default_backend", "connect", "as_table", "to_pandas", "source_name", "timestamp",
            "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local", "mask_password", "backend_url"]
@@ -61,11 +60,6 @@ def connect(url: Any = None):
 # The URL each backend was opened with, password masked: how error messages name a warehouse. Keyed by object
 # (backends compare equal by connection identity, so two connections to one URL would share a weak key).
 _urls: dict[int, tuple[weakref.ref, str]] = {}
-
-
-def mask_password(text: str) -> str:
-    """``postgres://bob:secret@host`` -> ``postgres://bob:***@host``: messages never show a password."""
-    return re.sub(r"//([^:/@\s]+):[^@\s]*@", r"//\1:***@", text)
 
 
 def backend_url(con: Any) -> str | None:
