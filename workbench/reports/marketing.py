@@ -164,7 +164,7 @@ def record_headlines(spend, *, weeks=None, mmm=None, plan=None, acquisition=None
             values["ltv"] = round(float(value.ltv), 2)
             ratio = ltv_to_cac(value, acquisition=acquisition)
             if np.isfinite(ratio):
-                values["ltv_to_cac"] = ratio
+                values["ltv_to_cac"] = round(float(ratio), 4)     # the LTV fit varies in its last bits
     if payback is not None and not is_skipped(payback) and np.isfinite(payback.totals["payback_month"]):
         values["payback_months"] = int(payback.totals["payback_month"])
     return record_metrics(values, specs=HEADLINES, currency=currency, **fields)
