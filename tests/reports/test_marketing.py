@@ -167,3 +167,13 @@ def test_mer_in_words_is_the_headline_figure(robyn_spend):
     text = report.spend_md(periods, channels=channels, weeks=weeks, origin="simulated")
     assert f"Over the 208 complete weeks with revenue, every $1 of marketing came with ${mer:,.2f} of revenue" in text
     assert "months with revenue" in report.spend_md(periods, channels=channels, origin="simulated")
+
+
+def test_scenarios_caption_says_what_revenue_and_contribution_are(model):
+    with_margin = report.scenarios_table(mk.budget_scenarios(model, changes=(0.0, 0.1), margin=0.4)).caption
+    assert with_margin == ("Budget scenarios over the next 13 weeks: the best split of each budget, against today's "
+                           "proportions; revenue is what the model puts down to paid media; contribution = margin x "
+                           "that revenue - spend (below zero: the spend costs more than the margin it brings) "
+                           "(GENERATED sample)")
+    without = report.scenarios_table(mk.budget_scenarios(model, changes=(0.0, 0.1))).caption
+    assert "contribution" not in without and without.endswith("paid media (GENERATED sample)")

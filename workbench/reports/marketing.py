@@ -586,7 +586,10 @@ def scenarios_table(scenarios: pd.DataFrame, *, currency: str = "USD"):
     """The best split of a few budgets and what each would bring."""
     weeks = scenarios.attrs.get("weeks", 13)
     caption = (f"Budget scenarios over the next {weeks} weeks: the best split of each budget, against today's "
-               "proportions" + origin_suffix(scenarios.attrs.get("origin", "real")))
+               "proportions; revenue is what the model puts down to paid media"
+               + ("; contribution = margin x that revenue - spend (below zero: the spend costs more than the margin it "
+                  "brings)" if "contribution" in scenarios else "")
+               + origin_suffix(scenarios.attrs.get("origin", "real")))
     return table(scenarios, SCENARIOS, currency=currency, caption=caption)
 
 
