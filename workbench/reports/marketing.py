@@ -102,7 +102,7 @@ HEADLINES = {
     "total_spend": Headline("Marketing spend, {span}", "money"),
     "mer": Headline("MER: revenue per unit of marketing spend", "ratio", good="up"),
     "best_channel": Headline("Channel returning most on the next dollar{best_basis}", "text"),
-    "best_mroas": Headline("Its revenue from the next dollar (marginal ROAS)", "ratio", good="up"),
+    "best_mroas": Headline("Best channel's revenue from the next dollar (marginal ROAS)", "ratio", good="up"),
     "unidentified_channels": Headline("Channels the model cannot tell apart", "count", good="down"),
     "mmm_r2": Headline("Mix model fit (R²)", "number", good="up"),
     "mmm_holdout_mape": Headline("Mix model error on held-out weeks (MAPE)", "percent", good="down"),
