@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from workbench import config, provenance
-from workbench.data.csvread import read_csv_robust
 from workbench.data.formats import cdnow as _cdnow
+from workbench.data.orders.csvfast import load_csv
 from workbench.data.orders.eager import load_frame
 from workbench.data.orders.headers import check_header
 from workbench.data.orders.lazy import load_table
@@ -110,16 +110,15 @@ def resolve_source(source: Any) -> tuple[Path, list[Path]]:
 
 def load_text(path: Path, *, fmt: str, columns: dict | None, options: LoadOptions, delimiter: str | None,
               encoding: str | None) -> OrderLines:
-    """A delimited text export (the careful reader: encodings, delimiters, decimal commas, row-level errors),
-    or the fixed-width CDNOW master file."""
+    """A delimited text export (parsed by DuckDB with what the careful reader detects on its first lines, the
+    careful reader where DuckDB cannot: :mod:`~workbench.data.orders.csvfast`), or the fixed-width CDNOW
+    master file."""
     name = path.name
     if fmt in ("auto", "cdnow") and columns is None and _suffix(path) != ".csv" and _cdnow.sniff(path):
         frame = _cdnow.read_fixed_width(path, source=name)
         return load_frame(frame, name=name, source=str(path), fmt="cdnow", columns=None, options=options,
                           default_decimal=".", read_notes=["Read as the fixed-width CDNOW master file."])
-    read = read_csv_robust(path, delimiter=delimiter, encoding=encoding, source=name)
-    return load_frame(read.frame, name=name, source=str(path), fmt=fmt, columns=columns, options=options,
-                      default_decimal=read.decimal, read_notes=read.notes)
+    return load_csv(path, fmt=fmt, columns=columns, options=options, delimiter=delimiter, encoding=encoding)
 
 
 def load_parquet(path: Path, paths: list[Path], *, con: Any, fmt: str, columns: dict | None,
