@@ -58,6 +58,15 @@ class DateNotation:
     dayfirst: bool | None = None
     proven: bool = True
 
+    @property
+    def pattern(self) -> str:
+        """The values the careful reader reads in this notation, as a regular expression: for day/month dates
+        (whose digits an engine's strptime reads more loosely: ``7:5`` as 07:05); ISO dates need none."""
+        digits = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%H": r"\d{1,2}", "%M": r"\d{2}",
+                  "%S": r"\d{2}"}
+        literal = lambda part: "".join("\\" + c if c in r".^$*+?()[]{}|\\-/" else c for c in part)  # noqa: E731
+        return "".join(digits.get(part) or literal(part) for part in re.split(r"(%[dmYHMS])", self.format) if part)
+
 
 def date_notation(values: pd.Series, *, dayfirst: bool | None = None,
                   default_dayfirst: bool = False) -> DateNotation | None:

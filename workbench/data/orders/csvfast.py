@@ -195,7 +195,9 @@ def _plan(head: CsvHead, layout: Layout, options: LoadOptions) -> _Plan:
     if any(m != decimal for m, _ in marks.values()):
         raise NotForEngine("its amount columns use different decimal marks.")
     types = {index[cols[c]]: "DOUBLE" for c in marks}
-    types[index[cols["order_date"]]] = "TIMESTAMP"
+    # ISO dates are parsed by the reader; day/month dates are read as text, checked against the careful
+    # reader's pattern (strptime takes 7:5 for 07:05, the careful reader refuses it) and parsed in the query
+    types[index[cols["order_date"]]] = "TIMESTAMP" if dates.dayfirst is None else "VARCHAR"
     return _Plan(types=types, dates=dates, decimal=decimal)
 
 
@@ -223,7 +225,10 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
     select = []
     for canon, src in cols.items():
         i = index[src]
-        select.append(f'{_col(i) if i in plan.types or not exact else _trimmed(_col(i))} AS "{canon}"')
+        if canon == "order_date" and plan.dates.dayfirst is not None:
+            select += [f'strptime({_col(i)}, {_sql(plan.dates.format)}) AS "order_date"', f'{_col(i)} AS "_date_text"']
+        else:
+            select.append(f'{_col(i) if i in plan.types or not exact else _trimmed(_col(i))} AS "{canon}"')
     used = {index[s] for s in cols.values()}
     select += [f'{_col(i)} AS "_c{i}"' for i in range(len(head.read.header)) if i not in used]
     if "quantity" in cols:
@@ -234,7 +239,7 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
                            **({"decimal_separator": ","} if plan.decimal == "," else {}))
     inner = f"SELECT {', '.join(select)} FROM {reader}"
     unused = [f"_c{i}" for i in range(len(head.read.header)) if i not in used]
-    flags = _flags(cols, unused, code, exact)
+    flags = _flags(cols, unused, code, exact, dates=plan.dates)
     raw_table = default_backend().sql(f'SELECT *, {flags} AS "_flags" FROM ({inner})')
 
     summary = LoadSummary(source=str(head.path), format=layout.format, lines_read=None, lines_kept=0)
@@ -289,13 +294,15 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
 _JUDGED, _PADDED, _UNROUND, _READ = 1, 2, 4, 8
 
 
-def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: bool) -> str:
+def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: bool, *, dates: DateNotation) -> str:
     """SQL over the selected columns: an integer whose bits say, per line, that the careful reader must judge it
     (_JUDGED: an order id, date, amount or quantity missing, a fractional quantity, an amount that is not
     finite, an unknown line type, another currency than the first lines'), that text may need trimming
     (_PADDED) or an amount rounding (_UNROUND). _READ makes the query read every text column (DuckDB checks
     UTF-8 only in the columns a query reads)."""
     judged = ['"order_id" IS NULL', '"order_date" IS NULL']
+    if dates.dayfirst is not None:
+        judged.append(f'NOT regexp_full_match("_date_text", {_sql(dates.pattern)})')
     judged.append('"revenue" IS NULL' if "revenue" in cols else '"unit_price" IS NULL')
     if "quantity" in cols:
         judged.append('"quantity" IS NULL OR "quantity" <> round("quantity")')
