@@ -73,7 +73,7 @@ def date_notation(values: pd.Series, *, dayfirst: bool | None = None,
     """The one notation every sampled date is written in, as the careful reader would read it; None when the
     sample needs the careful reader (or holds no date)."""
     s = values.dropna().astype(str).str.strip()
-    s = s[s != ""]
+    s = s[s != ""].drop_duplicates()   # each notation once (the first value stays first: it decides ISO formats)
     if s.empty:
         return None
     if (s.str.contains(_OFFSET_RE, regex=True) & s.str.contains(_TIME_RE, regex=True)).any():
@@ -115,7 +115,7 @@ def decimal_notation(values: pd.Series, *, decimal: str = "auto",
     a plain number in that notation (currency signs, thousands separators, accounting negatives, both marks).
     """
     s = values.dropna().astype(str).str.strip()
-    s = s[s != ""]
+    s = s[s != ""].drop_duplicates()
     if decimal in (".", ","):
         mark, shown = decimal, True
     else:

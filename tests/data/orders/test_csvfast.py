@@ -321,6 +321,18 @@ def test_a_line_beyond_the_sample_is_judged_by_the_careful_reader(case, small_sa
         assert_same(fast, slow)
 
 
+def test_invalid_utf8_in_a_column_no_analysis_reads(small_sample, tmp_path, monkeypatch):
+    """The careful reader decodes the whole file as cp1252 when one byte is not UTF-8, wherever it is: so the
+    load query reads every column, even one that is not an order-line column."""
+    rows = [f"A{i},c{i},2024-01-05 10:00:00,5,1,{'caf' + chr(233) if i == 150 else 'note'}" for i in range(1, 200)]
+    path = tmp_path / "orders.csv"
+    path.write_bytes(("order_id,customer_id,order_date,revenue,quantity,note\n" + "\n".join(rows) + "\n")
+                     .encode("latin-1"))
+    fast, slow = load_orders(path), careful(path, monkeypatch)
+    assert way(fast) == "careful" and "not UTF-8" not in fast.summary.notes[-1]
+    assert_same(fast, slow)
+
+
 def test_a_value_beyond_the_sample_that_proves_the_date_order(small_sample, tmp_path, monkeypatch):
     rows = [f"A{i},c{i},{1 + i % 12:02d}/{1 + i % 12:02d}/2024,5,1" for i in range(1, 200)]
     rows.append("A200,c200,25/01/2024,5,1")                  # day first, shown only at the end

@@ -309,19 +309,21 @@ def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: boo
     numbers = [c for c in ("revenue", "quantity", "unit_price", "discount", "tax", "shipping") if c in cols]
     judged.append("NOT isfinite(" + " + ".join(f'coalesce("{c}", 0)' for c in numbers) + ")")
     if "line_type" in cols:
-        judged.append("\"line_type\" IS NULL OR lower(\"line_type\") NOT IN ('sale', 'return', 'non_product')")
+        types = "('sale', 'return', 'non_product')"   # lower() only where the value is not already lower case
+        judged.append(f'"line_type" IS NULL OR ("line_type" NOT IN {types} AND lower("line_type") NOT IN {types})')
     if code:        # the first lines' one code: every line must carry it (or none)
-        judged.append(f'"currency" IS NOT NULL AND upper(trim("currency")) <> {_sql(code)}')
+        judged.append(f'"currency" <> {_sql(code)} AND upper(trim("currency")) <> {_sql(code)}')
     elif code == "":  # no code in the first lines: none further down either
         judged.append('"currency" IS NOT NULL')
     bits = [(_JUDGED, judged)]
     text = [c for c in cols if c not in ("order_date", *numbers, "line_type", "currency")]
+    read = {"order_id", "line_type"} | ({"currency"} if code is not None else set())
     if not exact:
         bits.append((_PADDED, [_maybe_padded(f'"{c}"') for c in text]))
         bits.append((_UNROUND, [_unround(f'"{c}"') for c in MONEY if c in cols]))
-    every = [f'"{c}" IS NULL' for c in [*cols, *unused] if c not in ("order_date", *numbers)]
-    bits.append((_READ, every))
-    return " + ".join(f"(CASE WHEN {' OR '.join(f'coalesce({x}, false)' for x in conds)} THEN {bit} ELSE 0 END)"
+        read |= set(text)
+    bits.append((_READ, [f'"{c}" IS NULL' for c in [*cols, *unused] if c not in ("order_date", *numbers, *read)]))
+    return " + ".join(f"(CASE WHEN {' OR '.join(f'({x})' for x in conds)} THEN {bit} ELSE 0 END)"
                       for bit, conds in bits if conds)
 
 
