@@ -22,7 +22,7 @@ from workbench.errors import DataError
 
 ROOT = Path(__file__).parents[3]
 FIX = ROOT / "tests" / "fixtures" / "orders"
-ENGINE = "Read by DuckDB's CSV reader with the delimiter"
+ENGINE = "Read by DuckDB with the delimiter"
 TEXT = "Read by DuckDB's CSV reader as text"
 CAREFUL = "Read by the careful reader"
 

@@ -282,9 +282,9 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
         summary.notes.insert(at_dates_note, f"order_date: no value shows whether dates are day/month or month/day; "
                                             f"read as {order}/year (pass dayfirst= to change)")
     summary.resolve()
-    summary.note(f"Read by DuckDB's CSV reader with the delimiter, encoding and notations the careful reader found "
-                 f"in its first {head.lines:,} lines; every line was checked when loading. The lines stay in the "
-                 "file: each query reads it again (for repeated work on a large file, convert it to Parquet).")
+    summary.note(f"Read by DuckDB with the delimiter, number and date formats of the first {head.lines:,} lines; "
+                 "every line was checked. Each query reads the file again (save a large file as Parquet to query "
+                 "it faster).")
     lines = OrderLines(table, summary, source=str(head.path), format=layout.format, frame=None, engine="duckdb",
                        local_file=True)
     return lines, found

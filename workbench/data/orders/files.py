@@ -2,11 +2,11 @@
 
 :func:`load_local` takes a path (or a shipped name, a glob, a folder), a pandas frame or an Ibis table and hands
 it to the lazy path (Parquet, DuckDB databases, Ibis tables: :mod:`~workbench.data.orders.lazy`) or the eager
-one (CSV/TSV/TXT, Excel, the fixed-width CDNOW file, frames: :mod:`~workbench.data.orders.eager`). One reader
-per kind of file (:func:`load_parquet`, :func:`load_duckdb`, :func:`load_excel`, :func:`load_text`), each
-taking the same options, so another reader (say a CSV parsed by the engine, falling back to the careful
-reader where it reports a problem) slots in beside them in :func:`load_local`. Every file read is registered
-with :func:`workbench.provenance.register_input`.
+one (Excel, the fixed-width CDNOW file, frames: :mod:`~workbench.data.orders.eager`); CSV/TSV/TXT exports are
+parsed by DuckDB where it reads them as the careful reader would (:mod:`~workbench.data.orders.csvfast`). One
+reader per kind of file (:func:`load_parquet`, :func:`load_duckdb`, :func:`load_excel`, :func:`load_text`),
+each taking the same options. Every file read is registered with :func:`workbench.provenance.register_input`
+(fingerprinted while it is read).
 """
 from __future__ import annotations
 
