@@ -362,6 +362,19 @@ def test_two_digit_years_beyond_the_sample(small_sample, tmp_path, monkeypatch):
     assert_same(fast, slow)
 
 
+def test_blank_lines_above_below_and_between(tmp_path, monkeypatch):
+    body = "order_id,customer_id,order_date,revenue\nA1,c1,2024-01-05,5\n\nA2,c2,2024-01-06,6\n\n"
+    path = tmp_path / "orders.csv"
+    path.write_text(body)
+    fast, slow = load_orders(path), careful(path, monkeypatch)
+    assert way(fast) == "engine" and len(fast) == 2
+    assert_same(fast, slow)
+    path.write_text("\n\r\n" + body)       # above the header: the careful reader skips them, DuckDB would not
+    fast, slow = load_orders(path), careful(path, monkeypatch)
+    assert way(fast) == "careful" and "blank lines above the header" in fast.summary.notes[-1]
+    assert_same(fast, slow)
+
+
 def test_what_duckdb_cannot_read_goes_to_the_careful_reader(tmp_path):
     zpath = tmp_path / "orders.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
@@ -403,3 +416,83 @@ def test_read_csv_call_quotes_paths(tmp_path):
     import duckdb
     got = duckdb.sql(f"SELECT * FROM {head.read_csv({1: 'DOUBLE'})}").fetchall()
     assert got == [("1", 2.0)]
+
+
+def test_a_quote_after_spaces_is_kept_as_the_careful_reader_keeps_it(shop, tmp_path, monkeypatch):
+    """``A1, "c1"``: the careful reader keeps the field as written (quotes and all), DuckDB would unquote it."""
+    rows = [f'A{i},c{i},2024-01-05 10:00:00,5,1' for i in range(1, 60)]
+    rows[40] = 'A41, "c41",2024-01-05 10:00:00,5,1'
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,order_date,revenue,quantity\n" + "\n".join(rows) + "\n")
+    fast, slow = load_orders(path), careful(path, monkeypatch)
+    assert way(fast) == "careful" and "spaces before a quote" in fast.summary.notes[-1]
+    assert_same(fast, slow)
+    assert fast.to_pandas()["customer_id"].iloc[40] == '"c41"'
+
+
+def random_export(rnd) -> tuple[str, str]:
+    """A small export in a random dialect and notation with rare awkward values (GENERATED)."""
+    sep = rnd.choice([",", ";", "\t", "|"])
+    comma = sep == ";" and rnd.random() < 0.7
+    date_format = rnd.choice(["%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y %H:%M:%S"])
+    cols = ["order_id", "customer_id", "order_date", "revenue", "quantity"] + rnd.sample(
+        ["sku", "product_name", "currency", "status", "line_type", "tax", "unit_price", "memo"], rnd.randint(0, 5))
+    awkward = [("customer_id", " C1 "), ("sku", "S\t"), ("revenue", "12.3456789"), ("order_id", ""),
+               ("revenue", "$5.00"), ("customer_id", "\u00a0C1"), ("quantity", "2.0"), ("memo", ' "x"'),
+               ("order_date", "yesterday"), ("product_name", 'Tee, "organic"\nblue')]
+    rows = []
+    for _ in range(rnd.randint(20, 60)):
+        when = pd.Timestamp("2023-01-01") + pd.Timedelta(minutes=rnd.randint(0, 900_000))
+        r = {"order_id": f"O{rnd.randint(1, 30)}", "customer_id": rnd.choice(["C1", "c2", ""]),
+             "order_date": when.strftime(date_format), "revenue": f"{rnd.choice([-1, 1, 1]) * rnd.randint(0, 9999) / 100}",
+             "quantity": str(rnd.choice([1, 2, -1])), "sku": rnd.choice(["S1", "S 2", ""]),
+             "product_name": rnd.choice(["Mug", "Crème", ""]), "currency": rnd.choice(["USD", "usd", ""]),
+             "status": rnd.choice(["paid", "Completed", "weird", ""]), "line_type": rnd.choice(["sale", "Return"]),
+             "tax": rnd.choice(["0", "1.5", ""]), "unit_price": f"{rnd.randint(1, 999) / 10}", "memo": "x"}
+        if rnd.random() < 0.08:
+            key, value = rnd.choice(awkward)
+            r[key] = value
+        if comma:
+            r.update({k: r[k].replace(".", ",") for k in ("revenue", "tax", "unit_price")})
+        rows.append(sep.join(f'"{v.replace(chr(34), 2 * chr(34))}"' if any(c in v for c in (sep, '"', "\n"))
+                             else v for v in (r[c] for c in cols)))
+    newline = rnd.choice(["\n", "\r\n"])
+    return sep.join(cols) + newline + newline.join(rows) + newline, rnd.choice(["utf-8", "utf-8-sig"])
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_exports_read_the_same_or_fail_the_same(seed, small_sample, tmp_path, monkeypatch):
+    """Second implementation on GENERATED awkward exports: the same lines and summary, or the same message."""
+    import random
+    rnd = random.Random(seed)
+    text, encoding = random_export(rnd)
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding=encoding)
+    options = rnd.choice([{}, {"returns": "drop"}, {"currency": "USD"}, {"non_product": "keep"}, {"dayfirst": True}])
+    results = []
+    for load in (lambda: load_orders(path, **options), lambda: careful(path, monkeypatch, **options)):
+        try:
+            results.append(load())
+        except DataError as exc:
+            results.append(str(exc))
+    fast, slow = results
+    if isinstance(slow, str) or isinstance(fast, str):
+        assert fast == slow
+    else:
+        assert_same(fast, slow)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('a,b\n1, "x"\n', True),                      # a field starts with a space and a quote
+    ('a,b\n "x",1\n', True),                      # ... at a line start
+    ('a,b\n1,   ""\n', True),                     # spaces, then an empty quoted field
+    ('a,b\n1,"Tee, ""organic"" cotton"\n', False),  # inside a quoted field: an escaped quote
+    ('a,b\n1,"abc "\n2,x\n', False),              # inside a quoted field: the closing quote
+    ('a,b\n1,12" pizza\n2, "x"\n', True),          # a literal quote throws the count off: still found
+    ('a,b\n1,x "y"\n', False),                    # not at a field start: the careful reader and DuckDB agree
+])
+def test_quote_after_spaces(text, expected, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(text)
+    assert csvfast._quote_after_spaces(path, ",", None) is expected
+    assert csvfast._quote_after_spaces(path, ",", None, chunk=3) is expected   # across block boundaries

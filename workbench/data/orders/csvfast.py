@@ -33,6 +33,7 @@ reads ``1_000`` in an amount column as 1000, where the careful parser refuses it
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -92,30 +93,92 @@ def load_csv(path: Path, *, fmt: str, columns: dict | None, options: LoadOptions
              encoding: str | None) -> OrderLines:
     """Read a delimited text export: DuckDB where it reads the file as the careful reader would, else the
     careful reader (see the module docstring). Error messages are the careful reader's."""
-    name = path.name
     careful = dict(fmt=fmt, columns=columns, options=options, delimiter=delimiter, encoding=encoding)
     try:
-        head = _head(path, name, delimiter=delimiter, encoding=encoding)
+        head = _head(path, path.name, delimiter=delimiter, encoding=encoding)
         layout = _layout(head, fmt=fmt, columns=columns)
     except NotForEngine as why:
         return careful_lines(path, reason=str(why), **careful)
-    text_read = dict(fmt=fmt, columns=columns, options=options)
+    # meanwhile, one look at every byte for what DuckDB reads differently from the careful reader whatever the
+    # notations: a quote after spaces at the start of a field (DuckDB skips the spaces and unquotes the field;
+    # the careful reader keeps the field as written, quotes and all)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        quoted_after_spaces = pool.submit(_quote_after_spaces, path, head.read.delimiter, head.compression)
+        try:
+            lines = _duckdb_lines(head, layout, fmt=fmt, columns=columns, options=options)
+        except NotForEngine as why:
+            return careful_lines(path, reason=str(why), **careful)
+        except DataError:
+            if quoted_after_spaces.result():   # DuckDB's strings were not the careful reader's: its message
+                return careful_lines(path, reason="a field starts with spaces before a quote.", **careful)
+            raise
+    if quoted_after_spaces.result():
+        return careful_lines(path, reason="a field starts with spaces before a quote (DuckDB would drop the "
+                                          "spaces and the quotes; the careful reader keeps them).", **careful)
+    return lines
+
+
+def _duckdb_lines(head: CsvHead, layout: Layout, *, fmt: str, columns: dict | None,
+                  options: LoadOptions) -> OrderLines:
+    """The engine way for mapped layouts, else (or where the engine's check refuses) the text way; NotForEngine
+    where DuckDB cannot read the file as it is."""
+    reason = None
     if layout.mapped:
         try:
             return engine_lines(head, layout=layout, options=options)
         except NotForEngine as why:
             reason = str(why)
-    else:
-        reason = None
     try:
         frame = text_frame(head)
     except _duckdb_errors() as exc:
-        return careful_lines(path, reason=_duckdb_reason(exc), **careful)
-    lines = load_frame(frame, name=name, source=str(path), **text_read, default_decimal=head.read.decimal,
-                       read_notes=head.read.notes)
+        raise NotForEngine(_duckdb_reason(exc)) from None
+    lines = load_frame(frame, name=head.name, source=str(head.path), fmt=fmt, columns=columns, options=options,
+                       default_decimal=head.read.decimal, read_notes=head.read.notes)
     if reason:  # a known layout is always mapped here (it needs whole orders): nothing to say
         lines.summary.note(f"Read by DuckDB's CSV reader as text and mapped here: {reason}")
     return lines
+
+
+def _quote_after_spaces(path: Path, delimiter: str, compression: str | None, chunk: int = 1 << 22) -> bool:
+    """Whether a field starts with spaces and then a quote (``A1, "c1",...``).
+
+    DuckDB drops such spaces and unquotes the field (duckdb/duckdb#10438); the careful reader (pandas) keeps the
+    field as written, quotes and all. A space and a quote right after a delimiter or a line start count, unless
+    they sit inside a quoted field: an odd number of quotes before them, and the quote is escaped (``""``) or
+    closes the field. The count can be thrown off by a quote inside an unquoted field (``12" pizza``); then this
+    answers yes more often (the careful reader reads the file: slower, never different).
+    """
+    import gzip
+    delim = delimiter.encode()
+    inside_next = (b'"', delim, b"\r", b"\n")
+    parity, tail = 0, b"\n"                       # tail: bytes seen already (context, their quotes counted)
+    with (gzip.open(path, "rb") if compression == "gzip" else open(path, "rb")) as fh:
+        while block := fh.read(chunk):
+            data = tail + block
+            if b'"' not in block:                   # most blocks of a large export hold no quote at all
+                end = len(data)
+                while end > 0 and data[end - 1] == 32:
+                    end -= 1
+                tail = data[max(end - 1, 0):]
+                continue
+            counted = len(tail)
+            at = data.find(b' "')
+            while at >= 0:
+                parity ^= data.count(b'"', counted, at) & 1
+                counted = at
+                start = at                          # back to the first space of the run
+                while start > 0 and data[start - 1] == 32:
+                    start -= 1
+                field_start = start == 0 or data[start - 1:start] in (delim, b"\n", b"\r")
+                if field_start and (parity == 0 or data[at + 2:at + 3] not in inside_next):
+                    return True
+                at = data.find(b' "', at + 1)
+            parity ^= data.count(b'"', counted) & 1
+            end = len(data)                         # the last run of spaces and the byte before it
+            while end > 0 and data[end - 1] == 32:
+                end -= 1
+            tail = data[max(end - 1, 0):]
+    return False
 
 
 def careful_lines(path: Path, *, reason: str, fmt: str, columns: dict | None, options: LoadOptions,
@@ -141,9 +204,19 @@ def _head(path: Path, name: str, *, delimiter: str | None, encoding: str | None)
         raise NotForEngine("the encoding given does not decode its first lines.") from None
     if read.encoding.lower().replace("_", "-") not in _ENCODINGS:
         raise NotForEngine(f"not UTF-8 ({read.encoding}); DuckDB reads UTF-8 only.")
+    if not _header_first(path, compression):
+        raise NotForEngine("blank lines above the header (DuckDB takes the first line as the header).")
     if len(read.delimiter) != 1 or read.delimiter == '"':
         raise NotForEngine(f"delimiter {read.delimiter!r} is not one character.")
     return CsvHead(path=path, name=name, read=read, complete=complete, compression=compression)
+
+
+def _header_first(path: Path, compression: str | None) -> bool:
+    """The file's first line holds the header (the careful reader skips blank lines above it; DuckDB does not)."""
+    import gzip
+    with (gzip.open(path, "rb") if compression == "gzip" else open(path, "rb")) as fh:
+        first = fh.read(1 << 16).removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    return bool(first.strip())
 
 
 def _layout(head: CsvHead, *, fmt: str, columns: dict | None) -> Layout:

@@ -210,6 +210,10 @@ class _TableLines(_Lines):
         self.keep = self.keep & ~selected
         self.dropped = True
 
+    def kept(self):
+        """Lines kept: every line when no policy left any out (``keep`` is then the literal true, no column)."""
+        return self.keep.sum() if self.dropped else self.data.count()
+
     def fill(self, selected, column: str, value: Any) -> None:
         self.fills.append((selected, column, value))
 
@@ -233,7 +237,7 @@ def apply_to_table(table: ibis.Table, options: LoadOptions, summary: LoadSummary
     ``lines_kept``, and ``lines_read`` when not known) come from one query run when first read."""
     lines = _TableLines(table)
     _apply(lines, options, summary)
-    summary.lines_kept = lines._lazy(lines.keep.sum())
+    summary.lines_kept = lines._lazy(lines.kept())
     if lines_read is None:
         summary.lines_read = lines._lazy(table.count())
     return lines.result()
@@ -247,7 +251,7 @@ def apply_to_table_now(table: ibis.Table, options: LoadOptions, summary: LoadSum
     value of each check."""
     lines = _TableLines(table)
     _apply(lines, options, summary)
-    summary.lines_kept = lines._lazy(lines.keep.sum())
+    summary.lines_kept = lines._lazy(lines.kept())
     summary.lines_read = lines._lazy(table.count())
     getters = {name: lines._lazy(expr) for name, expr in checks.items()}
     found = {name: get() for name, get in getters.items()}   # the first one runs the one query
