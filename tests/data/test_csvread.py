@@ -198,6 +198,13 @@ class TestReadCsvHead:
         head, complete = read_csv_head(path, max_bytes=10_000)
         assert complete and head.rows == 100
 
+    def test_a_cut_inside_a_quoted_field_ends_the_sample_a_line_earlier(self, tmp_path):
+        body = "id,name\n" + "".join(f'{i},"Mug\n\nlarge {i}"\n' for i in range(1, 200))
+        path = write(tmp_path, body.encode())
+        for limit in range(60, 90):
+            head, complete = read_csv_head(path, max_bytes=limit)
+            assert not complete and head.frame["name"].str.startswith("Mug\n\nlarge").all()
+
     def test_gzip_head_and_compression(self, tmp_path):
         import gzip
         body = b"order_id,revenue\n" + b"".join(b"A%d,5\n" % i for i in range(1000))

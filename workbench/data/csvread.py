@@ -177,8 +177,17 @@ def read_csv_head(path: str | os.PathLike, *, max_bytes: int, delimiter: str | N
     path = Path(path)
     name = source or path.name
     raw, complete = _head_bytes(path, name, max_bytes)
-    return _read_text(raw, path=path, name=name, delimiter=delimiter, encoding=encoding,
-                      allow_header_only=not complete), complete
+    for _ in range(20):
+        try:
+            return _read_text(raw, path=path, name=name, delimiter=delimiter, encoding=encoding,
+                              allow_header_only=not complete), complete
+        except DataError as exc:
+            # cut inside a quoted field that holds line breaks: end the sample one line earlier
+            cut = raw.rfind(b"\n", 0, len(raw) - 1)
+            if complete or cut <= 0 or "more fields than the header" not in exc.problem:
+                raise
+            raw = raw[:cut + 1]
+    raise DataError("the first lines end inside a quoted field", source=name)
 
 
 def compression_of(path: str | os.PathLike) -> str | None:
