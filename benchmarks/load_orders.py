@@ -24,7 +24,8 @@ from ``workbench.data.synthetic.orders`` when missing): each in a fresh process,
 
 Each step prints wall time, CPU time (user + system of the process: steadier than wall time on a shared
 machine) and the process's peak resident memory during the step (Linux VmHWM, reset before each step), also as
-the increase over the process before the step (after its imports and the steps before). The data are generated (seeded), not real sales. Speed is measured here, never asserted in tests.
+the increase over the process before the step (after its imports and the steps before). The data are generated
+(seeded), not real sales. Speed is measured here, never asserted in tests.
 
 Run: ``.venv/bin/python benchmarks/load_orders.py`` (``--kinds csv`` for the CSV part only, ``--sizes 1M`` for
 the small Parquet file only).
@@ -224,13 +225,15 @@ def bench_csv(careful: bool) -> None:
         print(f"  {r['step']:<48} {r['seconds']:>8.2f} {r['cpu']:>7.2f} {r['peak_mb']:>8.0f} "
               f"{r['peak_mb'] - r['base_mb']:>6.0f}")
     load, ref = fast[0], duck[0]
+    grew = (load["peak_mb"] - load["base_mb"]) / max(1.0, ref["peak_mb"] - ref["base_mb"])
     print(f"  load_orders / DuckDB count+sum: time x{load['seconds'] / ref['seconds']:.1f} (CPU "
-          f"x{load['cpu'] / ref['cpu']:.1f}), memory increase x{(load['peak_mb'] - load['base_mb']) / max(1.0, ref['peak_mb'] - ref['base_mb']):.1f}"
-          f" (peak RSS x{load['peak_mb'] / ref['peak_mb']:.1f})")
+          f"x{load['cpu'] / ref['cpu']:.1f}), memory increase x{grew:.1f} (peak RSS "
+          f"x{load['peak_mb'] / ref['peak_mb']:.1f})")
     if slow:
         print(f"  careful reader / load_orders: time x{slow[0]['seconds'] / load['seconds']:.1f}")
     for c in checks:
-        print(f"  check: {c['lines']:,} lines, revenue {c['revenue']:,.2f}" + (f" ({c['way']})" if c.get("way") else ""))
+        way = f" ({c['way']})" if c.get("way") else ""
+        print(f"  check: {c['lines']:,} lines, revenue {c['revenue']:,.2f}{way}")
 
 
 def main(argv: list[str] | None = None) -> None:

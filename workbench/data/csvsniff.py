@@ -32,7 +32,8 @@ __all__ = ["DateNotation", "date_notation", "decimal_notation", "ENGINE_ISO_FORM
 ENGINE_ISO_FORMATS = tuple(f for f in _ISO_FORMATS if "%f" not in f and f != "%Y%m%d")
 
 # the careful reader's day/month pattern (csvread.parse_dates), with the separators captured
-_SLASHED = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{2,4})(?:([ T])(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+_SLASHED = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{2,4})"
+                      r"(?:([ T])(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 
 # plain numbers per decimal mark: what both the careful parser and the engine read as the same float
 PLAIN_NUMBER = {".": r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", ",": r"[+-]?(\d+,?\d*|,\d+)"}

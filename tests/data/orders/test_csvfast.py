@@ -287,7 +287,8 @@ def test_one_bad_row_deep_in_a_large_file_gets_the_careful_message(tmp_path, mon
 
 
 BAD_ROWS = {
-    "date": ("A90,c1,yesterday,5,1", r"column `order_date`: values are not dates \(1 row; first: row 90: 'yesterday'\)"),
+    "date": ("A90,c1,yesterday,5,1",
+             r"column `order_date`: values are not dates \(1 row; first: row 90: 'yesterday'\)"),
     "missing id": (",c1,2024-01-05 10:00:00,5,1", r"column `order_id`: order ids are missing \(1 row; first: row 90\)"),
     "fraction": ("A90,c1,2024-01-05 10:00:00,5,1.5",
                  r"column `quantity`: quantities are not whole numbers \(1 row; first: row 90: '1\.5'\)"),
@@ -403,7 +404,7 @@ def test_lines_stay_in_the_file_and_the_count_is_known(shop, tmp_path):
 def test_duckdb_reason_is_one_line():
     exc = Exception('Conversion Error: CSV Error on Line: 3\nOriginal Line: 2;1.250\nError when converting column '
                     '"b". Could not convert string "1.250" to \'DOUBLE\'\n\nColumn b is being converted')
-    assert csvfast._duckdb_reason(exc) == ("DuckDB's CSV reader stopped at line 3 (Error when converting column "
+    assert csvfast.duckdb_reason(exc) == ("DuckDB's CSV reader stopped at line 3 (Error when converting column "
                                            "\"b\". Could not convert string \"1.250\" to 'DOUBLE').")
 
 
@@ -444,7 +445,8 @@ def random_export(rnd) -> tuple[str, str]:
     for _ in range(rnd.randint(20, 60)):
         when = pd.Timestamp("2023-01-01") + pd.Timedelta(minutes=rnd.randint(0, 900_000))
         r = {"order_id": f"O{rnd.randint(1, 30)}", "customer_id": rnd.choice(["C1", "c2", ""]),
-             "order_date": when.strftime(date_format), "revenue": f"{rnd.choice([-1, 1, 1]) * rnd.randint(0, 9999) / 100}",
+             "order_date": when.strftime(date_format),
+             "revenue": f"{rnd.choice([-1, 1, 1]) * rnd.randint(0, 9999) / 100}",
              "quantity": str(rnd.choice([1, 2, -1])), "sku": rnd.choice(["S1", "S 2", ""]),
              "product_name": rnd.choice(["Mug", "Crème", ""]), "currency": rnd.choice(["USD", "usd", ""]),
              "status": rnd.choice(["paid", "Completed", "weird", ""]), "line_type": rnd.choice(["sale", "Return"]),

@@ -9,84 +9,48 @@ types, ``timestampformat``, ``decimal_separator``, no auto-detection) and parses
 
 :func:`load_csv` tries three ways, fastest first, and the load summary says which one read the file and why:
 
-1. **engine** (canonical files and files mapped by column names, :func:`engine_lines`): the canonical columns
-   are Ibis expressions over DuckDB's scan of the file, the line policies are applied lazily (the same
-   definitions as for every other source, :mod:`~workbench.data.orders.policies`), and **one query at load
-   time** both checks every line and computes the load summary's counts: every field parsed (a value that
-   does not fit the notation is a parse error), valid UTF-8 in every column, order ids, dates, amounts and
-   quantities present, quantities whole, amounts finite, dates within pandas' range, line types and
-   currencies as the careful reader requires, status words counted. The lines stay in the file: each later
-   query reads it again, like a Parquet file.
-2. **text** (:func:`text_frame`): DuckDB reads every field as text (trimmed, empty = missing, exactly the
-   frame of strings the careful reader builds) and the layout is mapped in pandas by the careful mappers.
-   Known export layouts (Shopify, WooCommerce, UCI, CDNOW: their mapping needs whole orders), files whose
-   first lines need the careful parser (currency signs, thousands separators, time-zone offsets, several
-   date notations), and files the engine's check found a problem in: the careful mapping then raises its
-   own message, naming the row.
-3. **careful** (:func:`workbench.data.csvread.read_csv_robust`): what DuckDB cannot read as it is: another
-   encoding than UTF-8, a row with more or fewer fields than the header, a zip archive, a line of spaces,
-   a sample that ends inside a quoted field.
+1. **engine** (canonical files and files mapped by column names; :mod:`~workbench.data.orders.csvengine`):
+   the canonical columns are Ibis expressions over DuckDB's scan of the file, the line policies are applied
+   lazily (the same definitions as for every other source), and **one query at load time** both checks every
+   line and counts the load summary. The lines stay in the file: each later query reads it again, like a
+   Parquet file.
+2. **text** (:func:`text_frame`): DuckDB reads every field as text (trimmed, empty = missing: the frame of
+   strings the careful reader builds) and the layout is mapped in pandas by the careful mappers. Known export
+   layouts (Shopify, WooCommerce, UCI, CDNOW: their mapping needs whole orders), files whose first lines need
+   the careful parser (currency signs, thousands separators, time-zone offsets, several date notations), and
+   files the engine's check found a problem in: the careful mapping then raises its own message, naming the
+   row.
+3. **careful** (:func:`workbench.data.csvread.read_csv_robust`): what DuckDB cannot read as the careful reader
+   does: another encoding than UTF-8, a row with more or fewer fields than the header, a line of spaces, a zip
+   archive, blank lines above the header, a field that starts with spaces and a quote (:func:`_quote_after_spaces`,
+   one look at every byte while DuckDB reads).
 
 Every error message therefore comes from the careful code, on the same strings. Known difference: DuckDB
 reads ``1_000`` in an amount column as 1000, where the careful parser refuses it.
+
+Measured on a 2M-line, 157 MB generated export (``benchmarks/load_orders.py``): see the README's benchmark
+section.
 """
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-import ibis
 import pandas as pd
 
-from workbench.data.csvread import CsvRead, compression_of, read_csv_head, read_csv_robust
-from workbench.data.csvsniff import DateNotation, date_notation, decimal_notation
-from workbench.data.orders.eager import MONEY, load_frame
+from workbench.data.csvread import compression_of, read_csv_head, read_csv_robust
+from workbench.data.orders.csvengine import (CsvHead, NotForEngine, col, duckdb_errors, duckdb_reason,
+                                             engine_lines, trimmed)
+from workbench.data.orders.eager import load_frame
 from workbench.data.orders.headers import Layout, choose_layout
-from workbench.data.orders.lazy import canonical_columns
 from workbench.data.orders.orderlines import OrderLines
-from workbench.data.orders.policies import LoadOptions, apply_to_table_now, check_currencies_table
-from workbench.data.summary import LoadSummary
+from workbench.data.orders.policies import LoadOptions
 from workbench.errors import DataError
 
-__all__ = ["load_csv", "engine_lines", "text_frame", "SAMPLE_BYTES", "NotForEngine"]
+__all__ = ["load_csv", "careful_lines", "text_frame", "SAMPLE_BYTES"]
 
 SAMPLE_BYTES = 1 << 20   # the first MiB (whole lines) decides the dialect and the notations
-# what str.strip() removes (the careful reader strips every field): Unicode white space
-_WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-_NUMBERS = ("revenue", "quantity", "unit_price", "discount", "tax", "shipping")
 _ENCODINGS = ("utf-8", "utf-8-sig")  # what DuckDB decodes as the careful reader does
-
-
-class NotForEngine(Exception):
-    """Why a file is read by a slower way (the message ends up in the load summary)."""
-
-
-@dataclass
-class CsvHead:
-    """The first lines of a file as the careful reader reads them, and how DuckDB is to read the file."""
-
-    path: Path
-    name: str
-    read: CsvRead
-    complete: bool
-    compression: str | None
-
-    @property
-    def lines(self) -> int:
-        return len(self.read.frame)
-
-    def read_csv(self, types: dict[int, str], **options: Any) -> str:
-        """A DuckDB ``read_csv(...)`` call for this file: columns ``c0, c1, ...`` of the given types (VARCHAR
-        where not given), the detected dialect, nothing auto-detected."""
-        cols = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(self.read.header)))
-        opts = {"header": "true", "delim": _sql(self.read.delimiter), "quote": "'\"'", "escape": "'\"'",
-                "columns": "{" + cols + "}", "auto_detect": "false", "compression": _sql(self.compression or "none"),
-                "encoding": "'utf-8'", "strict_mode": "true", "null_padding": "false"}
-        opts.update({k: _sql(v) for k, v in options.items()})
-        return f"read_csv({_sql(str(self.path))}, " + ", ".join(f"{k}={v}" for k, v in opts.items()) + ")"
 
 
 def load_csv(path: Path, *, fmt: str, columns: dict | None, options: LoadOptions, delimiter: str | None,
@@ -130,8 +94,8 @@ def _duckdb_lines(head: CsvHead, layout: Layout, *, fmt: str, columns: dict | No
             reason = str(why)
     try:
         frame = text_frame(head)
-    except _duckdb_errors() as exc:
-        raise NotForEngine(_duckdb_reason(exc)) from None
+    except duckdb_errors() as exc:
+        raise NotForEngine(duckdb_reason(exc)) from None
     lines = load_frame(frame, name=head.name, source=str(head.path), fmt=fmt, columns=columns, options=options,
                        default_decimal=head.read.decimal, read_notes=head.read.notes)
     if reason:  # a known layout is always mapped here (it needs whole orders): nothing to say
@@ -231,259 +195,13 @@ def _layout(head: CsvHead, *, fmt: str, columns: dict | None) -> Layout:
         raise NotForEngine("the header needs the careful reader.") from None
 
 
-# ----------------------------------------------------------------------------------------------------------
-# 1. engine: DuckDB parses every value, the policies run lazily, one query checks and counts
-# ----------------------------------------------------------------------------------------------------------
-
-@dataclass
-class _Plan:
-    types: dict[int, str]
-    dates: DateNotation
-    decimal: str
-
-
-def _plan(head: CsvHead, layout: Layout, options: LoadOptions) -> _Plan:
-    """DuckDB types and notations for the mapped columns, read off the sample, or NotForEngine."""
-    frame, index = head.read.frame, {h: i for i, h in enumerate(head.read.header)}
-    cols = layout.columns
-    if head.lines == 0:
-        raise NotForEngine("no rows in its first lines.")
-    dates = date_notation(frame[cols["order_date"]], dayfirst=options.dayfirst,
-                          default_dayfirst=head.read.decimal == ",")
-    if dates is None:
-        raise NotForEngine("its dates need the careful parser (time-zone offsets, several notations, two-digit "
-                           "years, AM/PM or fractions of a second in the first lines).")
-    marks: dict[str, tuple[str, bool]] = {}
-    for canon in _NUMBERS:
-        if canon in cols:
-            found = decimal_notation(frame[cols[canon]], decimal=options.decimal, default_decimal=head.read.decimal)
-            if found is None:
-                raise NotForEngine(f"its amounts need the careful parser (`{cols[canon]}`: currency signs, "
-                                   "thousands separators or both decimal marks in the first lines).")
-            marks[canon] = found
-    shown = {m for m, by_value in marks.values() if by_value}
-    if len(shown) > 1:
-        raise NotForEngine("its amount columns use different decimal marks.")
-    decimal = shown.pop() if shown else head.read.decimal
-    if any(m != decimal for m, _ in marks.values()):
-        raise NotForEngine("its amount columns use different decimal marks.")
-    types = {index[cols[c]]: "DOUBLE" for c in marks}
-    # ISO dates are parsed by the reader; day/month dates are read as text, checked against the careful
-    # reader's pattern (strptime takes 7:5 for 07:05, the careful reader refuses it) and parsed in the query
-    types[index[cols["order_date"]]] = "TIMESTAMP" if dates.dayfirst is None else "VARCHAR"
-    return _Plan(types=types, dates=dates, decimal=decimal)
-
-
-def engine_lines(head: CsvHead, *, layout: Layout, options: LoadOptions) -> OrderLines:
-    """Canonical order lines over DuckDB's scan of the file, checked and counted by one query now; or
-    NotForEngine (a parse error, a value the careful reader would refuse or read differently).
-
-    The first query takes text as DuckDB reads it and amounts as parsed, and checks that no text value starts or
-    ends with anything but a printable ASCII character and that no amount has more than six decimals. Where one
-    does, a second query reads the file as the careful reader does: every text value trimmed of Unicode white
-    space, every amount rounded to a millionth (both cost time on every query, so only where needed).
-    """
-    plan = _plan(head, layout, options)
-    lines, found = _engine_query(head, layout, options, plan, exact=False)
-    return lines if lines is not None else _engine_query(head, layout, options, plan, exact=True)[0]
-
-
-def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Plan,
-                  exact: bool) -> tuple[OrderLines | None, dict[str, Any]]:
-    from workbench.engine import default_backend
-
-    index = {h: i for i, h in enumerate(head.read.header)}
-    cols = dict(layout.columns)
-    code = _sample_currency(head, cols, options)
-    select = []
-    for canon, src in cols.items():
-        i = index[src]
-        if canon == "order_date" and plan.dates.dayfirst is not None:
-            select += [f'strptime({_col(i)}, {_sql(plan.dates.format)}) AS "order_date"', f'{_col(i)} AS "_date_text"']
-        else:
-            select.append(f'{_col(i) if i in plan.types or not exact else _trimmed(_col(i))} AS "{canon}"')
-    used = {index[s] for s in cols.values()}
-    select += [f'{_col(i)} AS "_c{i}"' for i in range(len(head.read.header)) if i not in used]
-    if "quantity" in cols:
-        select.append('"quantity" AS "_quantity_read"')  # parsed, before the canonical rounding to whole units
-    if "status" in cols:
-        select.append('"status" AS "_status_word"')      # as written, before mapping to canonical statuses
-    reader = head.read_csv(plan.types, timestampformat=plan.dates.format,
-                           **({"decimal_separator": ","} if plan.decimal == "," else {}))
-    inner = f"SELECT {', '.join(select)} FROM {reader}"
-    unused = [f"_c{i}" for i in range(len(head.read.header)) if i not in used]
-    flags = _flags(cols, unused, code, exact, dates=plan.dates)
-    raw_table = default_backend().sql(f'SELECT *, {flags} AS "_flags" FROM ({inner})')
-
-    summary = LoadSummary(source=str(head.path), format=layout.format, lines_read=None, lines_kept=0)
-    for note in [*head.read.notes, *layout.notes]:
-        summary.note(note)
-    at_dates_note = len(summary.notes)
-    identity = Layout(layout.module, layout.format, columns={c: c for c in cols}, notes=[],
-                      revenue_less=layout.revenue_less)
-    hidden = [c for c in raw_table.columns if c.startswith("_")]
-    base, derived = canonical_columns(raw_table, identity, name=head.name, summary=summary,
-                                      extra={c: raw_table[c] for c in hidden})
-    # the careful path rounds money to a millionth (numpy: rint(x * 1e6) / 1e6): amounts read with six decimals
-    # or fewer are unchanged by it (checked), a computed revenue is rounded
-    computed = {"revenue"} if "revenue" not in cols or layout.revenue_less else set()
-    rounded = [c for c in MONEY if c in base.columns and (exact or c not in cols or c in computed)]
-    base = base.mutate(**{c: _round6(base[c]) for c in rounded})
-    base, options = _currency(base, head, cols, options, summary, code)
-    checks: dict[str, Any] = {"flags": base["_flags"].bit_or(), "min_date": base.order_date.min(),
-                              "max_date": base.order_date.max()}
-    if plan.dates.dayfirst is not None and not plan.dates.proven:
-        checks["max_day"] = base.order_date.day().max()
-    if "status" in cols:
-        checks["status_unknown"] = (base["_status_word"].notnull() & base.status.isnull()).sum()
-    if "currency" in cols and options.currency is not None:   # the careful reader refuses a file with no
-        cur = base.currency                                     # line in it (and none without a code)
-        checks["currency_given"] = (cur.isnull() | (cur == options.currency)).sum()
-    try:
-        table, found = apply_to_table_now(base, replace(options, derived=derived), summary, checks=checks,
-                                          hidden=hidden)
-    except _duckdb_errors() as exc:
-        raise NotForEngine(_duckdb_reason(exc)) from None
-    if int(found["flags"] or 0) & (_PADDED | _UNROUND):
-        return None, found   # read again as the careful reader does
-    _judge(found, cols, plan)
-    if found.get("status_unknown", 0):
-        first = _first_unknown_status(base)
-        summary.items.insert(0, _status_item(int(found["status_unknown"]), first))
-    if plan.dates.dayfirst is not None and not plan.dates.proven and not found["max_day"] > 12:
-        order = "day/month" if plan.dates.dayfirst else "month/day"
-        summary.notes.insert(at_dates_note, f"order_date: no value shows whether dates are day/month or month/day; "
-                                            f"read as {order}/year (pass dayfirst= to change)")
-    summary.resolve()
-    summary.note(f"Read by DuckDB with the delimiter, number and date formats of the first {head.lines:,} lines; "
-                 "every line was checked. Each query reads the file again (save a large file as Parquet to query "
-                 "it faster).")
-    lines = OrderLines(table, summary, source=str(head.path), format=layout.format, frame=None, engine="duckdb",
-                       local_file=True)
-    return lines, found
-
-
-# bits of the per-line flags (one bit_or aggregate reads them all)
-_JUDGED, _PADDED, _UNROUND, _READ = 1, 2, 4, 8
-
-
-def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: bool, *, dates: DateNotation) -> str:
-    """SQL over the selected columns: an integer whose bits say, per line, that the careful reader must judge it
-    (_JUDGED: an order id, date, amount or quantity missing, a fractional quantity, an amount that is not
-    finite, an unknown line type, another currency than the first lines'), that text may need trimming
-    (_PADDED) or an amount rounding (_UNROUND). _READ makes the query read every text column (DuckDB checks
-    UTF-8 only in the columns a query reads)."""
-    judged = ['"order_id" IS NULL', '"order_date" IS NULL']
-    if dates.dayfirst is not None:
-        judged.append(f'NOT regexp_full_match("_date_text", {_sql(dates.pattern)})')
-    judged.append('"revenue" IS NULL' if "revenue" in cols else '"unit_price" IS NULL')
-    if "quantity" in cols:
-        judged.append('"quantity" IS NULL OR "quantity" <> round("quantity")')
-    numbers = [c for c in ("revenue", "quantity", "unit_price", "discount", "tax", "shipping") if c in cols]
-    judged.append("NOT isfinite(" + " + ".join(f'coalesce("{c}", 0)' for c in numbers) + ")")
-    if "line_type" in cols:
-        types = "('sale', 'return', 'non_product')"   # lower() only where the value is not already lower case
-        judged.append(f'"line_type" IS NULL OR ("line_type" NOT IN {types} AND lower("line_type") NOT IN {types})')
-    if code:        # the first lines' one code: every line must carry it (or none)
-        judged.append(f'"currency" <> {_sql(code)} AND upper(trim("currency")) <> {_sql(code)}')
-    elif code == "":  # no code in the first lines: none further down either
-        judged.append('"currency" IS NOT NULL')
-    bits = [(_JUDGED, judged)]
-    text = [c for c in cols if c not in ("order_date", *numbers, "line_type", "currency")]
-    read = {"order_id", "line_type"} | ({"currency"} if code is not None else set())
-    if not exact:
-        bits.append((_PADDED, [_maybe_padded(f'"{c}"') for c in text]))
-        bits.append((_UNROUND, [_unround(f'"{c}"') for c in MONEY if c in cols]))
-        read |= set(text)
-    bits.append((_READ, [f'"{c}" IS NULL' for c in [*cols, *unused] if c not in ("order_date", *numbers, *read)]))
-    return " + ".join(f"(CASE WHEN {' OR '.join(f'({x})' for x in conds)} THEN {bit} ELSE 0 END)"
-                      for bit, conds in bits if conds)
-
-
-def _judge(found: dict[str, Any], cols: dict[str, str], plan: _Plan) -> None:
-    """NotForEngine when a line is one the careful reader refuses or would read differently."""
-    if int(found["flags"] or 0) & _JUDGED:
-        raise NotForEngine("lines the careful reader must judge (an order id, date, amount or quantity missing, a "
-                           "fractional quantity, an amount that is not finite, an unknown line type or another "
-                           "currency).")
-    if "currency_given" in found and not found["currency_given"]:
-        raise NotForEngine("no line is in the currency asked for (the careful reader says which there are).")
-    lo, hi = found["min_date"], found["max_date"]
-    if lo and hi and (pd.Timestamp(lo).year < 1000 or pd.Timestamp(hi).year > 9999):
-        raise NotForEngine("years before 1000 (two-digit years are read by the careful reader).")
-
-
-def _sample_currency(head: CsvHead, cols: dict[str, str], options: LoadOptions) -> str | None:
-    """Without ``currency=``: the one code of the first lines ("" when they name none), which every other line
-    must carry too (checked); None when ``currency=`` is given or the file has no currency column."""
-    if "currency" not in cols or options.currency is not None:
-        return None
-    codes = head.read.frame[cols["currency"]].dropna().astype(str).str.strip().str.upper()
-    codes = sorted(set(codes[codes != ""]))
-    if len(codes) > 1:
-        raise NotForEngine("several currencies in its first lines (the careful reader says what to pass).")
-    return codes[0] if codes else ""
-
-
-def _currency(base: ibis.Table, head: CsvHead, cols: dict[str, str], options: LoadOptions,
-              summary: LoadSummary, code: str | None) -> tuple[ibis.Table, LoadOptions]:
-    """The careful reader's currency decision (note, codes upper-cased, the code filled in): with the code of
-    the first lines when ``currency=`` is not given."""
-    if "currency" in cols and options.currency is None:
-        return check_currencies_table(base, options, source=head.name, summary=summary,
-                                      single=lambda: code or None)
-    return check_currencies_table(base, options, source=head.name, summary=summary)
-
-
-def _first_unknown_status(base: ibis.Table) -> str:
-    from workbench.engine import to_pandas
-    t = base
-    row = to_pandas(t.filter(t["_status_word"].notnull() & t.status.isnull()).select("_status_word").limit(1))
-    return str(row["_status_word"].iloc[0])
-
-
-def _status_item(n: int, first: str):
-    from workbench.data.summary import SummaryItem
-    return SummaryItem("status_unknown", n, "changed",
-                       f"lines with a status word not recognised (first: {first!r}): status left empty")
-
-
-def _maybe_padded(column: str) -> str:
-    """SQL: true where a text value may start or end with white space (what the careful reader strips): its
-    first character is not printable ASCII, it holds a non-ASCII character, or its last (ASCII) character is a
-    control character or a space. Cheap checks only: DuckDB's trim with a character set is slow."""
-    return (f"({column} < '!' OR {column} >= chr(127) OR strlen({column}) <> length({column}) "
-            f"OR substring({column}, strlen({column}), 1) < '!')")
-
-
-def _unround(column: str) -> str:
-    """SQL: true where an amount may change when rounded to a millionth as numpy rounds (rint(x * 1e6) / 1e6).
-    round() sends halves away from zero where rint sends them to even, but a value at a half is no value with
-    six decimals: it is flagged either way, so false guarantees rint(x * 1e6) / 1e6 == x."""
-    return f"(round({column} * 1000000.0) / 1000000.0 <> {column})"
-
-
-@ibis.udf.scalar.builtin
-def round_even(x: float, digits: int) -> float:  # DuckDB's round_even: halves to the even neighbour
-    ...
-
-
-def _round6(col):
-    """numpy's round(x, 6), the careful path's rounding of money: rint(x * 1e6) / 1e6 (halves to even)."""
-    return round_even(col * 1_000_000.0, 0) / 1_000_000.0
-
-
-# ----------------------------------------------------------------------------------------------------------
-# 2. text: DuckDB reads strings, the careful mappers map them
-# ----------------------------------------------------------------------------------------------------------
-
 def text_frame(head: CsvHead) -> pd.DataFrame:
     """The whole file as the careful reader's frame of strings (every field trimmed, empty = missing), read
     by DuckDB. Raises DuckDB's error where it cannot read the file as the careful reader does."""
     from workbench.engine import default_backend
 
     n = len(head.read.header)
-    select = ", ".join(f'{_trimmed(_col(i))} AS "c{i}"' for i in range(n))
+    select = ", ".join(f'{trimmed(col(i))} AS "c{i}"' for i in range(n))
     arrow = default_backend().con.sql(f"SELECT {select} FROM {head.read_csv({})}").arrow()
     frame = (arrow.read_all() if hasattr(arrow, "read_all") else arrow).to_pandas()
     frame.columns = list(head.read.header)
@@ -492,32 +210,3 @@ def text_frame(head: CsvHead) -> pd.DataFrame:
     return frame
 
 
-def _col(i: int) -> str:
-    return f'"c{i}"'
-
-
-def _trimmed(column: str) -> str:
-    """SQL: the careful reader's strip (Unicode white space; empty = missing), run only where a value may need it
-    (trim with a character set is slow in DuckDB)."""
-    return f"CASE WHEN {_maybe_padded(column)} THEN NULLIF(trim({column}, {_sql(_WHITESPACE)}), '') ELSE {column} END"
-
-
-def _sql(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _duckdb_errors() -> tuple[type[BaseException], ...]:
-    import duckdb
-    return (duckdb.Error,)
-
-
-def _duckdb_reason(exc: BaseException) -> str:
-    """DuckDB's complaint in one line: 'DuckDB stopped at line 3: Could not convert string "n/a" to DOUBLE'."""
-    text = str(exc)
-    line = re.search(r"CSV Error on Line: (\d+)", text)
-    what = next((ln.strip() for ln in text.splitlines()
-                 if ln.strip() and not ln.startswith(("Conversion Error", "Invalid Input Error", "Original Line",
-                                                       "CSV Error"))), text.strip().splitlines()[0] if text.strip()
-                else exc.__class__.__name__)
-    where = f" at line {line.group(1)}" if line else ""
-    return f"DuckDB's CSV reader stopped{where} ({what[:160]})."
