@@ -498,3 +498,13 @@ def test_quote_after_spaces(text, expected, tmp_path):
     path.write_text(text)
     assert csvfast._quote_after_spaces(path, ",", None) is expected
     assert csvfast._quote_after_spaces(path, ",", None, chunk=3) is expected   # across block boundaries
+
+
+def test_a_duckdb_error_anywhere_sends_the_file_to_the_careful_reader(shop, tmp_path, monkeypatch):
+    """Also errors DuckDB raises when it binds the query (not only while it scans)."""
+    path = write(shop, tmp_path / "orders.csv")
+    monkeypatch.setattr(csvfast.CsvHead, "read_csv", lambda self, types, **o: "read_csv('/no/such/file.csv')")
+    lines = load_orders(path)
+    assert way(lines) == "careful" and "DuckDB's CSV reader stopped" in lines.summary.notes[-1]
+    monkeypatch.undo()
+    assert_same(lines, careful(path, monkeypatch))

@@ -67,7 +67,8 @@ Modules
 -------
 - :mod:`.load`: ``load_orders`` (options checked, the source sent to an engine or read locally);
 - :mod:`.files`: the kind of a local source and one reader per kind (CSV/text, Excel, Parquet, DuckDB);
-- :mod:`.csvfast`: CSV exports parsed by DuckDB with what the careful reader detects on the first lines;
+- :mod:`.csvfast`: CSV exports parsed by DuckDB with what the careful reader detects on the first lines, or read
+  by the careful reader where DuckDB would read them differently; :mod:`.csvengine`: the checking query;
 - :mod:`.engines`: Spark and warehouses (tables where they live, local lines handed over);
 - :mod:`.headers`: the layout or column mapping of a header, and the mapping to suggest when one is missing;
 - :mod:`.eager` and :mod:`.lazy`: parsed frames and Ibis tables mapped to canonical lines;

@@ -127,8 +127,11 @@ def engine_lines(head: CsvHead, *, layout: Layout, options: LoadOptions) -> Orde
     space, every amount rounded to a millionth (both cost time on every query, so only where needed).
     """
     plan = _plan(head, layout, options)
-    lines, found = _engine_query(head, layout, options, plan, exact=False)
-    return lines if lines is not None else _engine_query(head, layout, options, plan, exact=True)[0]
+    try:
+        lines, found = _engine_query(head, layout, options, plan, exact=False)
+        return lines if lines is not None else _engine_query(head, layout, options, plan, exact=True)[0]
+    except duckdb_errors() as exc:   # a parse error, or options DuckDB refuses
+        raise NotForEngine(duckdb_reason(exc)) from None
 
 
 def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Plan,
@@ -183,11 +186,8 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
     if "currency" in cols and options.currency is not None:   # the careful reader refuses a file with no
         cur = base.currency                                     # line in it (and none without a code)
         checks["currency_given"] = (cur.isnull() | (cur == options.currency)).sum()
-    try:
-        table, found = apply_to_table_now(base, replace(options, derived=derived), summary, checks=checks,
-                                          hidden=hidden)
-    except duckdb_errors() as exc:
-        raise NotForEngine(duckdb_reason(exc)) from None
+    table, found = apply_to_table_now(base, replace(options, derived=derived), summary, checks=checks,
+                                      hidden=hidden)
     if int(found["flags"] or 0) & (_PADDED | _UNROUND):
         return None, found   # read again as the careful reader does
     _judge(found, cols, plan)
