@@ -102,6 +102,15 @@ class TestOnSpark:
         assert "parsed here, queried on Spark" in repr(lines)
         assert lines.summary.notes[-1].startswith("Parsed in this process, then handed to Spark")
 
+    def test_a_csv_read_lazily_by_duckdb_is_collected_and_handed_to_spark(self, spark_con, tmp_path):
+        path = tmp_path / "store.csv"
+        make_store().to_csv(path, index=False)
+        local, on_spark = load_orders(path), load_orders(path, engine="spark")
+        assert local.lazy and local.local_file and on_spark.engine == "pyspark"
+        assert engine.to_pandas(on_spark.table.count()) == len(local) == 11
+        assert engine.to_pandas(on_spark.table.revenue.sum()) == pytest.approx(make_store()["revenue"].sum())
+        assert on_spark.summary.notes[-1].startswith("Parsed in this process, then handed to Spark")
+
     def test_collecting_the_lines_is_refused_above_the_limit(self, spark_con, store_parquet):
         lines = load_orders(store_parquet, engine="spark")
         with engine.collect_limit(10):

@@ -106,16 +106,16 @@ def load_on_engine(source: Any, con: Any, *, table: str | None, fmt: str, column
                            encoding=encoding, table=None, con=con)
     if engine_name(bound_backend(lines.table)) == engine:
         return lines
-    if lines._frame is None:
+    frame = lines.to_pandas() if lines._frame is None and lines.local_file else lines._frame
+    if frame is None:
         raise DataError(f"this source cannot be read by {engine_title(engine)}", source=lines.source,
                         fix="Export the order lines as Parquet (DuckDB: COPY orders TO 'orders.parquet') and pass "
                             "that file, or put them in a table on the engine and pass its name")
     # parsed here (CSV, Excel, fixed width, a frame): hand the canonical lines to the engine
-    view = upload(con, lines._frame)
+    view = upload(con, frame)
     lines.summary.note(f"Parsed in this process, then handed to {engine_title(engine)} as a temporary view: the "
                        "analyses' queries run there.")
-    return OrderLines(view, lines.summary, source=lines.source, format=lines.format, frame=lines._frame,
-                      engine=engine)
+    return OrderLines(view, lines.summary, source=lines.source, format=lines.format, frame=frame, engine=engine)
 
 
 def engine_table(con: Any, name: str, engine: str) -> ibis.Table:
