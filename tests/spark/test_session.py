@@ -59,7 +59,8 @@ class TestJavaCheck:
 
 class TestLocalSettings:
     def test_defaults_suit_a_small_machine_and_keep_dates_in_utc(self, monkeypatch):
-        for var in ("WORKBENCH_SPARK_MASTER", "WORKBENCH_SPARK_DRIVER_MEMORY", "WORKBENCH_SPARK_SHUFFLE_PARTITIONS"):
+        for var in ("WORKBENCH_SPARK_MASTER", "WORKBENCH_SPARK_DRIVER_MEMORY", "WORKBENCH_SPARK_SHUFFLE_PARTITIONS",
+                    "WORKBENCH_SPARK_JAVA_OPTIONS"):
             monkeypatch.delenv(var, raising=False)
         conf = wbspark.local_spark_conf()
         assert conf["spark.master"] == "local[2]"
@@ -70,6 +71,15 @@ class TestLocalSettings:
         assert "log4j2.properties" in conf["spark.driver.extraJavaOptions"]
         assert conf["spark.driver.host"] == "127.0.0.1"
         assert "workbench-spark-" in conf["spark.sql.warehouse.dir"]  # not a spark-warehouse/ in the project
+        assert conf["spark.driver.extraJavaOptions"].endswith(" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
+    def test_jvm_flags_can_be_replaced_or_dropped(self, monkeypatch):
+        monkeypatch.setenv("WORKBENCH_SPARK_JAVA_OPTIONS", "-XX:+UseG1GC")
+        opts = wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
+        assert opts.endswith("log4j2.properties -XX:+UseG1GC") and "TieredStopAtLevel" not in opts
+        monkeypatch.setenv("WORKBENCH_SPARK_JAVA_OPTIONS", "")
+        opts = wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
+        assert opts.endswith("log4j2.properties") and "-XX:" not in opts
 
     def test_environment_and_arguments_override(self, monkeypatch):
         monkeypatch.setenv("WORKBENCH_SPARK_MASTER", "spark://head:7077")
