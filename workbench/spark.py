@@ -11,7 +11,8 @@ for local files and on Spark for order lines that outgrow one machine. This modu
   into the project).
   Start-up takes 5-10 s, so the session is made once per process and reused.
 - :func:`spark_backend` wraps it as an Ibis backend; ``workbench.engine.connect("spark")`` and
-  ``wb.load_orders(..., engine="spark")`` go through it.
+  ``wb.load_orders(..., engine="spark")`` go through it; :func:`frame_view` hands a frame parsed in Python
+  (a CSV export) to the session as a view over a temporary Parquet file.
 - :func:`check_java` says clearly when Java is missing or too old (PySpark 4 needs Java 17 or newer)
   instead of PySpark's "Java gateway process exited before sending its port number", and
   :func:`require_pyspark` when PySpark itself is missing (an extra: ``pip install 'ecommerce-workbench[spark]'``).
@@ -29,6 +30,7 @@ does is pick settings that suit a 2-core laptop and a report run, and explain a 
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -42,7 +44,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 
 __all__ = ["SparkUnavailableError", "MIN_JAVA", "QUICK_JVM", "java_version", "check_java", "require_pyspark", "spark_session",
-           "spark_backend", "stop_spark", "local_spark_conf"]
+           "spark_backend", "stop_spark", "local_spark_conf", "frame_view"]
 
 MIN_JAVA = 17  # PySpark 4.0 runs on Java 17 and 21
 # JVM flags of the local session's driver: the quick (C1) JIT only and the serial garbage collector. Spark's
@@ -55,6 +57,7 @@ _lock = threading.RLock()
 _session: Any = None
 _backend: Any = None
 _tmp: Path | None = None
+_views: Path | None = None
 
 # log4j2 settings for the local session's JVM: errors only (Spark's default prints INFO/WARN lines to stderr,
 # which end up in every report run's log).
@@ -232,6 +235,34 @@ def spark_backend(*, master: str | None = None, conf: dict[str, str] | None = No
 
             _backend = ibis.pyspark.connect(session)
         return _backend
+
+
+def frame_view(con: Any, frame: Any, name: str):
+    """A pandas frame as temporary view ``name`` on the Spark backend ``con``; returns the Ibis table.
+
+    On a local session the frame is written to a Parquet file in the session's temporary folder (removed when
+    the process ends) and the view reads it. A view over the frame itself (``createDataFrame``) is a local
+    relation that Spark's optimiser evaluates row by row inside every query plan: measured on the sales report
+    with CDNOW's 69,659 lines, 40 s with such a view, 22 s with the Parquet file. On a cluster the driver's
+    folder is not visible to the executors, so the frame travels in the plan as before.
+    """
+    import ibis
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*infer_string.*")  # ibis 12 on pandas 3, harmless
+        table = ibis.memtable(frame)
+    if not con._session.sparkContext.master.startswith("local"):
+        return con.create_view(name, table, overwrite=True)
+    global _views
+    with _lock:
+        if _views is None:
+            _views = Path(tempfile.mkdtemp(prefix="views-", dir=_tmpdir()))
+            atexit.register(shutil.rmtree, _views, ignore_errors=True)
+    path = _views / f"{name}.parquet"
+    from workbench.engine import default_backend
+
+    default_backend().to_parquet(table, path)  # with the types the Ibis memtable of the frame has
+    return con.read_parquet(path, table_name=name)
 
 
 def stop_spark() -> None:
