@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import stat
 
+import ibis
 import pytest
 
 from workbench import engine
@@ -108,3 +109,17 @@ class TestSession:
         assert engine.connect("spark") is spark_con
         assert engine.connect(spark_con) is spark_con
         assert not engine.is_local(spark_con.sql("SELECT 1 AS x"))
+
+    def test_a_frame_becomes_a_view_over_a_parquet_file(self, spark_con):
+        import pandas as pd
+
+        frame = pd.DataFrame({"order_id": ["a", "b", "c"], "revenue": [1.5, 2.25, 4.0],
+                              "order_date": pd.to_datetime(["2024-01-31 23:30", "2024-02-01 00:00", "2024-02-29 12:00"])})
+        view = wbspark.frame_view(spark_con, frame, "wb_test_frame_view")
+        files = spark_con._session.table("wb_test_frame_view").inputFiles()
+        assert len(files) == 1 and files[0].endswith("wb_test_frame_view.parquet")  # not a local relation
+        assert view.schema() == ibis.memtable(frame).schema()  # the types the frame itself would have
+        back = engine.to_pandas(view.order_by("order_id"))
+        pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+        months = engine.to_pandas(view.group_by(m=view.order_date.month()).aggregate(r=view.revenue.sum()).order_by("m"))
+        assert months.r.tolist() == [1.5, 6.25]  # the UTC session reads the wall-clock times unchanged
