@@ -46,3 +46,20 @@ def test_setup_does_not_import_seaborn_or_scipy_stats():
             "print(sorted(m for m in ('seaborn', 'scipy.stats') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_inline_figure_is_drawn_once_for_its_png():
+    """In IPython with the inline backend: two draws per figure (the tight bounding box, then the PNG), not three
+    (pyplot's post-execute hook drew every new figure once more on the canvas)."""
+    code = (
+        "import os\n"
+        "os.environ['MPLBACKEND'] = 'module://matplotlib_inline.backend_inline'\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_cell('import workbench as wb; wb.report_setup()')\n"
+        "ip.run_cell('import matplotlib.figure as mf\\nn = [0]\\norig = mf.Figure.draw\\n"
+        "def counting(self, r):\\n    n[0] += 1\\n    return orig(self, r)\\nmf.Figure.draw = counting')\n"
+        "ip.run_cell(\"import matplotlib.pyplot as plt\\nplt.plot([1, 2]); plt.title('x');\")\n"
+        "print('DRAWS', ip.user_ns['n'][0], len(ip.display_formatter.formatters['image/png'].type_printers) > 0)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "DRAWS 2 True"

@@ -51,5 +51,22 @@ def report_setup() -> None:
         ip = get_ipython()
         if ip is not None:
             ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+            _draw_each_figure_once()
     except ImportError:  # pragma: no cover - IPython is a dependency
         pass
+
+
+def _draw_each_figure_once() -> None:
+    """With the inline backend, pyplot's own post-execute hook redraws every new figure on the Agg canvas,
+    and then the backend renders it again for the PNG it displays: a third of each chart's cost, for pixels
+    nobody sees (the PNG is drawn afresh). Load the backend now and remove pyplot's hook (its public
+    ``uninstall_repl_displayhook``); the backend's own hook still displays every figure."""
+    import matplotlib as mpl
+
+    backend = mpl.get_backend()
+    if backend not in ("inline", "module://matplotlib_inline.backend_inline"):
+        return
+    import matplotlib.pyplot as plt
+
+    plt.switch_backend(backend)  # loading it later would install the hook again
+    plt.uninstall_repl_displayhook()
