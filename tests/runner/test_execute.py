@@ -421,3 +421,16 @@ class TestRunnerCost:
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.metadata.papermill.status == "completed" and c.metadata.papermill.duration is not None
                    for c in code)
+
+    def test_report_cells_stay_out_of_the_ipython_history(self, tmp_path, monkeypatch):
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("# History"),
+            nbformat.v4.new_code_cell("import workbench as wb\nip = get_ipython()\n"
+                                      "wb.record('history', str(ip.history_manager.enabled))"),
+        ], metadata={"kernelspec": {"name": "workbench", "display_name": "Python (workbench)",
+                                    "language": "python"}})
+        path = tmp_path / "history.ipynb"
+        nbformat.write(nb, path)
+        result = run_notebook(path, reports_dir=tmp_path / "reports")
+        assert result.status == "succeeded", result.error
+        assert _metrics(result)["history"]["value"] == "False"

@@ -44,8 +44,10 @@ from workbench.runner.runlog import RUN_LOG, RunnerLog, cell_stderr, compose_log
 __all__ = ["RunResult", "run_notebook", "prepare_run", "PreparedRun", "check_unchanged", "last_successful_run"]
 
 log = logging.getLogger("workbench.runner")
-# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only. No IPython
+# history: a report's cells do not belong in the user's ~/.ipython history database, and two reports running at
+# once would take turns on its lock.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 
 
 class _QuietPapermillInspection(logging.Filter):
