@@ -92,3 +92,16 @@ def test_import_is_light():
     code = "import sys, workbench; print(','.join(m for m in ('ibis','statsmodels','sklearn','matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_plots_load_only_the_domain_drawn():
+    """wb.plots lists every chart but imports a domain's module (and its analyses) on first use."""
+    import subprocess
+    import sys
+
+    code = ("import sys, workbench as wb; n = len(wb.plots.__all__); wb.plots.plot_area_ranking; "
+            "print(n, sorted(m for m in sys.modules if m.startswith('workbench.plots.')), 'scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    n, rest = out.stdout.split(" ", 1)
+    assert int(n) == len(importlib.import_module("workbench.plots").__all__) > 30
+    assert rest.strip() == "['workbench.plots.salaries'] False"

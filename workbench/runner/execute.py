@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -43,8 +44,10 @@ from workbench.runner.runlog import RUN_LOG, RunnerLog, cell_stderr, compose_log
 __all__ = ["RunResult", "run_notebook", "prepare_run", "PreparedRun", "check_unchanged", "last_successful_run"]
 
 log = logging.getLogger("workbench.runner")
-# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only. No IPython
+# history: a report's cells do not belong in the user's ~/.ipython history database, and two reports running at
+# once would take turns on its lock.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 
 
 class _QuietPapermillInspection(logging.Filter):
@@ -59,6 +62,7 @@ logging.getLogger("papermill.translators").addFilter(_QuietPapermillInspection()
 logging.getLogger("papermill").addFilter(_QuietPapermillInspection())
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 START_TIMEOUT_S = 120
+PAPERMILL_ENGINE = "workbench"  # nbclient with the save policy of _papermill()
 METRIC_KEYS = ("name", "value", "label", "kind", "unit", "good")
 OPTIONAL_METRIC_KEYS = ("se", "n")
 
@@ -371,9 +375,66 @@ def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, *, ti
             os.environ[RUN_DIR_ENV] = previous
 
 
-def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watch: KernelWatch):
-    import nbformat
+def _papermill():
+    """papermill, imported without jsonschema's IRI format check and with the workbench's save policy.
+
+    nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax`` when it is installed (JupyterLab's
+    ``jupyter-events`` brings it): that module builds a grammar on import, 1.5 s of CPU in every run's process,
+    for a format notebook validation never checks. Marking it absent (only in this process, and only when
+    jsonschema is not loaded yet) skips that check and nothing else.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import papermill as pm
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if PAPERMILL_ENGINE not in papermill_engines._engines:
+
+        class SaveAtEnd(NotebookExecutionManager):
+            """papermill writes the whole executed notebook (every chart as base64) before and after each cell:
+            about a second of CPU per report. The runner reads it once, at the end (success, failing cell,
+            time limit or Ctrl-C all pass through ``notebook_complete``), so only the start and the end write."""
+
+            _writing = False
+
+            def save(self, **kwargs):  # noqa: ANN001, ANN201
+                if self._writing:
+                    return super().save(**kwargs)
+                self.last_save_time = self.now()
+                return None
+
+            def notebook_start(self, **kwargs):  # noqa: ANN001, ANN201
+                self._writing = True
+                try:
+                    return super().notebook_start(**kwargs)
+                finally:
+                    self._writing = False
+
+            def notebook_complete(self, **kwargs):  # noqa: ANN001, ANN201
+                self._writing = True
+                return super().notebook_complete(**kwargs)
+
+        class Engine(NBClientEngine):
+            @classmethod
+            def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                                 autosave_cell_every=30, **kwargs):  # noqa: ANN001, ANN206
+                nb_man = SaveAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                                   autosave_cell_every=autosave_cell_every)
+                nb_man.notebook_start()
+                try:
+                    cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+                finally:
+                    nb_man.cleanup_pbar()
+                    nb_man.notebook_complete()
+                return nb_man.nb
+
+        papermill_engines.register(PAPERMILL_ENGINE, Engine)
+    return pm
+
+
+def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watch: KernelWatch):
+    pm = _papermill()
+    import nbformat
     from jupyter_client.kernelspec import NoSuchKernel
     from papermill.exceptions import PapermillExecutionError
 
@@ -392,7 +453,7 @@ def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watc
                                      cwd=str(config.PROJECT_ROOT), progress_bar=False, log_output=False,
                                      start_timeout=START_TIMEOUT_S, on_notebook_start=_ready,
                                      on_cell_start=watch.on_cell_start, kernel_manager_class=watch.manager_class(),
-                                     extra_arguments=KERNEL_ARGS)
+                                     extra_arguments=KERNEL_ARGS, engine_name=PAPERMILL_ENGINE)
             return nb, None
         except PapermillExecutionError as exc:
             nb = _read()

@@ -144,5 +144,7 @@ def upload(con: Any, frame: pd.DataFrame) -> ibis.Table:
 
     name = util.gen_name("workbench_orders")
     if engine_name(con) == "pyspark":
-        return con.create_view(name, memtable(frame), overwrite=True)
+        from workbench.spark import frame_view
+
+        return frame_view(con, frame, name)
     return con.create_table(name, memtable(frame), temp=True)
