@@ -125,11 +125,10 @@ class OrderRollup:
         ``last_at`` (first and last sale time; null for a customer with returns only), ``orders``, ``revenue``
         (net, every line), ``sales``."""
         if self._customers is None:
-            if self.distinct_orders:  # an order may span periods: count its id once
+            if self._periods and not self.distinct_orders:  # each order sits in one period: add them up
+                self._customers = self._per_customer_from(next(iter(self._periods.values()))).cache()
+            else:  # from the orders (an order spanning periods counts once)
                 self._customers = self._per_customer(self.table).cache()
-            else:  # each order sits in one period: add the customer's periods up
-                self._customers = self._per_customer_from(
-                    self.customer_periods(next(iter(self._periods), "month"))).cache()
         return self._customers
 
     def customer_totals(self, *, through: Any = None) -> ibis.Table:
