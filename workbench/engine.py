@@ -9,12 +9,22 @@ needs), build the aggregation as an Ibis expression, and bring only the small re
 Everything here is portable Ibis (no backend-specific SQL strings), so the same expressions run on DuckDB
 for pandas frames and Parquet files and on Spark or a warehouse backend for tables that outgrow one
 machine.
+
+The in-process DuckDB gets a memory ceiling and a folder to spill to (:func:`duckdb_settings`): by default half
+of this machine's memory and a per-process folder under the system's temporary folder (removed at exit), set
+with the environment variables ``WORKBENCH_DUCKDB_MEMORY`` (``"4GB"``, ``"500MB"``, ``"25%"`` of the memory) and
+``WORKBENCH_DUCKDB_TEMP`` (a folder on a disk with room). Data larger than the ceiling are then processed in
+parts written to that folder instead of the process being killed for want of memory.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import os
+import re
+import shutil
+import tempfile
 import threading
 import warnings
 import weakref
@@ -23,20 +33,71 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from workbench.errors import DataError, mask_password
+from workbench.errors import DataError, ParameterError, mask_password
 
-__all__ = ["default_backend", "connect", "as_table", "to_pandas", "source_name", "timestamp",
-           "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local", "mask_password", "backend_url"]
+__all__ = ["default_backend", "duckdb_settings", "DUCKDB_MEMORY_SHARE", "connect", "as_table", "to_pandas",
+           "source_name", "timestamp", "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local",
+           "mask_password", "backend_url"]
 
 _lock = threading.Lock()
 _default: Any = None
 
+# Share of the machine's memory DuckDB may use by default: the rest is left to pandas, the notebook's charts and
+# the other processes (DuckDB's own default, 80%, leaves a report little room).
+DUCKDB_MEMORY_SHARE = 0.5
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
+
+
+def _machine_memory() -> int | None:
+    """Bytes of physical memory (None where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def duckdb_settings() -> dict[str, str]:
+    """The memory ceiling and spill folder of the in-process DuckDB: ``{"memory_limit": ..., "temp_directory": ...}``.
+
+    ``memory_limit`` is ``WORKBENCH_DUCKDB_MEMORY`` (a size such as ``"4GB"`` or ``"500MB"``, or a share of the
+    machine's memory such as ``"25%"``), by default :data:`DUCKDB_MEMORY_SHARE` of the memory (DuckDB's own
+    default where the system does not say how much there is). ``temp_directory`` is ``WORKBENCH_DUCKDB_TEMP``, by
+    default ``workbench-duckdb-<process id>`` in the system's temporary folder, removed when the process ends.
+    """
+    raw = os.environ.get("WORKBENCH_DUCKDB_MEMORY", "").strip()
+    total = _machine_memory()
+    out: dict[str, str] = {}
+    if raw:
+        m = _SIZE.match(raw)
+        if not m or float(m.group(1)) <= 0 or (m.group(2) == "%" and (float(m.group(1)) > 100 or total is None)):
+            raise ParameterError(
+                f"WORKBENCH_DUCKDB_MEMORY={raw!r} is not a memory size: give one such as '4GB' or '500MB', or a "
+                f"share of this machine's memory such as '25%', or unset it for {DUCKDB_MEMORY_SHARE:.0%}")
+        if m.group(2) == "%":
+            out["memory_limit"] = f"{int(total * float(m.group(1)) / 100 / 2**20)}MiB"
+        else:
+            out["memory_limit"] = f"{m.group(1)}{m.group(2).upper().replace('I', 'i')}"
+    elif total:
+        out["memory_limit"] = f"{int(total * DUCKDB_MEMORY_SHARE / 2**20)}MiB"
+    temp = os.environ.get("WORKBENCH_DUCKDB_TEMP", "").strip()
+    out["temp_directory"] = temp or os.path.join(tempfile.gettempdir(), f"workbench-duckdb-{os.getpid()}")
+    return out
+
+
+def _remove_own_temp(folder: str) -> None:
+    if os.path.basename(folder) == f"workbench-duckdb-{os.getpid()}":  # only the folder this process named
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def default_backend():
-    """The process-wide in-memory DuckDB connection that holds pandas frames and local files."""
+    """The process-wide in-memory DuckDB connection that holds pandas frames and local files, with the memory
+    ceiling and spill folder of :func:`duckdb_settings`."""
     global _default
     with _lock:
         if _default is None:
-            _default = ibis.duckdb.connect()
+            settings = duckdb_settings()
+            _default = ibis.duckdb.connect(**settings)
+            atexit.register(_remove_own_temp, settings["temp_directory"])
         return _default
 
 
