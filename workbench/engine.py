@@ -36,7 +36,7 @@ import pandas as pd
 from workbench.errors import DataError, ParameterError, mask_password
 
 __all__ = ["default_backend", "duckdb_settings", "DUCKDB_MEMORY_SHARE", "connect", "as_table", "to_pandas",
-           "source_name", "timestamp", "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local",
+           "source_name", "timestamp", "cache", "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local",
            "mask_password", "backend_url"]
 
 _lock = threading.Lock()
@@ -185,6 +185,17 @@ def to_pandas(expr: Any, **kwargs) -> pd.DataFrame | pd.Series | Any:
             if not any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
                 raise
             raise _connection_lost(expr, exc) from None
+
+
+def cache(expr: Any) -> Any:
+    """``expr.cache()`` (a temporary table on the backend), with a lost connection or a timeout said as in
+    :func:`to_pandas`: an intermediate table is a query too."""
+    try:
+        return expr.cache()
+    except Exception as exc:
+        if is_local(expr) or not any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
+            raise
+        raise _connection_lost(expr, exc) from None
 
 
 def _collect_remote(expr: Any, **kwargs) -> Any:
