@@ -508,3 +508,21 @@ def test_a_duckdb_error_anywhere_sends_the_file_to_the_careful_reader(shop, tmp_
     assert way(lines) == "careful" and "DuckDB's CSV reader stopped" in lines.summary.notes[-1]
     monkeypatch.undo()
     assert_same(lines, careful(path, monkeypatch))
+
+
+def test_accented_text_needs_no_second_query(shop, tmp_path, monkeypatch):
+    """Only text that may carry white space at its ends is read again trimmed (a second query)."""
+    from workbench.data.orders import csvengine
+    frame = shop.copy()
+    frame["product_name"] = "Crème brûlée – " + frame["product_name"].astype(str) + " ™"
+    path = write(frame, tmp_path / "accents.csv")
+    calls = []
+    query = csvengine._engine_query
+    monkeypatch.setattr(csvengine, "_engine_query", lambda *a, **k: calls.append(k["exact"]) or query(*a, **k))
+    fast = load_orders(path)
+    assert way(fast) == "engine" and calls == [False]
+    frame.loc[700, "product_name"] = "Crème\u3000"
+    fast = load_orders(write(frame, tmp_path / "padded.csv"))
+    assert way(fast) == "engine" and calls == [False, False, True]
+    monkeypatch.undo()
+    assert_same(fast, careful(tmp_path / "padded.csv", monkeypatch))
