@@ -526,3 +526,19 @@ def test_accented_text_needs_no_second_query(shop, tmp_path, monkeypatch):
     assert way(fast) == "engine" and calls == [False, False, True]
     monkeypatch.undo()
     assert_same(fast, careful(tmp_path / "padded.csv", monkeypatch))
+
+
+def test_a_header_error_or_a_row_error_whichever_the_careful_reader_meets_first(small_sample, tmp_path,
+                                                                                 monkeypatch):
+    rows = [f"R{i},b{i},2024-01-05,5" for i in range(1, 300)]
+    path = tmp_path / "export.csv"
+    path.write_text("Ref,Buyer,When,Total\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"layout not recognised: no column found for order_id and order_date"):
+        load_orders(path)
+    rows[250] = "R251,b251,2024-01-05,5,extra"       # the careful reader stops at this row before the header
+    path.write_text("Ref,Buyer,When,Total\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError) as fast:
+        load_orders(path)
+    with pytest.raises(DataError) as slow:
+        careful(path, monkeypatch)
+    assert str(fast.value) == str(slow.value) and "a row has more fields than the header's 4" in str(fast.value)
