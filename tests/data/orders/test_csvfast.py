@@ -508,3 +508,37 @@ def test_a_duckdb_error_anywhere_sends_the_file_to_the_careful_reader(shop, tmp_
     assert way(lines) == "careful" and "DuckDB's CSV reader stopped" in lines.summary.notes[-1]
     monkeypatch.undo()
     assert_same(lines, careful(path, monkeypatch))
+
+
+def test_accented_text_needs_no_second_query(shop, tmp_path, monkeypatch):
+    """Only text that may carry white space at its ends is read again trimmed (a second query)."""
+    from workbench.data.orders import csvengine
+    frame = shop.copy()
+    frame["product_name"] = "Crème brûlée – " + frame["product_name"].astype(str) + " ™"
+    path = write(frame, tmp_path / "accents.csv")
+    calls = []
+    query = csvengine._engine_query
+    monkeypatch.setattr(csvengine, "_engine_query", lambda *a, **k: calls.append(k["exact"]) or query(*a, **k))
+    fast = load_orders(path)
+    assert way(fast) == "engine" and calls == [False]
+    frame.loc[700, "product_name"] = "Crème\u3000"
+    fast = load_orders(write(frame, tmp_path / "padded.csv"))
+    assert way(fast) == "engine" and calls == [False, False, True]
+    monkeypatch.undo()
+    assert_same(fast, careful(tmp_path / "padded.csv", monkeypatch))
+
+
+def test_a_header_error_or_a_row_error_whichever_the_careful_reader_meets_first(small_sample, tmp_path,
+                                                                                 monkeypatch):
+    rows = [f"R{i},b{i},2024-01-05,5" for i in range(1, 300)]
+    path = tmp_path / "export.csv"
+    path.write_text("Ref,Buyer,When,Total\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"layout not recognised: no column found for order_id and order_date"):
+        load_orders(path)
+    rows[250] = "R251,b251,2024-01-05,5,extra"       # the careful reader stops at this row before the header
+    path.write_text("Ref,Buyer,When,Total\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError) as fast:
+        load_orders(path)
+    with pytest.raises(DataError) as slow:
+        careful(path, monkeypatch)
+    assert str(fast.value) == str(slow.value) and "a row has more fields than the header's 4" in str(fast.value)

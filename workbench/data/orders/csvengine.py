@@ -293,11 +293,14 @@ def _status_item(n: int, first: str):
 
 
 def _maybe_padded(column: str) -> str:
-    """SQL: true where a text value may start or end with white space (what the careful reader strips): its
-    first character is not printable ASCII, it holds a non-ASCII character, or its last (ASCII) character is a
-    control character or a space. Cheap checks only: DuckDB's trim with a character set is slow."""
-    return (f"({column} < '!' OR {column} >= chr(127) OR strlen({column}) <> length({column}) "
-            f"OR substring({column}, strlen({column}), 1) < '!')")
+    """SQL: true where a text value starts or ends with white space (what the careful reader strips), or may
+    (an empty value). Cheap checks first (DuckDB's trim with a character set is slow): a first character below
+    ``!``; for a value of ASCII characters only, its last character below ``!``; the code points of the first and
+    last characters only where they are not ASCII (accented product names are common, padded ones are not)."""
+    spaces = ", ".join(str(ord(c)) for c in _WHITESPACE)
+    return (f"({column} < '!' OR ({column} >= chr(127) AND unicode({column}) IN ({spaces})) OR "
+            f"CASE WHEN strlen({column}) = length({column}) THEN substring({column}, strlen({column}), 1) < '!' "
+            f"ELSE unicode(right({column}, 1)) IN ({spaces}) END)")
 
 
 def _unround(column: str) -> str:
