@@ -297,10 +297,11 @@ def _maybe_padded(column: str) -> str:
     (an empty value). Cheap checks first (DuckDB's trim with a character set is slow): a first character below
     ``!``; for a value of ASCII characters only, its last character below ``!``; the code points of the first and
     last characters only where they are not ASCII (accented product names are common, padded ones are not)."""
-    spaces = ", ".join(str(ord(c)) for c in _WHITESPACE)
-    return (f"({column} < '!' OR ({column} >= chr(127) AND unicode({column}) IN ({spaces})) OR "
+    # list_contains, not IN: DuckDB turns a long IN list into a join, which stays in every later query
+    spaces = "[" + ", ".join(str(ord(c)) for c in _WHITESPACE) + "]"
+    return (f"({column} < '!' OR ({column} >= chr(127) AND list_contains({spaces}, unicode({column}))) OR "
             f"CASE WHEN strlen({column}) = length({column}) THEN substring({column}, strlen({column}), 1) < '!' "
-            f"ELSE unicode(right({column}, 1)) IN ({spaces}) END)")
+            f"ELSE list_contains({spaces}, unicode(right({column}, 1))) END)")
 
 
 def _unround(column: str) -> str:
