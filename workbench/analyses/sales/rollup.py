@@ -42,9 +42,15 @@ from workbench.errors import DataError
 
 __all__ = ["OrderRollup", "order_rollup"]
 
-# the rolled-up table's columns, in order (the two parts of the union must agree)
-_COLUMNS = ("customer_id", "order_id", "sale", "at", "last_at", "sale_at", "sale_last_at", "orders", "revenue",
-            "sales", "returns", "return_lines", "units")
+# the rolled-up table's columns and types, in order (the two parts of the union must agree; cast again after
+# caching, because an engine may store a literal column narrower, as Spark stores 0 as int and 0.0 as decimal)
+_SCHEMA = {"customer_id": "string", "order_id": "string", "sale": "boolean", "at": "timestamp",
+           "last_at": "timestamp", "sale_at": "timestamp", "sale_last_at": "timestamp", "orders": "int64",
+           "revenue": "float64", "sales": "float64", "returns": "float64", "return_lines": "int64", "units": "int64"}
+
+
+def _typed(t: ibis.Table) -> ibis.Table:
+    return t.select(**{name: t[name].cast(kind) for name, kind in _SCHEMA.items()})
 
 
 class OrderRollup:
@@ -277,7 +283,7 @@ def order_rollup(
         return_lines=other_rows.return_lines.cast("int64"), units=ibis.literal(0, type="int64"))
     if distinct:
         sales_rows = sales_rows.cache()
-    table = ibis.union(sales_rows, other_rows.cache(), distinct=False).select(*_COLUMNS)
+    table = ibis.union(_typed(sales_rows), _typed(other_rows.cache()), distinct=False)
     return OrderRollup(table, distinct_orders=distinct, has_units=bool(quantity), source=source)
 
 
