@@ -62,6 +62,24 @@ def test_source_name():
     assert engine.source_name(object()) == "orders"
 
 
+@pytest.mark.parametrize("url, shown", [
+    ("postgres://bob:s3cret@db:5432/shop", "postgres://bob:***@db:5432/shop"),
+    ("snowflake://bob:p%40ss@acct/db/schema?warehouse=wh", "snowflake://bob:***@acct/db/schema?warehouse=wh"),
+    ("postgres://bob@db/shop", "postgres://bob@db/shop"),
+    ("trino://user@host:8080/hive/sales", "trino://user@host:8080/hive/sales"),
+])
+def test_passwords_are_masked(url, shown):
+    assert engine.mask_password(url) == shown
+
+
+def test_backends_remember_their_url_for_messages(tmp_path):
+    url = f"duckdb://{tmp_path / 'shop.duckdb'}"
+    con = engine.connect(url)
+    assert engine.backend_url(con) == url
+    assert engine.backend_url(engine.connect(url)) == url  # a second connection to the same URL
+    assert engine.backend_url(engine.default_backend()) is None and engine.backend_url(object()) is None
+
+
 class TestDuckdbSettings:
     """The in-process DuckDB's memory ceiling and spill folder come from the machine, or from the environment."""
 

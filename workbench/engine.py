@@ -27,15 +27,17 @@ import shutil
 import tempfile
 import threading
 import warnings
+import weakref
 from typing import Any
 
 import ibis
 import pandas as pd
 
-from workbench.errors import DataError, ParameterError
+from workbench.errors import DataError, ParameterError, mask_password
 
-__all__ = ["default_backend", "duckdb_settings", "DUCKDB_MEMORY_SHARE", "connect", "as_table", "to_pandas", "source_name", "timestamp",
-           "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local"]
+__all__ = ["default_backend", "duckdb_settings", "DUCKDB_MEMORY_SHARE", "connect", "as_table", "to_pandas",
+           "source_name", "timestamp", "cache", "LOCAL_BACKENDS", "MAX_COLLECT_ROWS", "collect_limit", "is_local",
+           "mask_password", "backend_url"]
 
 _lock = threading.Lock()
 _default: Any = None
@@ -110,7 +112,21 @@ def connect(url: Any = None):
     if url in ("spark", "pyspark") or url.startswith("spark://"):
         from workbench.spark import spark_backend
         return spark_backend(master=url if url.startswith("spark://") else None)
-    return ibis.connect(url)
+    con = ibis.connect(url)
+    key = id(con)
+    _urls[key] = (weakref.ref(con, lambda _, key=key: _urls.pop(key, None)), mask_password(url))
+    return con
+
+
+# The URL each backend was opened with, password masked: how error messages name a warehouse. Keyed by object
+# (backends compare equal by connection identity, so two connections to one URL would share a weak key).
+_urls: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def backend_url(con: Any) -> str | None:
+    """The URL a backend was opened with by :func:`connect`, password masked (None for other backends)."""
+    ref, url = _urls.get(id(con), (None, None))
+    return url if ref is not None and ref() is con else None
 
 
 # Data-size safety: on a backend that is not in-process (Spark, a warehouse) the order lines may not fit in
@@ -161,19 +177,66 @@ def to_pandas(expr: Any, **kwargs) -> pd.DataFrame | pd.Series | Any:
     with warnings.catch_warnings():
         # ibis 12 with pandas 3 warns about `future.infer_string` on every conversion; harmless here.
         warnings.filterwarnings("ignore", message=".*infer_string.*")
-        if isinstance(expr, ibis.Scalar) or is_local(expr):
+        if is_local(expr):
             return expr.to_pandas(**kwargs)
-        limit = _collect_limit.get() or MAX_COLLECT_ROWS
-        asked = kwargs.pop("limit", None)
-        out = expr.to_pandas(limit=limit + 1 if asked is None else min(int(asked), limit + 1), **kwargs)
-        if len(out) > limit:
-            raise DataError(f"the query would bring more than {limit:,} rows from "
-                            f"{expr._find_backend().name} into memory", source="to_pandas",
-                            example=f"columns {list(out.columns) if hasattr(out, 'columns') else [out.name]}",
-                            fix="Aggregate in the engine first (the workbench's analyses do), filter the table, or "
-                                "raise the limit with wb.engine.collect_limit(n) or WORKBENCH_MAX_COLLECT_ROWS if "
-                                "this machine can hold it")
-        return out
+        try:
+            return _collect_remote(expr, **kwargs)
+        except Exception as exc:
+            if not any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
+                raise
+            raise _connection_lost(expr, exc) from None
+
+
+def cache(expr: Any) -> Any:
+    """``expr.cache()`` (a temporary table on the backend), with a lost connection or a timeout said as in
+    :func:`to_pandas`: an intermediate table is a query too."""
+    try:
+        return expr.cache()
+    except Exception as exc:
+        if is_local(expr) or not any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
+            raise
+        raise _connection_lost(expr, exc) from None
+
+
+def _collect_remote(expr: Any, **kwargs) -> Any:
+    """A query on Spark or a warehouse, refused above the collect limit."""
+    if isinstance(expr, ibis.Scalar):
+        return expr.to_pandas(**kwargs)
+    limit = _collect_limit.get() or MAX_COLLECT_ROWS
+    asked = kwargs.pop("limit", None)
+    out = expr.to_pandas(limit=limit + 1 if asked is None else min(int(asked), limit + 1), **kwargs)
+    if len(out) > limit:
+        raise DataError(f"the query would bring more than {limit:,} rows from "
+                        f"{expr._find_backend().name} into memory", source="to_pandas",
+                        example=f"columns {list(out.columns) if hasattr(out, 'columns') else [out.name]}",
+                        fix="Aggregate in the engine first (the workbench's analyses do), filter the table, or "
+                            "raise the limit with wb.engine.collect_limit(n) or WORKBENCH_MAX_COLLECT_ROWS if "
+                            "this machine can hold it")
+    return out
+
+
+def _connection_lost(expr: Any, exc: Exception) -> DataError:
+    """A DB-API ``OperationalError`` (the server went down, the connection dropped, a statement timeout) as a
+    DataError naming the server's URL (password masked) and the tables the query read."""
+    from ibis.expr import operations as ops
+
+    con = expr._find_backend()
+    tables = sorted({".".join([*(p for p in (op.namespace.catalog, op.namespace.database) if p), op.name])
+                     for op in expr.op().find(ops.DatabaseTable)})
+    text = str(exc).strip()
+    first = mask_password(text.splitlines()[0]) if text else ""
+    reading = f" reading table{'s' if len(tables) > 1 else ''} {', '.join(repr(t) for t in tables)}" if tables \
+        else ""
+    if getattr(getattr(con, "con", None), "closed", False):  # the driver's connection is gone (psycopg: closed)
+        what = "the connection to the server was lost"
+        fix = ("Check that the database server is running and reachable from this machine, then load the orders "
+               "again (load_orders(..., engine=...)) and rerun")
+    else:
+        what = "the server could not run it"
+        fix = ("Check that the server is up and has the room the query needs (disk, memory, a statement timeout "
+               "long enough), then rerun")
+    return DataError(f"the query{reading} failed: {what} ({exc.__class__.__name__}: {first})",
+                     source=backend_url(con) or f"engine={con.name}", fix=fix)
 
 
 def source_name(orders: Any) -> str:

@@ -81,3 +81,83 @@ def test_job_time_limit():
     assert job_timeout(CatalogJob(notebook="a", run_name="x", timeout=20)) == 20
     assert job_timeout(CatalogJob(notebook="a", run_name="x", timeout=20), 90) == 90  # --timeout wins
     assert job_timeout(CatalogJob(notebook="a", run_name="x", timeout=20), 0) is None  # --timeout 0: no limit
+
+
+def _manifest(reports: Path, notebook: str, job: str, seconds: float, status: str = "succeeded") -> None:
+    import json
+
+    folder = reports / notebook / f"20260101T000000Z-{job.split('/')[1]}-{len(list(reports.rglob('*')))}"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"job": job, "status": status, "duration_s": seconds,
+                                                      "started": "2026-01-01T00:00:00"}))
+
+
+def test_longest_jobs_start_first(tmp_path):
+    from workbench.runner.batch import longest_first
+    from workbench.runner.catalog import CatalogJob
+
+    def item(i, notebook, run, requires=()):
+        job = CatalogJob(notebook=notebook, run_name=run, requires=requires)
+        prep = SimpleNamespace(info=SimpleNamespace(name=notebook), job=f"{notebook}/{run}")
+        return (i, job, prep, "forced")
+
+    _manifest(tmp_path, "a", "a/short", 5.0)
+    _manifest(tmp_path, "a", "a/long", 40.0)
+    _manifest(tmp_path, "b", "b/mid", 12.0)
+    _manifest(tmp_path, "b", "b/mid", 99.0, status="failed")  # a failed run says nothing about the length
+    queue = [item(0, "a", "short"), item(1, "a", "long"), item(2, "b", "mid"), item(3, "c", "new"),
+             item(4, "d", "spark", requires=("java", "pyspark"))]
+    order = [i for i, *_ in longest_first(queue, tmp_path)]
+    # never run: first (a JVM job before the others), then by the last duration, longest first
+    assert order == [4, 3, 1, 2, 0]
+
+
+def test_one_worker_process_per_slot_runs_every_job(tmp_path, monkeypatch):
+    """Three jobs with --jobs 1 run one after another in the same worker; a fresh worker replaces one that ends."""
+    from workbench.runner import batch
+    from workbench.runner.catalog import CatalogJob
+
+    slow = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "slow.ipynb"
+    spawned = []
+    real = batch._spawn
+
+    def spawn(workdir, n):
+        w = real(workdir, n)
+        spawned.append(w.proc.pid)
+        return w
+
+    monkeypatch.setattr(batch, "_spawn", spawn)
+    jobs = [CatalogJob(notebook=str(slow), run_name=name, parameters={"seconds": 0}) for name in ("a", "b", "c")]
+    out = io.StringIO()
+    results = batch.run_catalog(jobs, reports_dir=tmp_path, max_jobs=1, force=True, out=out, tty=False)
+    assert [r.status for r in results] == ["succeeded"] * 3, out.getvalue()
+    assert len(spawned) == 1
+    import psutil
+
+    assert not psutil.pid_exists(spawned[0]) or psutil.Process(spawned[0]).status() == psutil.STATUS_ZOMBIE
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path):
+    """A job whose worker process dies fails with the worker's exit code; the next job runs in a new worker."""
+    import nbformat
+
+    from workbench.runner import batch
+    from workbench.runner.catalog import CatalogJob
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Kills its worker"),
+        nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nimport time\n"
+                                  "time.sleep(60)"),
+    ], metadata={"kernelspec": {"name": "workbench", "display_name": "Python (workbench)", "language": "python"}})
+    killer = tmp_path / "kills-worker.ipynb"
+    nbformat.write(nb, killer)
+    slow = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "slow.ipynb"
+    jobs = [CatalogJob(notebook=str(killer), run_name="x"),
+            CatalogJob(notebook=str(slow), run_name="after", parameters={"seconds": 0})]
+    out = io.StringIO()
+    results = batch.run_catalog(jobs, reports_dir=tmp_path / "reports", max_jobs=1, force=True, out=out, tty=False)
+    assert [r.status for r in results] == ["failed", "succeeded"], out.getvalue()
+    assert results[0].error["stage"] == "worker" and "worker exited with code -9" in results[0].error["evalue"]
+    from tests.runner.process_checks import processes_of
+
+    assert processes_of(tmp_path / "reports") == []  # the dead worker's kernel was ended too

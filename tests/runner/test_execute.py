@@ -117,6 +117,22 @@ class TestSucceededRun:
                   if o.output_type == "stream" and o.name == "stderr"]
         assert any("fixture warning" in o.text for o in stderr)  # kept in the notebook, not in the HTML
 
+    def test_a_url_password_reaches_the_kernel_but_no_record(self, reports):
+        """The kernel gets the real value; manifest, metrics comparison keys, HTML header and the saved notebook
+        show the password as ***."""
+        url = "postgres://bob:s3cret@db.example:5432/shop"
+        run = run_notebook(TYPED, text_parameters={"label": url}, run_name="secret", reports_dir=reports)
+        folder = Path(run.run_dir)
+        metrics = json.loads((folder / "metrics.json").read_text())["metrics"]
+        assert next(m["value"] for m in metrics if m["name"] == "region") == url  # what the notebook itself shows
+        m = _manifest(run)
+        assert m["parameters"]["label"] == m["overrides"]["label"] == "postgres://bob:***@db.example:5432/shop"
+        nb = nbformat.read(folder / "typed-params.ipynb", as_version=4)
+        injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+        assert 'label = "postgres://bob:***@db.example:5432/shop"' in injected.source
+        assert "s3cret" not in (folder / "manifest.json").read_text()
+        assert "postgres://bob:***@db.example:5432/shop" in parse(Path(run.html).read_text()).plain_text
+
     def test_html(self, typed_run):
         html_path = Path(typed_run.html)
         assert check_report(html_path) == []
@@ -390,3 +406,47 @@ class TestNoKernel:
         assert result.error["stage"] == "html export" and result.error["evalue"] == "template exploded"
         assert _manifest(result)["status"] == "failed"
         assert "HTML export failed: ValueError: template exploded" in Path(result.html).read_text()
+
+
+class TestRunnerCost:
+    """What every run pays before and around its cells (see execute._papermill)."""
+
+    def test_papermill_loads_without_the_iri_grammar(self):
+        code = ("import sys; from workbench.runner.execute import _papermill; _papermill(); import nbformat; "
+                f"nbformat.validate(nbformat.read({str(TYPED)!r}, as_version=4)); "
+                "print(sys.modules.get('rfc3987_syntax') is None, 'jsonschema' in sys.modules)")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert out.stdout.split() == ["True", "True"]  # notebooks are still validated, by jsonschema
+
+    def test_the_notebook_is_written_at_start_and_end_only(self, tmp_path, monkeypatch):
+        import papermill.engines
+
+        written = []
+        real = papermill.engines.write_ipynb
+
+        def counting(nb, path):
+            written.append(sum(bool(c.get("outputs")) for c in nb.cells))
+            return real(nb, path)
+
+        execute._papermill()
+        monkeypatch.setattr(papermill.engines, "write_ipynb", counting)
+        result = run_notebook(TYPED, reports_dir=tmp_path)
+        assert result.status == "succeeded"
+        assert len(written) == 2 and written[0] == 0 and written[1] >= 4  # empty at the start, complete at the end
+        nb = nbformat.read(Path(result.run_dir) / "typed-params.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.metadata.papermill.status == "completed" and c.metadata.papermill.duration is not None
+                   for c in code)
+
+    def test_report_cells_stay_out_of_the_ipython_history(self, tmp_path, monkeypatch):
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("# History"),
+            nbformat.v4.new_code_cell("import workbench as wb\nip = get_ipython()\n"
+                                      "wb.record('history', str(ip.history_manager.enabled))"),
+        ], metadata={"kernelspec": {"name": "workbench", "display_name": "Python (workbench)",
+                                    "language": "python"}})
+        path = tmp_path / "history.ipynb"
+        nbformat.write(nb, path)
+        result = run_notebook(path, reports_dir=tmp_path / "reports")
+        assert result.status == "succeeded", result.error
+        assert _metrics(result)["history"]["value"] == "False"

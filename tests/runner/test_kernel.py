@@ -92,3 +92,27 @@ class TestTimeLimit:
                 assert not psutil.pid_exists(int(metric["value"])) or \
                     psutil.Process(int(metric["value"])).status() == psutil.STATUS_ZOMBIE
         assert not list((reports / ".tmp").iterdir())
+
+
+def test_kernel_math_runs_on_one_thread_unless_set(tmp_path, monkeypatch):
+    import nbformat
+
+    from workbench.runner.execute import run_notebook
+    from workbench.runner.kernel import SINGLE_THREADED_MATH
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Threads"),
+        nbformat.v4.new_code_cell("import os\nimport workbench as wb", metadata={"tags": ["remove"]}),
+        nbformat.v4.new_code_cell("for name in ('OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'OMP_NUM_THREADS'):\n"
+                                  "    wb.record(name.lower(), os.environ.get(name, 'unset'))"),
+    ], metadata={"kernelspec": {"name": "workbench", "display_name": "Python (workbench)", "language": "python"}})
+    path = tmp_path / "threads.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's own setting wins
+    result = run_notebook(path, reports_dir=tmp_path / "reports")
+    assert result.status == "succeeded", result.error
+    values = {m["name"]: m["value"] for m in json.loads((Path(result.run_dir) / "metrics.json").read_text())["metrics"]}
+    assert values == {"openblas_num_threads": "1", "mkl_num_threads": "1", "omp_num_threads": "3"}
+    assert SINGLE_THREADED_MATH == {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}

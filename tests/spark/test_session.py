@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import stat
 
+import ibis
 import pytest
 
 from workbench import engine
@@ -59,7 +60,8 @@ class TestJavaCheck:
 
 class TestLocalSettings:
     def test_defaults_suit_a_small_machine_and_keep_dates_in_utc(self, monkeypatch):
-        for var in ("WORKBENCH_SPARK_MASTER", "WORKBENCH_SPARK_DRIVER_MEMORY", "WORKBENCH_SPARK_SHUFFLE_PARTITIONS"):
+        for var in ("WORKBENCH_SPARK_MASTER", "WORKBENCH_SPARK_DRIVER_MEMORY", "WORKBENCH_SPARK_SHUFFLE_PARTITIONS",
+                    "WORKBENCH_SPARK_JAVA_OPTIONS"):
             monkeypatch.delenv(var, raising=False)
         conf = wbspark.local_spark_conf()
         assert conf["spark.master"] == "local[2]"
@@ -70,6 +72,15 @@ class TestLocalSettings:
         assert "log4j2.properties" in conf["spark.driver.extraJavaOptions"]
         assert conf["spark.driver.host"] == "127.0.0.1"
         assert "workbench-spark-" in conf["spark.sql.warehouse.dir"]  # not a spark-warehouse/ in the project
+        assert conf["spark.driver.extraJavaOptions"].endswith(" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
+    def test_jvm_flags_can_be_replaced_or_dropped(self, monkeypatch):
+        monkeypatch.setenv("WORKBENCH_SPARK_JAVA_OPTIONS", "-XX:+UseG1GC")
+        opts = wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
+        assert opts.endswith("log4j2.properties -XX:+UseG1GC") and "TieredStopAtLevel" not in opts
+        monkeypatch.setenv("WORKBENCH_SPARK_JAVA_OPTIONS", "")
+        opts = wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
+        assert opts.endswith("log4j2.properties") and "-XX:" not in opts
 
     def test_environment_and_arguments_override(self, monkeypatch):
         monkeypatch.setenv("WORKBENCH_SPARK_MASTER", "spark://head:7077")
@@ -98,3 +109,17 @@ class TestSession:
         assert engine.connect("spark") is spark_con
         assert engine.connect(spark_con) is spark_con
         assert not engine.is_local(spark_con.sql("SELECT 1 AS x"))
+
+    def test_a_frame_becomes_a_view_over_a_parquet_file(self, spark_con):
+        import pandas as pd
+
+        frame = pd.DataFrame({"order_id": ["a", "b", "c"], "revenue": [1.5, 2.25, 4.0],
+                              "order_date": pd.to_datetime(["2024-01-31 23:30", "2024-02-01 00:00", "2024-02-29 12:00"])})
+        view = wbspark.frame_view(spark_con, frame, "wb_test_frame_view")
+        files = spark_con._session.table("wb_test_frame_view").inputFiles()
+        assert len(files) == 1 and files[0].endswith("wb_test_frame_view.parquet")  # not a local relation
+        assert view.schema() == ibis.memtable(frame).schema()  # the types the frame itself would have
+        back = engine.to_pandas(view.order_by("order_id"))
+        pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+        months = engine.to_pandas(view.group_by(m=view.order_date.month()).aggregate(r=view.revenue.sum()).order_by("m"))
+        assert months.r.tolist() == [1.5, 6.25]  # the UTC session reads the wall-clock times unchanged

@@ -1,8 +1,9 @@
 """``workbench run --all``: every catalog job, in parallel worker processes, with a progress display.
 
 Before anything starts, every job's parameters are validated and unchanged jobs are skipped (no kernel
-for either). The remaining jobs run in at most ``max_jobs`` worker processes (one kernel each, see
-:mod:`workbench.runner.worker`); the index is rebuilt as each one finishes. One failing job does not stop
+for either). The remaining jobs run longest first (by their last run's duration, see :func:`longest_first`)
+in at most ``max_jobs`` worker processes, each running one job (one kernel) at a time and then the next (see
+:mod:`workbench.runner.worker`); the index is rebuilt as each job finishes. One failing job does not stop
 the others. Progress: on a terminal, one status line redrawn in place (done / failed / running, elapsed)
 above the finished jobs; otherwise (cron, CI) plain lines, one per event.
 
@@ -34,14 +35,14 @@ from typing import TextIO
 from workbench.errors import WorkbenchError
 from workbench.runner import files, processes
 from workbench.runner.catalog import DEFAULT_TIMEOUT_S, CatalogJob, missing_requirements
-from workbench.runner.execute import PreparedRun, RunResult, check_unchanged, prepare_run
+from workbench.runner.execute import PreparedRun, RunResult, check_unchanged, last_successful_run, prepare_run
 from workbench.runner.html import duration_text
 from workbench.runner.index import build_index
 from workbench.runner.kernel import timeout_text
 from workbench.runner.ledger import update_ledger
 from workbench.runner.manifest import environment
 
-__all__ = ["run_catalog", "summary_lines", "job_timeout"]
+__all__ = ["run_catalog", "summary_lines", "job_timeout", "longest_first"]
 
 GRACE_S = 20.0
 POLL_S = 0.2
@@ -49,16 +50,32 @@ WORKER_GRACE_S = 60.0   # past its time limit, a worker gets this long to record
 
 
 @dataclass
+class _Worker:
+    """A serving worker process (``python -m workbench.runner.worker --serve``) and its log file."""
+
+    proc: subprocess.Popen
+    log: object
+
+
+@dataclass
 class _Running:
     job: CatalogJob
     prep: PreparedRun
     run_id: str
-    proc: subprocess.Popen
+    worker: _Worker
     result_path: Path
     spec_path: Path
-    log: object
+    log_start: int           # where this job's output begins in the worker's log
     started: float
     timeout: float | None = None
+
+    @property
+    def proc(self) -> subprocess.Popen:
+        return self.worker.proc
+
+    def done(self) -> bool:
+        """The worker wrote the job's result, or the worker is gone."""
+        return self.result_path.exists() or self.proc.poll() is not None
 
 
 class Progress:
@@ -116,8 +133,15 @@ def job_timeout(job: CatalogJob, override: float | None = None) -> float | None:
     return job.timeout if job.timeout is not None else DEFAULT_TIMEOUT_S
 
 
+def _spawn(workdir: Path, n: int) -> _Worker:
+    log = open(workdir / f"worker-{n}.log", "w+b")  # noqa: SIM115 - closed when the worker is retired
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.runner.worker", "--serve"], stdin=subprocess.PIPE,
+                            stdout=log, stderr=subprocess.STDOUT)
+    return _Worker(proc, log)
+
+
 def _start(job: CatalogJob, prep: PreparedRun, reports: Path, show_code: bool, workdir: Path,
-           timeout: float | None) -> _Running:
+           timeout: float | None, worker: _Worker) -> _Running:
     run_id = files.new_run_id(job.run_name)
     spec_path = workdir / f"{run_id}.json"
     result_path = workdir / f"{run_id}.result.json"
@@ -126,10 +150,24 @@ def _start(job: CatalogJob, prep: PreparedRun, reports: Path, show_code: bool, w
                                      "show_code": show_code, "run_id": run_id, "result_path": str(result_path),
                                      "timeout": timeout}),
                          encoding="utf-8")
-    log = open(workdir / f"{run_id}.log", "w+b")  # noqa: SIM115 - closed when the job ends
-    proc = subprocess.Popen([sys.executable, "-m", "workbench.runner.worker", str(spec_path)],
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return _Running(job, prep, run_id, proc, result_path, spec_path, log, time.monotonic(), timeout)
+    log_start = os.fstat(worker.log.fileno()).st_size
+    worker.proc.stdin.write(f"{spec_path}\n".encode())
+    worker.proc.stdin.flush()
+    return _Running(job, prep, run_id, worker, result_path, spec_path, log_start, time.monotonic(), timeout)
+
+
+def _retire(worker: _Worker) -> None:
+    """Close a worker's input (an idle worker then exits) and wait for it; SIGKILL after the grace period."""
+    try:
+        worker.proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        worker.proc.wait(timeout=GRACE_S)
+    except subprocess.TimeoutExpired:
+        worker.proc.kill()
+        worker.proc.wait()
+    worker.log.close()
 
 
 def _discard_temp(r: _Running, reports: Path) -> None:
@@ -143,11 +181,11 @@ def _finish(r: _Running, reports: Path) -> RunResult:
     if r.result_path.exists():
         result = RunResult.from_dict(json.loads(r.result_path.read_text(encoding="utf-8")))
     else:
-        r.log.seek(0)
-        tail = r.log.read().decode("utf-8", "replace").strip().splitlines()[-12:]
+        r.proc.wait()
+        r.worker.log.seek(r.log_start)
+        tail = r.worker.log.read().decode("utf-8", "replace").strip().splitlines()[-12:]
         result = _failed(r.job, "worker", f"worker exited with code {r.proc.returncode}: " + "\n".join(tail),
                          notebook=r.prep.info.name)
-    r.log.close()
     _discard_temp(r, reports)
     return result
 
@@ -163,19 +201,39 @@ def _stop(r: _Running) -> None:
         r.proc.wait()
 
 
-def _stop_all(running: list[_Running], reports: Path) -> None:
-    for r in running:
-        if r.proc.poll() is None:
-            r.proc.send_signal(signal.SIGTERM)
+def _stop_all(workers: list[_Worker], running: list[_Running], reports: Path) -> None:
+    for w in workers:
+        if w.proc.poll() is None:
+            w.proc.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + GRACE_S
-    for r in running:
+    for w in workers:
         try:
-            r.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            w.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            r.proc.kill()
-            r.proc.wait()
-        r.log.close()
+            w.proc.kill()
+            w.proc.wait()
+        w.log.close()
+    for r in running:
         _discard_temp(r, reports)
+
+
+def longest_first(queue: list, reports: Path) -> list:
+    """The jobs ordered longest first, so the last to finish do not start last (two workers, many short jobs).
+
+    A job's expected length is its last successful run's duration (in ``reports``); a job without one goes
+    first (it may be long), those that start a JVM (``requires: [java]``, Spark: seconds of start-up before
+    their first query) ahead of the rest; ties keep the catalog order. Items are ``(index, CatalogJob,
+    PreparedRun, reason)``.
+    """
+    def key(item):
+        i, job, prep, _ = item
+        last = last_successful_run(reports, prep.info.name, prep.job)
+        seconds = (last[1].get("duration_s") if last else None)
+        if seconds is None:
+            return (0, 0 if "java" in job.requires else 1, 0.0, i)
+        return (1, 0, -float(seconds), i)
+
+    return sorted(queue, key=key)
 
 
 def _overdue(r: _Running) -> bool:
@@ -225,19 +283,25 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
         queue.append((i, job, prep, reason))
 
     reason_of = {i: reason for i, _, _, reason in queue}
+    queue = longest_first(queue, reports)
     running: dict[int, _Running] = {}
+    idle: list[_Worker] = []
+    workers: list[_Worker] = []
     workdir = Path(tempfile.mkdtemp(prefix="workbench-jobs-"))
     try:
         while queue or running:
             while queue and len(running) < max(1, max_jobs):
                 i, job, prep, reason = queue.pop(0)
-                running[i] = _start(job, prep, reports, show_code, workdir, job_timeout(job, timeout))
+                if not idle:
+                    workers.append(_spawn(workdir, len(workers)))
+                    idle.append(workers[-1])
+                running[i] = _start(job, prep, reports, show_code, workdir, job_timeout(job, timeout), idle.pop())
                 progress.event("started", prep.job, f"({reason})")
             for i, r in list(running.items()):
-                overdue = r.proc.poll() is None and _overdue(r)
+                overdue = not r.done() and _overdue(r)
                 if overdue:
                     _stop(r)
-                elif r.proc.poll() is None:
+                elif not r.done():
                     continue
                 del running[i]
                 result = _finish(r, reports)
@@ -245,6 +309,11 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
                     result = _failed(r.job, "worker", f"{timeout_text(r.timeout)} (the worker did not stop at the "
                                      "limit and was killed)", notebook=r.prep.info.name)
                     result.error["ename"] = "TimeoutError"
+                if r.proc.poll() is None:
+                    idle.append(r.worker)
+                else:  # ended (killed at its time limit, or crashed): a new one takes its place when needed
+                    workers.remove(r.worker)
+                    r.worker.log.close()
                 result.reason = reason_of.get(i, result.reason)
                 results[i] = result
                 if result.status == "succeeded":
@@ -254,9 +323,11 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
                 build_index(reports)
             progress.status(list(running.values()))
             time.sleep(POLL_S)
+        for w in workers:
+            _retire(w)
     except BaseException:
         progress.close()
-        _stop_all(list(running.values()), reports)
+        _stop_all(workers, list(running.values()), reports)
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

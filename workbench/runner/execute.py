@@ -23,13 +23,14 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench import config
-from workbench.errors import RunError
+from workbench.errors import RunError, mask_password
 from workbench.provenance import INPUTS_FILE, METRICS_FILE, RUN_DIR_ENV, read_run_records
 from workbench.runner import files
 from workbench.runner.compare import compare_metrics_to, previous_run
@@ -43,8 +44,10 @@ from workbench.runner.runlog import RUN_LOG, RunnerLog, cell_stderr, compose_log
 __all__ = ["RunResult", "run_notebook", "prepare_run", "PreparedRun", "check_unchanged", "last_successful_run"]
 
 log = logging.getLogger("workbench.runner")
-# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log (ipykernel 7 warns on every start that local TCP is unencrypted): errors only. No IPython
+# history: a report's cells do not belong in the user's ~/.ipython history database, and two reports running at
+# once would take turns on its lock.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 
 
 class _QuietPapermillInspection(logging.Filter):
@@ -59,6 +62,7 @@ logging.getLogger("papermill.translators").addFilter(_QuietPapermillInspection()
 logging.getLogger("papermill").addFilter(_QuietPapermillInspection())
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 START_TIMEOUT_S = 120
+PAPERMILL_ENGINE = "workbench"  # nbclient with the save policy of _papermill()
 METRIC_KEYS = ("name", "value", "label", "kind", "unit", "good")
 OPTIONAL_METRIC_KEYS = ("se", "n")
 
@@ -123,7 +127,7 @@ def prepare_run(notebook: str | os.PathLike, *, parameters: dict | None = None,
                                     origin=origin)
     if paths_from is not None:
         overrides = {k: _absolute_if_path(v, Path(paths_from)) for k, v in overrides.items()}
-    effective = {s.name: s.default for s in info.params} | overrides
+    effective = _masked({s.name: s.default for s in info.params} | overrides)
     return PreparedRun(info=info, overrides=overrides, effective=effective, job=f"{info.name}/{run_name}",
                        run_name=run_name)
 
@@ -251,6 +255,10 @@ def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: 
     t0 = time.monotonic()
     with RunnerLog() as runner_log:
         nb, error, kernel_out = _execute(info, prep.overrides, tmp, out_nb, timeout=timeout)
+        if nb is not None and _mask_injected(nb):  # the kernel needed the password; the run folder keeps none
+            import nbformat
+
+            nbformat.write(nb, str(out_nb))
         duration = time.monotonic() - t0
         ended = files.utc_now()
         inputs, metrics = read_run_records(tmp)
@@ -262,7 +270,7 @@ def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: 
             "status": "failed" if error else "succeeded",
             "notebook": {"name": info.name, "path": info.display_path, "sha256": info.sha256},
             "parameters": prep.effective,
-            "overrides": prep.overrides,
+            "overrides": _masked(prep.overrides),
             "inputs": [relative_input(i) for i in inputs],
             "environment": env,
             "git": git_state(),
@@ -327,6 +335,27 @@ def _reset_records(tmp: Path, out_nb: Path) -> None:
         f.unlink(missing_ok=True)
 
 
+def _masked(value: Any) -> Any:
+    """Parameters as recorded (manifest, HTML header, comparisons): a URL's password shown as ``***``."""
+    if isinstance(value, str):
+        return mask_password(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
+def _mask_injected(nb) -> bool:
+    """Mask URL passwords in the executed notebook's injected-parameters cell; True when something changed."""
+    changed = False
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            masked = mask_password(cell.source)
+            changed, cell.source = changed or masked != cell.source, masked
+    return changed
+
+
 def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, *, timeout: float | None = None):
     """Execute with papermill on the project kernel.
 
@@ -346,9 +375,66 @@ def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, *, ti
             os.environ[RUN_DIR_ENV] = previous
 
 
-def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watch: KernelWatch):
-    import nbformat
+def _papermill():
+    """papermill, imported without jsonschema's IRI format check and with the workbench's save policy.
+
+    nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax`` when it is installed (JupyterLab's
+    ``jupyter-events`` brings it): that module builds a grammar on import, 1.5 s of CPU in every run's process,
+    for a format notebook validation never checks. Marking it absent (only in this process, and only when
+    jsonschema is not loaded yet) skips that check and nothing else.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import papermill as pm
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if PAPERMILL_ENGINE not in papermill_engines._engines:
+
+        class SaveAtEnd(NotebookExecutionManager):
+            """papermill writes the whole executed notebook (every chart as base64) before and after each cell:
+            about a second of CPU per report. The runner reads it once, at the end (success, failing cell,
+            time limit or Ctrl-C all pass through ``notebook_complete``), so only the start and the end write."""
+
+            _writing = False
+
+            def save(self, **kwargs):  # noqa: ANN001, ANN201
+                if self._writing:
+                    return super().save(**kwargs)
+                self.last_save_time = self.now()
+                return None
+
+            def notebook_start(self, **kwargs):  # noqa: ANN001, ANN201
+                self._writing = True
+                try:
+                    return super().notebook_start(**kwargs)
+                finally:
+                    self._writing = False
+
+            def notebook_complete(self, **kwargs):  # noqa: ANN001, ANN201
+                self._writing = True
+                return super().notebook_complete(**kwargs)
+
+        class Engine(NBClientEngine):
+            @classmethod
+            def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                                 autosave_cell_every=30, **kwargs):  # noqa: ANN001, ANN206
+                nb_man = SaveAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                                   autosave_cell_every=autosave_cell_every)
+                nb_man.notebook_start()
+                try:
+                    cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+                finally:
+                    nb_man.cleanup_pbar()
+                    nb_man.notebook_complete()
+                return nb_man.nb
+
+        papermill_engines.register(PAPERMILL_ENGINE, Engine)
+    return pm
+
+
+def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watch: KernelWatch):
+    pm = _papermill()
+    import nbformat
     from jupyter_client.kernelspec import NoSuchKernel
     from papermill.exceptions import PapermillExecutionError
 
@@ -367,7 +453,7 @@ def _attempts(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, watc
                                      cwd=str(config.PROJECT_ROOT), progress_bar=False, log_output=False,
                                      start_timeout=START_TIMEOUT_S, on_notebook_start=_ready,
                                      on_cell_start=watch.on_cell_start, kernel_manager_class=watch.manager_class(),
-                                     extra_arguments=KERNEL_ARGS)
+                                     extra_arguments=KERNEL_ARGS, engine_name=PAPERMILL_ENGINE)
             return nb, None
         except PapermillExecutionError as exc:
             nb = _read()

@@ -5,7 +5,8 @@ manager (a subclass of ``jupyter_client``'s ``AsyncKernelManager``) that
 
 - sends the kernel process's own stdout and stderr (C-level messages, a JVM's log, crashes) to
   ``kernel.out`` in the temporary run folder, which becomes part of the run's log;
-- notes the kernel's pid in ``.kernel.json`` (see :mod:`workbench.runner.processes`).
+- notes the kernel's pid in ``.kernel.json`` (see :mod:`workbench.runner.processes`);
+- runs the kernel's linear algebra on one thread (:data:`SINGLE_THREADED_MATH`).
 
 A time limit (catalog ``timeout:``, ``--timeout``) is a timer started with the run: when it fires, the
 kernel and every process of its session are killed (papermill's own ``execution_timeout`` is per cell and
@@ -23,9 +24,15 @@ from typing import Any
 
 from workbench.runner import processes
 
-__all__ = ["KernelWatch", "KERNEL_OUT", "timeout_text"]
+__all__ = ["KernelWatch", "KERNEL_OUT", "SINGLE_THREADED_MATH", "timeout_text"]
 
 KERNEL_OUT = "kernel.out"
+# Linear algebra in a report kernel runs on one thread. A report's matrices are small (thousands of rows), so
+# threads only add hand-offs: on a 2-core machine running two reports at once (``run --all``), a second BLAS
+# thread spinning for work took a model fit from 0.7 s to 3.2 s of CPU. One thread also makes the results
+# independent of the machine's core count (BLAS sums in a different order per thread count, which moves a
+# maximum-likelihood optimum in its 7th digit). Set in the kernel's environment unless already set there.
+SINGLE_THREADED_MATH = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 def timeout_text(seconds: float) -> str:
@@ -57,6 +64,10 @@ class KernelWatch:
 
         class RunKernelManager(AsyncKernelManager):
             async def _async_launch_kernel(self, kernel_cmd, **kw):  # noqa: ANN001, ANN202
+                env = kw.get("env")
+                if env is not None:
+                    for name, value in SINGLE_THREADED_MATH.items():
+                        env.setdefault(name, value)  # a value the user set wins
                 with open(watch.run_dir / KERNEL_OUT, "ab") as out:
                     kw["stdout"] = out
                     kw["stderr"] = out

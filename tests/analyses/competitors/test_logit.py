@@ -128,6 +128,22 @@ class TestConditionalLogit:
         for g in (0, 1, 500, 2411):
             np.testing.assert_allclose(mine[g], sm.score_grp(g, model.params_.to_numpy()), atol=1e-10)
 
+    def test_same_fit_as_plain_statsmodels(self, model):
+        """The vectorised score changes only the speed: statsmodels' own ConditionalLogit (a loop per occasion)
+        gives the same estimates; the standard errors differ only by the noise of its numerical Hessian."""
+        from statsmodels.discrete.conditional_models import ConditionalLogit
+
+        t, starts = logit.sorted_table(model.table_)
+        X = logit.design_matrix(t, model.alternatives_, model.reference_, model.promotions_)
+        groups = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(t)]))
+        plain = ConditionalLogit(t.chosen.to_numpy(float), X, groups=groups).fit(method="newton", disp=False)
+        fast = logit._conditional_logit()(t.chosen.to_numpy(float), X, groups=groups, starts=starts)
+        np.testing.assert_allclose(fast.score(model.params_.to_numpy()), plain.model.score(model.params_.to_numpy()),
+                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(model.params_.to_numpy(), np.asarray(plain.params), rtol=1e-12, atol=0)
+        np.testing.assert_allclose(model.bse_.to_numpy(), np.asarray(plain.bse), rtol=1e-5, atol=0)
+        assert model.fit_stats_["log_likelihood"] == pytest.approx(plain.llf, rel=1e-13)
+
     def test_reference_brand(self, yogurt):
         m = wb.competitors.ChoiceLogit(reference="yoplait").fit(yogurt)
         assert m.reference_ == "Yoplait" and m.reference == "yoplait"  # the option as given, the brand resolved

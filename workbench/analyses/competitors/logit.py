@@ -22,7 +22,8 @@ What the fitted model predicts under price changes (elasticities, what-if shares
 Written by hand (numpy) only for what no library offers for a fitted conditional logit: the probabilities
 behind the fit statistics and the household-clustered standard errors (the usual sandwich built from the
 per-occasion scores, which equal statsmodels' ``score_grp``). The estimation and its standard errors are
-statsmodels'.
+statsmodels', with the score summed over all occasions at once rather than in statsmodels' loop per occasion
+(ten times faster; same estimates, see :func:`_conditional_logit`).
 """
 from __future__ import annotations
 
@@ -122,7 +123,6 @@ class ChoiceLogit:
             be estimated); a brand that is never bought; an unknown reference brand or promotion; a fit that
             does not converge (choices predicted perfectly, so an estimate runs off to infinity).
         """
-        from statsmodels.discrete.conditional_models import ConditionalLogit
         from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
         t0 = long_table(panel)
@@ -161,7 +161,7 @@ class ChoiceLogit:
         ref = won.index[0] if self.reference is None else resolve_brand(self.reference, alts, codes, source=name)
         X = design_matrix(t, alts, ref, promos)
         groups = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(t)]))
-        sm_model = ConditionalLogit(chosen, X, groups=groups)
+        sm_model = _conditional_logit()(chosen, X, groups=groups, starts=starts)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             res = sm_model.fit(method="newton", maxiter=self.maxiter, disp=False)
@@ -275,6 +275,27 @@ def occasion_scores(X: np.ndarray, chosen: np.ndarray, beta: np.ndarray, starts:
     """
     P = probabilities(X, beta, starts)
     return np.add.reduceat((chosen - P)[:, None] * X, starts, axis=0)
+
+
+def _conditional_logit() -> type:
+    """statsmodels' ``ConditionalLogit`` with its score summed over all occasions at once.
+
+    With exactly one chosen alternative per occasion (checked before fitting) the score is
+    :func:`occasion_scores` summed; statsmodels computes it in a Python loop per occasion, and its Newton fit
+    evaluates the score about sixty times (the Hessian is its numerical derivative): 3 s of the 3.3 s a fit on a
+    2,400-occasion panel took. Estimation, Hessian and results stay statsmodels'.
+    """
+    from statsmodels.discrete.conditional_models import ConditionalLogit
+
+    class OneChosenConditionalLogit(ConditionalLogit):
+        def __init__(self, endog, exog, *, starts: np.ndarray, **kwargs: Any) -> None:
+            super().__init__(endog, exog, **kwargs)
+            self._starts = starts
+
+        def score(self, params):  # noqa: ANN001, ANN201
+            return occasion_scores(self.exog, self.endog, np.asarray(params, dtype=float), self._starts).sum(axis=0)
+
+    return OneChosenConditionalLogit
 
 
 def _household_se(t: pd.DataFrame, X: pd.DataFrame, chosen: np.ndarray, params: pd.Series, starts: np.ndarray,

@@ -21,7 +21,7 @@ import pandas as pd
 
 from workbench.analyses.customers.bgnbd import BetaGeoModel
 from workbench.analyses.customers.clv import (MIN_HISTORY_WEEKS, WEEK_DAYS, _check_history, _daily, _span,
-                                              _to_date, choose_calibration_end, clv_summary)
+                                              _summary, _to_date, choose_calibration_end)
 from workbench.engine import to_pandas
 from workbench.errors import NotEnoughData
 
@@ -176,7 +176,8 @@ def holdout_validation(orders: Any, *, calibration_end: str | dt.date | None = N
     _check_history(span, as_of_date, what="too short to fit the model on one part and check it on the rest",
                    fix=f"A holdout check needs at least {MIN_HISTORY_WEEKS} weeks of history, ideally two years")
     cal_end = _to_date(calibration_end, "calibration_end") or choose_calibration_end(span.first_purchase, as_of_date)
-    calibration = clv_summary(orders, calibration_end=cal_end, holdout_end=as_of_date, **kw)
+    calibration = _summary(daily, span, source, calibration_end=cal_end, holdout_end=as_of_date, customer=customer,
+                           date=date)
     model = BetaGeoModel().fit(calibration)
     check = holdout_check(calibration, model=model, max_frequency=max_frequency)
     tracking = repeat_purchase_tracking(orders, model=model, summary=calibration, **kw)

@@ -42,15 +42,9 @@ from workbench.errors import DataError
 
 __all__ = ["OrderRollup", "order_rollup"]
 
-# the rolled-up table's columns and types, in order (the two parts of the union must agree; cast again after
-# caching, because an engine may store a literal column narrower, as Spark stores 0 as int and 0.0 as decimal)
-_SCHEMA = {"customer_id": "string", "order_id": "string", "sale": "boolean", "at": "timestamp",
-           "last_at": "timestamp", "sale_at": "timestamp", "sale_last_at": "timestamp", "orders": "int64",
-           "revenue": "float64", "sales": "float64", "returns": "float64", "return_lines": "int64", "units": "int64"}
-
-
-def _typed(t: ibis.Table) -> ibis.Table:
-    return t.select(**{name: t[name].cast(kind) for name, kind in _SCHEMA.items()})
+# the rolled-up table's columns, in order (the two parts of the union must agree)
+_COLUMNS = ("customer_id", "order_id", "sale", "at", "last_at", "sale_at", "sale_last_at", "orders", "revenue",
+            "sales", "returns", "return_lines", "units")
 
 
 class OrderRollup:
@@ -122,9 +116,9 @@ class OrderRollup:
         if period not in self._periods:
             k = self.table.filter(self.table.customer_id.notnull())
             k = k.mutate(_period=period_start(k.at, period=period))
-            self._periods[period] = k.group_by(["customer_id", "_period"]).aggregate(
+            self._periods[period] = engine.cache(k.group_by(["customer_id", "_period"]).aggregate(
                 orders=self.order_count(k), revenue=k.revenue.sum(), sales=k.sales.sum(), first_at=k.sale_at.min(),
-                last_at=k.sale_last_at.max()).cache()
+                last_at=k.sale_last_at.max()))
         return self._periods[period]
 
     @property
@@ -134,9 +128,9 @@ class OrderRollup:
         (net, every line), ``sales``."""
         if self._customers is None:
             if self._periods and not self.distinct_orders:  # each order sits in one period: add them up
-                self._customers = self._per_customer_from(next(iter(self._periods.values()))).cache()
+                self._customers = engine.cache(self._per_customer_from(next(iter(self._periods.values()))))
             else:  # from the orders (an order spanning periods counts once)
-                self._customers = self._per_customer(self.table).cache()
+                self._customers = engine.cache(self._per_customer(self.table))
         return self._customers
 
     def customer_totals(self, *, through: Any = None) -> ibis.Table:
@@ -151,9 +145,9 @@ class OrderRollup:
         if not self.distinct_orders:  # a customer x period table whose periods end that day: add them up
             for period, cp in self._periods.items():
                 if period_bounds(end, period=period)[0] == end:
-                    return self._per_customer_from(cp.filter(cp._period < engine.timestamp(end))).cache()
+                    return engine.cache(self._per_customer_from(cp.filter(cp._period < engine.timestamp(end))))
         t = self.table
-        return self._per_customer(t.filter(t.at < engine.timestamp(end))).cache()
+        return engine.cache(self._per_customer(t.filter(t.at < engine.timestamp(end))))
 
     def _per_customer(self, t: ibis.Table) -> ibis.Table:
         k = t.filter(t.customer_id.notnull())
@@ -184,10 +178,10 @@ class OrderRollup:
             first = c.filter(c.first_at.notnull())
             first = first.select("customer_id", _first=period_start(first.first_at, period=period))
             j = cp.join(first, "customer_id")
-            self._cohorts[period] = j.group_by(["_first", "_period"]).aggregate(
+            self._cohorts[period] = engine.cache(j.group_by(["_first", "_period"]).aggregate(
                 customers=j.count(where=j.orders > 0), orders=j.orders.sum(),
                 repeat_customers=j.count(where=j.orders >= 2), single_order_customers=j.count(where=j.orders == 1),
-                revenue=j.revenue.sum(), sales=j.sales.sum()).cache()
+                revenue=j.revenue.sum(), sales=j.sales.sum()))
         return self._cohorts[period]
 
     # -- periods ------------------------------------------------------------------------------------------
@@ -247,8 +241,8 @@ def order_rollup(
         at=s.order_date.min(), last_at=s.order_date.max(), sales=s.revenue.sum(), units=s.quantity.sum())
     spans = (o.order_id.isnull() | (o.customer_id != o._other).fill_null(False)
              | ((o._known > 0) & (o._known < o._lines)) | (o.at.date() != o.last_at.date()))
-    per_order = o.select(customer_id=o.customer_id, _spans=spans, at=o.at, last_at=o.last_at, sales=o.sales,
-                         units=o.units).cache()
+    per_order = engine.cache(o.select(customer_id=o.customer_id, _spans=spans, at=o.at, last_at=o.last_at,
+                                      sales=o.sales, units=o.units))
     spanning = engine.to_pandas(per_order._spans.any())
     distinct = bool(spanning) if pd.notna(spanning) else False
     if distinct:
@@ -276,14 +270,21 @@ def order_rollup(
         returns=(-n.revenue).sum(where=is_return), return_lines=n.count(where=is_return))
     other_rows = other_rows.select(
         customer_id=other_rows.customer_id, order_id=ibis.null().cast("string"), sale=ibis.literal(False),
-        at=other_rows.at, last_at=other_rows.last_at, sale_at=ibis.null().cast("timestamp"),
-        sale_last_at=ibis.null().cast("timestamp"), orders=ibis.literal(0, type="int64"),
+        at=other_rows.at, last_at=other_rows.last_at, sale_at=ibis.null().cast(other_rows.at.type()),
+        sale_last_at=ibis.null().cast(other_rows.at.type()), orders=ibis.literal(0, type="int64"),
         revenue=other_rows.revenue.cast("float64"),
         sales=ibis.literal(0.0, type="float64"), returns=other_rows.returns.cast("float64"),
         return_lines=other_rows.return_lines.cast("int64"), units=ibis.literal(0, type="int64"))
     if distinct:
-        sales_rows = sales_rows.cache()
-    table = ibis.union(_typed(sales_rows), _typed(other_rows.cache()), distinct=False)
+        sales_rows = engine.cache(sales_rows)
+    other_rows = engine.cache(other_rows)
+    # a cached table comes back in the backend's own types (Spark: int32 counts, decimal(1,1) for a 0.0
+    # literal), so both parts are cast to one schema before the union
+    types = {"orders": "int64", "revenue": "float64", "sales": "float64", "returns": "float64",
+             "return_lines": "int64", "units": "int64"}
+    sales_rows, other_rows = (part.mutate(**{c: part[c].cast(ty) for c, ty in types.items()})
+                              for part in (sales_rows, other_rows))
+    table = ibis.union(sales_rows, other_rows, distinct=False).select(*_COLUMNS)
     return OrderRollup(table, distinct_orders=distinct, has_units=bool(quantity), source=source)
 
 
