@@ -47,3 +47,21 @@ def test_cohorts_rfm_and_products(spark_store):
           wb.sales.cohort_retention(table, complete_months_only=False))
     _same(wb.customers.rfm(frame), wb.customers.rfm(table))
     _same(wb.sales.top_products(frame, by="category"), wb.sales.top_products(table, by="category"))
+
+
+def test_orders_spanning_customers_or_days(spark_store):
+    """The rollup's distinct-order path (an order on two days, with two customers, ...) gives Spark's figures too."""
+    from workbench import spark as wbspark
+
+    from .test_rollup import IRREGULAR, _frame
+
+    frame = _frame(IRREGULAR)
+    con = wbspark.spark_backend()
+    con._session.createDataFrame(frame).createOrReplaceTempView("sales_irregular")
+    table = con.table("sales_irregular")
+    rollup = wb.sales.order_rollup(table)
+    assert rollup.distinct_orders
+    _same(wb.sales.kpis_by_period(frame), wb.sales.kpis_by_period(rollup))
+    _same(wb.sales.cohort_retention(frame, complete_months_only=False),
+          wb.sales.cohort_retention(rollup, complete_months_only=False))
+    _same(wb.customers.rfm(frame, as_of="2024-01-31"), wb.customers.rfm(rollup, as_of="2024-01-31"))

@@ -8,12 +8,14 @@ second). :func:`order_rollup` reads the lines once and keeps, in the engine, wha
 - :attr:`OrderRollup.table`: the lines rolled up to one row per **order** for its sale lines (customer, time of
   the first and last sale line, sales, units) and one row per **customer and day** for all other lines (returns
   and non-product lines: net revenue, returns, return lines), about half as many rows as lines;
-- :attr:`OrderRollup.customers`: one row per identified customer: first and last sale time, orders, net revenue,
-  sales (RFM reads it; KPIs and cohorts join it for each customer's first purchase);
+- :meth:`OrderRollup.customer_periods`: the customer x period table, one row per identified customer and period
+  (orders, net revenue, sales, first and last sale time), made once per period asked for;
+- :attr:`OrderRollup.customers`: one row per identified customer, the customer x period table added up: first and
+  last sale time, orders, net revenue, sales (RFM reads it; KPIs and cohorts join it for each customer's first
+  purchase);
 - :meth:`OrderRollup.period_totals` (one row per period, in pandas) and :meth:`OrderRollup.cohort_periods` (one
-  row per first-purchase period and period: customers, orders, repeat customers, revenue; cached in the engine),
-  small results computed once per period and kept, so with monthly periods the KPIs and the cohorts read the same
-  one.
+  row per first-purchase period and period: customers, orders, repeat customers, revenue), small results computed
+  once per period and kept, so with monthly periods the KPIs and the cohorts read the same one.
 
 **Exactness.** An order normally has one customer and its sale lines one day: then one row per order counts it
 exactly. Where the data hold an order that does not (sale lines with two customer ids, or with and without one,
