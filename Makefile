@@ -6,12 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
-# the package with every extra: Spark (the Spark catalog job) and JupyterLab (`make lab`), and the test tools
-EXTRAS := test,spark,lab
+# the package with every extra: Spark (the Spark catalog job), PostgreSQL (engine="postgres://..."), JupyterLab
+# (`make lab`), and the test tools
+EXTRAS := test,spark,postgres,lab
 KERNEL := --name workbench --display-name "Python (workbench)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast lab browser java lock benchmark clean
+.PHONY: help setup reports test test-fast lab browser java postgres lock benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -28,7 +29,7 @@ setup: $(STAMP) ## Create .venv, install the locked dependencies and the package
 reports: setup java ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
 	$(BIN)/workbench run --all --jobs $(JOBS)
 
-test: setup browser java ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark)
+test: setup browser java postgres ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark, PostgreSQL)
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/pytest --nbval-lax --nbval-kernel-name workbench -p no:cacheprovider notebooks
 
@@ -49,6 +50,15 @@ java: ## Install Java 17 for Spark (needs root; skipped when java is present)
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
 	  else echo "java is missing: run 'sudo apt-get install openjdk-17-jre-headless' (Spark tests and the Spark report will be skipped or fail)"; fi; }
+
+# The PostgreSQL tests start their own server (initdb in a temporary folder) from these binaries: found on PATH
+# or in Debian's /usr/lib/postgresql/<version>/bin (tests/postgres/server.py looks in the same places).
+PG_BIN = $(firstword $(dir $(shell command -v initdb 2>/dev/null)) $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/))))
+postgres: ## Install Debian's PostgreSQL server for the PostgreSQL tests (needs root; skipped when present)
+	@{ [ -x "$(PG_BIN)initdb" ] && [ -x "$(PG_BIN)postgres" ]; } || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' (the PostgreSQL tests will fail)"; fi; }
 
 lock: ## Re-resolve requirements.lock from pyproject.toml, keeping the locked versions (UPGRADE=1: the newest)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import optimize
 
 import workbench as wb
+from workbench.data import generate_price_monitoring
 
 
 def _timed(fn, *args, **kwargs):
@@ -63,7 +64,7 @@ def main() -> None:
           f"{'scorecard s':>11}")
     sizes = [(40, 56), (400, 90)] + ([] if args.quick else [(2000, 90)])
     for n_skus, days in sizes:
-        frame = wb.generate_price_monitoring(n_skus=n_skus, days=days)
+        frame = generate_price_monitoring(n_skus=n_skus, days=days)
         data, t_load = _timed(wb.load_price_monitoring, frame)
         _, t_idx = _timed(wb.competitors.price_index, data)
         _, t_tr = _timed(wb.competitors.price_index_trend, data)

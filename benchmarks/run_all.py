@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["generate_orders", "load_orders", "analyses", "duckdb_vs_spark", "market_research", "competitors", "experiments",
-         "oews_loaders", "reports"]
+         "oews_loaders", "marketing", "reports"]
 
 
 def main(argv: list[str]) -> int:

@@ -27,7 +27,9 @@ def rng():
 
 
 def pytest_collection_modifyitems(config, items):
-    """All Spark tests in one xdist group (`-n 2 --dist loadgroup`), so one JVM starts instead of two."""
+    """All Spark tests in one xdist group (`-n 2 --dist loadgroup`), so one JVM starts instead of two; all
+    PostgreSQL tests in another, so one test server starts."""
     for item in items:
-        if item.get_closest_marker("spark") is not None:
-            item.add_marker(pytest.mark.xdist_group("spark"))
+        for needs in ("spark", "postgres"):
+            if item.get_closest_marker(needs) is not None:
+                item.add_marker(pytest.mark.xdist_group(needs))

@@ -26,6 +26,7 @@ from workbench import engine
 from workbench.analyses.sales import cohorts as C
 from workbench.analyses.sales import kpis as K
 from workbench.analyses.sales import products as P
+from workbench.analyses.sales.rollup import order_rollup
 from workbench.data import load_orders
 from workbench.data.synthetic import generate_orders
 from workbench.errors import DataError
@@ -58,15 +59,16 @@ class ResultSizes:
 
 
 def run_the_report(orders) -> dict:
-    """What notebooks/sales-performance.ipynb computes from the order lines."""
-    kpis = K.kpis_by_period(orders, period="month")
-    comparison = K.kpi_comparison(orders, period="month", kpis=kpis)
+    """What notebooks/sales-performance.ipynb computes from the order lines (and a weekly table from the lines)."""
+    rollup = order_rollup(orders)
+    kpis = K.kpis_by_period(rollup, period="month")
+    comparison = K.kpi_comparison(rollup, period="month", kpis=kpis)
     return dict(
         kpis=kpis,
         comparison=comparison,
         weekly=K.kpis_by_period(orders, period="week"),
-        cohorts=C.cohort_retention(orders),
-        segments=R.rfm_segment_summary(R.rfm_query(orders, as_of=comparison.as_of)),
+        cohorts=C.cohort_retention(rollup),
+        segments=R.rfm_segment_summary(R.rfm_query(rollup, as_of=comparison.as_of)),
         products=P.top_products(orders, by="product", n=10, period="month", period_end=comparison.current.start),
         categories=P.top_products(orders, by="category", n=10, period="month",
                                   period_end=comparison.current.start),

@@ -17,9 +17,11 @@ from packaging.utils import canonicalize_name
 from workbench.config import PROJECT_ROOT
 
 # conda-forge names that differ from PyPI's (ibis' backends are packages of their own there)
-CONDA_TO_PYPI = {"python-duckdb": "duckdb", "ibis-duckdb": "ibis-framework", "ibis-pyspark": "ibis-framework"}
+CONDA_TO_PYPI = {"python-duckdb": "duckdb", "ibis-duckdb": "ibis-framework", "ibis-pyspark": "ibis-framework",
+                 "ibis-postgres": "ibis-framework"}
 # conda packages with no PyPI twin, and why
-CONDA_ONLY = {"openjdk": "the Java 17 Spark needs (pip cannot install it)"}
+CONDA_ONLY = {"openjdk": "the Java 17 Spark needs (pip cannot install it)",
+              "postgresql": "the server the PostgreSQL tests start (pip cannot install it)"}
 # modules imported only behind a check that names the extra to install (tests/test_extras.py)
 OPTIONAL_IMPORTS = {"pyspark": "spark"}
 # import name -> distribution, for modules not installed here (packages_distributions only knows installed ones)

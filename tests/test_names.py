@@ -38,12 +38,6 @@ TWO_INPUTS = {
     "workbench.analyses.salaries.own_data.own_data_summary": "own pay data and the OEWS market table",
 }
 
-# Names not yet moved to the scheme (issue 11); each domain's move empties its entries.
-LEGACY = {
-    # analyses that still return words or display tables
-}
-
-
 def _modules(layer: str) -> list[str]:
     out = []
     for path in sorted((PKG / layer).rglob("*.py")):
@@ -69,7 +63,6 @@ def _positional(func) -> list[str]:
 
 
 def _report(problems: list[str]) -> None:
-    problems = [p for p in problems if p.split(":")[0] not in LEGACY]
     assert not problems, "\n".join(problems)
 
 
@@ -129,13 +122,3 @@ def test_models_are_fitted_one_way():
             if returns not in (obj.__name__, "Self", obj):
                 problems.append(f"{q}.fit: returns the fitted model (annotated -> {obj.__name__})")
     _report(problems)
-
-
-def test_legacy_names_still_exist():
-    """An entry of LEGACY whose name has gone (renamed to the scheme) is removed from the list."""
-    gone = []
-    for q in sorted(LEGACY):
-        mod, name = q.rsplit(".", 1)
-        if not hasattr(importlib.import_module(mod), name):
-            gone.append(q)
-    assert not gone, f"remove from LEGACY: {gone}"

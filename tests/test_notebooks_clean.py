@@ -83,3 +83,47 @@ class TestReportNotebook:
         assert info.params, f"{_id(path)}: the parameters cell defines no parameter"
         missing = [p.name for p in info.params if not p.help]
         assert not missing, f"{_id(path)}: parameters without a `# help` comment: {missing}"
+
+    def test_words_and_formats_come_from_the_package(self, path):
+        """One call per displayed thing: no inline headline records, no formatting arguments, no prose typed in
+        f-strings; the report's module (workbench/reports/) owns its sentences, tables and headlines."""
+        bad = _presentation_in_cells(_load(path)["cells"])
+        assert not bad, f"{_id(path)}:\n" + "\n".join(bad)
+
+
+def _presentation_in_cells(cells: list[dict]) -> list[str]:
+    bad = []
+    for i, c in enumerate(cells):
+        if c.get("cell_type") != "code" or "parameters" in c.get("metadata", {}).get("tags", []):
+            continue
+        for node in ast.walk(ast.parse(_python(_src(c)))):
+            if isinstance(node, ast.JoinedStr):
+                bad.append(f"cell {i}: an f-string (words belong in workbench/reports/)")
+            elif isinstance(node, ast.Attribute) and node.attr in ("record", "fmt", "style", "format_index"):
+                bad.append(f"cell {i}: .{node.attr} (headlines, formats and styling belong in the report module)")
+            elif isinstance(node, ast.Call) and _called(node).endswith("table"):
+                bad += [f"cell {i}: {_called(node)}({k.arg}=...) (a table's column kinds live in its TableSpec)"
+                        for k in node.keywords if k.arg in FORMAT_ARGUMENTS]
+    return bad
+
+
+def test_the_presentation_rule_names_each_kind_of_plumbing():
+    cells = [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": 'title = f"{1}"'},
+             {"cell_type": "code", "metadata": {}, "source": 'wb.table(df, money=["revenue"])\nwb.record("x", 1)\n'
+                                                             'wb.md(f"{n} orders")\nwb.competitors.what_if(m, pct={})\n'
+                                                             'kpis.style.format_index(str)'}]
+    assert sorted(_presentation_in_cells(cells)) == sorted([
+        "cell 1: table(money=...) (a table's column kinds live in its TableSpec)",
+        "cell 1: .record (headlines, formats and styling belong in the report module)",
+        "cell 1: an f-string (words belong in workbench/reports/)",
+        "cell 1: .style (headlines, formats and styling belong in the report module)",
+        "cell 1: .format_index (headlines, formats and styling belong in the report module)"])
+
+
+def _called(call: ast.Call) -> str:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+
+
+# table()'s ad-hoc kinds for JupyterLab; report notebooks use the report's TableSpec instead
+FORMAT_ARGUMENTS = {"money", "pct", "count", "decimals", "money_decimals", "formatter"}

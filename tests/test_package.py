@@ -27,11 +27,6 @@ FORBIDDEN = {
     "runner": ("workbench.analyses", "workbench.data", "workbench.plots", "workbench.reports"),
 }
 
-# Modules not yet moved to the report shape (issue 11); each domain's move empties its lines.
-LEGACY_IMPORTS = {
-}
-
-
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     out = set()
@@ -50,22 +45,10 @@ def test_layers_import_one_way(part):
     bad = []
     for path in paths:
         rel = str(path.relative_to(PKG))
-        if rel in LEGACY_IMPORTS:
-            continue
         for mod in _imports(path):
             if mod.startswith(FORBIDDEN[part]):
                 bad.append(f"{rel} imports {mod}")
     assert not bad, "\n".join(bad)
-
-
-def test_legacy_list_only_holds_modules_that_still_need_it():
-    """A module moved to the report shape leaves LEGACY_IMPORTS, so the rule covers it again."""
-    stale = []
-    for rel in sorted(LEGACY_IMPORTS):
-        part = rel.split("/")[0]
-        if not any(m.startswith(FORBIDDEN[part]) for m in _imports(PKG / rel)):
-            stale.append(rel)
-    assert not stale, f"remove from LEGACY_IMPORTS: {stale}"
 
 
 @pytest.mark.parametrize("package", ["workbench.data", "workbench.plots"])
@@ -77,15 +60,28 @@ def test_flat_namespaces_have_unique_names(package):
         assert hasattr(pkg, name), f"{package}.__all__ lists {name!r} but it is not defined"
 
 
-def test_top_level_exposes_namespaces_and_loaders():
-    for name in ["sales", "customers", "demand", "competitors", "salaries", "experiments", "plots", "reports",
-                 "record", "report_setup", "md", "table"]:
+def test_top_level_lists_only_what_a_notebook_needs():
+    """`wb.<Tab>`: the loaders, the domain namespaces, charts, reports, md/table/record/attempt and the errors."""
+    loaders = sorted(n for n in workbench.data.__all__ if n.startswith("load_"))
+    assert dir(workbench) == sorted([
+        "__version__", "sales", "customers", "demand", "competitors", "salaries", "experiments", "marketing",
+        "plots", "reports", "md", "table", "record", "attempt", "report_setup",
+        "DataError", "NotEnoughData", "ParameterError", "WorkbenchError", *loaders, "read_bls_oews"])
+    assert len(loaders) == 11
+    for name in dir(workbench):
         assert getattr(workbench, name) is not None
-    for name in workbench.data.__all__:
-        if name.startswith("load_"):
-            assert getattr(workbench, name) is getattr(workbench.data, name)
-    with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        workbench.nope  # noqa: B018
+    for name in loaders:
+        assert getattr(workbench, name) is getattr(workbench.data, name)
+    assert workbench.record is workbench.provenance.record and workbench.table.__module__ == "workbench.present.tables"
+
+
+def test_internals_are_reached_through_their_module():
+    """Names that are not a notebook's are not attributes of ``workbench`` (its submodules, once imported, are)."""
+    for name in ("fmt", "register_input", "recorded_metrics", "generate_orders", "read_csv_robust", "SALE", "nope"):
+        with pytest.raises(AttributeError) as exc:
+            getattr(workbench, name)
+        assert str(exc.value) == (f"module 'workbench' has no attribute {name!r}; internals are reached through "
+                                  "their module, e.g. workbench.engine, workbench.present.fmt, workbench.data")
 
 
 def test_import_is_light():

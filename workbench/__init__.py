@@ -2,15 +2,21 @@
 
 Notebooks use it as ``import workbench as wb``::
 
-    orders = wb.load_orders("data/raw/cdnow/CDNOW_master.txt")   # data layer
-    kpis = wb.sales.kpi_summary(orders, period="month")           # analyses, one namespace per domain
-    wb.plots.kpi_trend(kpis)                                      # presentation
-    wb.record("revenue", kpis.revenue.sum(), kind="money")        # headline numbers for the run
+    orders = wb.load_orders("data/raw/cdnow/CDNOW_master.txt")     # loaders: wb.load_*
+    kpis = wb.sales.kpis_by_period(orders, period="month")          # analyses: one namespace per domain
+    wb.plots.plot_kpi_trend(kpis, column="revenue")                 # charts: wb.plots.plot_<what>
+    comparison = wb.sales.kpi_comparison(orders, kpis=kpis)         # this month vs the last and a year ago
+    wb.reports.sales.kpi_table(comparison, currency="USD")          # a report's words, tables and headlines
 
-Layers (imports point one way): ``data`` (reading, validation, the record of what was read),
-``analyses`` (one sub-package per domain), ``plots`` and ``present`` (charts, number formatting,
-sentences), and ``runner`` (parameters, execution, HTML, manifest, catalog, CLI), which knows
-notebooks and files but no e-commerce. Attributes load on first use, so ``workbench list`` starts fast.
+``wb.<Tab>`` lists only what a notebook needs: the loaders, the domain namespaces, ``plots`` and ``reports``,
+``md``, ``table``, ``record``, ``attempt``, ``report_setup`` and the error types. Everything else is reached through
+its module (``workbench.engine``, ``workbench.present.fmt``, ``workbench.data.generate_orders``, ...).
+
+Layers (imports point one way; CONTRIBUTING.md): ``data`` (reading, validation, the record of what was read),
+``engine`` (Ibis backends), ``analyses`` (numbers and frames, one sub-package per domain), ``plots``, ``present``
+and ``reports`` (charts, formatting, each report's words), and ``runner`` (parameters, execution, HTML, manifest,
+catalog, CLI), which knows notebooks and files but no e-commerce. Attributes load on first use, so
+``workbench list`` starts fast.
 """
 from __future__ import annotations
 
@@ -30,17 +36,9 @@ _NAMESPACES = {
     "marketing": "workbench.analyses.marketing",
     "plots": "workbench.plots",
     "reports": "workbench.reports",
-    "fmt": "workbench.present.fmt",
-    "present": "workbench.present",
-    "data": "workbench.data",
-    "engine": "workbench.engine",
-    "spark": "workbench.spark",
-    "config": "workbench.config",
 }
 _FUNCTIONS = {
     "record": "workbench.provenance",
-    "register_input": "workbench.provenance",
-    "recorded_metrics": "workbench.provenance",
     "DataError": "workbench.errors",
     "NotEnoughData": "workbench.errors",
     "ParameterError": "workbench.errors",
@@ -57,12 +55,17 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(_NAMESPACES[name])
     if name in _FUNCTIONS:
         return getattr(importlib.import_module(_FUNCTIONS[name]), name)
+    if (name.startswith("load_") or name == "read_bls_oews") and name in _loaders():  # `from workbench import
+        return getattr(importlib.import_module("workbench.data"), name)            # config` stays light
+    raise AttributeError(f"module 'workbench' has no attribute {name!r}; internals are reached through their "
+                         "module, e.g. workbench.engine, workbench.present.fmt, workbench.data")
+
+
+def _loaders() -> list[str]:
+    """The data layer's loaders: ``load_<what>`` and the BLS flat-file reader ``read_bls_oews``."""
     data = importlib.import_module("workbench.data")
-    if name in data.__all__:  # the loaders: load_orders, load_oews, read_bls_oews, ...
-        return getattr(data, name)
-    raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+    return [n for n in data.__all__ if n.startswith("load_") or n == "read_bls_oews"]
 
 
 def __dir__() -> list[str]:
-    data = importlib.import_module("workbench.data")
-    return sorted([*globals(), *_NAMESPACES, *_FUNCTIONS, *data.__all__])
+    return sorted(["__version__", *_NAMESPACES, *_FUNCTIONS, *_loaders()])

@@ -6,6 +6,7 @@ reading a traceback.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -73,3 +74,8 @@ class RunError(WorkbenchError):
     def __init__(self, message: str, *, cell: int | None = None, run_dir: str | None = None) -> None:
         self.cell, self.run_dir = cell, run_dir
         super().__init__(message)
+
+
+def mask_password(text: str) -> str:
+    """``postgres://bob:secret@host`` -> ``postgres://bob:***@host``: no message, record or report shows a password."""
+    return re.sub(r"//([^:/@\s]+):[^@\s]*@", r"//\1:***@", text)

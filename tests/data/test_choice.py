@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from workbench import config
 from workbench import provenance
 from workbench.data.choice import CHOICE_COLUMNS
 from workbench.errors import DataError
@@ -202,7 +203,7 @@ class TestOrangeJuice:
             wb.load_oj_purchases(pd.DataFrame({"purchase": ["CH"]}))
 
     def test_discount_above_price(self):
-        oj = pd.read_csv(wb.config.SHIPPED["oj"]).head(3)
+        oj = pd.read_csv(config.SHIPPED["oj"]).head(3)
         oj.loc[1, "disc_mm"] = 2.5
         with pytest.raises(DataError, match=r"column `disc_mm`: discounts must be between 0 and the list price "
                                             r"\(1 row; first: row 2: price 1.99, discount 2.5\)"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench.data.csvread import (currency_of_amounts, detect_encoding, parse_dates, parse_numbers,
-                                    read_csv_robust)
+from workbench.data.csvread import (compression_of, currency_of_amounts, detect_encoding, parse_dates,
+                                    parse_numbers, read_csv_head, read_csv_robust)
 from workbench.errors import DataError
 
 T = pd.Timestamp
@@ -181,3 +181,40 @@ class TestCompressed:
         with pytest.raises(DataError, match=r"^export\.zip: the zip archive holds 2 files, expected one\. Unzip it "
                                             r"and pass the orders file itself\. Files: \['a\.csv', 'b\.csv'\]\.$"):
             read_csv_robust(zp)
+
+
+class TestReadCsvHead:
+    """The first lines, read exactly as read_csv_robust reads the whole file (what the fast loader samples)."""
+
+    def test_whole_lines_up_to_the_limit(self, tmp_path):
+        body = "id;name;amount\r\n" + "".join(f'{i};"Mug\r\n{i}";{i},5\r\n' for i in range(1, 101))
+        path = write(tmp_path, ("\ufeff" + body).encode("utf-8"))
+        head, complete = read_csv_head(path, max_bytes=300)
+        whole = read_csv_robust(path)
+        assert not complete and 0 < head.rows < whole.rows
+        pd.testing.assert_frame_equal(head.frame, whole.frame.head(head.rows))
+        assert (head.encoding, head.delimiter, head.decimal, head.header, head.notes) == \
+            (whole.encoding, whole.delimiter, whole.decimal, whole.header, whole.notes)
+        head, complete = read_csv_head(path, max_bytes=10_000)
+        assert complete and head.rows == 100
+
+    def test_a_cut_inside_a_quoted_field_ends_the_sample_a_line_earlier(self, tmp_path):
+        body = "id,name\n" + "".join(f'{i},"Mug\n\nlarge {i}"\n' for i in range(1, 200))
+        path = write(tmp_path, body.encode())
+        for limit in range(60, 90):
+            head, complete = read_csv_head(path, max_bytes=limit)
+            assert not complete and head.frame["name"].str.startswith("Mug\n\nlarge").all()
+
+    def test_gzip_head_and_compression(self, tmp_path):
+        import gzip
+        body = b"order_id,revenue\n" + b"".join(b"A%d,5\n" % i for i in range(1000))
+        gz = write(tmp_path, gzip.compress(body), "orders.csv")     # the bytes decide, not the name
+        head, complete = read_csv_head(gz, max_bytes=100)
+        assert not complete and head.frame["order_id"].iloc[0] == "A0" and compression_of(gz) == "gzip"
+        assert compression_of(write(tmp_path, body, "plain.csv")) is None
+
+    def test_same_messages_as_the_whole_file(self, tmp_path):
+        with pytest.raises(DataError, match=r"^f\.csv: column `a`: the header names 1 column twice"):
+            read_csv_head(write(tmp_path, b"a,b,a\n1,2,3\n" * 50), max_bytes=64)
+        with pytest.raises(DataError, match=r"^f\.csv: the file has a header but no data rows"):
+            read_csv_head(write(tmp_path, b"a,b\n"), max_bytes=64)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
-from workbench import provenance
+from workbench import data, provenance
 from workbench.config import SHIPPED
 from workbench.data.oews import OEWS_COLUMNS, load_oews
 from workbench.errors import DataError
@@ -114,4 +114,4 @@ def test_exported_at_top_level():
     from workbench.data.payroll import load_pay_survey
 
     assert wb.load_oews is load_oews and wb.read_bls_oews is read_bls_oews and wb.load_pay_survey is load_pay_survey
-    assert wb.data.write_bls_oews is write_bls_oews
+    assert data.write_bls_oews is write_bls_oews

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from workbench.data import generate_price_monitoring
 from workbench import provenance
 from workbench.data.prices import PRICE_MONITORING_COLUMNS
 from workbench.errors import DataError
@@ -78,13 +79,13 @@ class TestGeneratedSample:
         d = wb.load_price_monitoring(None)
         assert d.generated and "GENERATED" in d.summary() and "generated" in d.label
         assert d.weight_column == "own_revenue_28d"
-        again = wb.generate_price_monitoring()
-        pd.testing.assert_frame_equal(wb.generate_price_monitoring(), again)
+        again = generate_price_monitoring()
+        pd.testing.assert_frame_equal(generate_price_monitoring(), again)
         assert again.attrs["generated"] is True
         assert provenance.registered_inputs() == []  # nothing read from disk
 
     def test_layout(self):
-        s = wb.generate_price_monitoring(n_skus=10, days=14, seed=1)
+        s = generate_price_monitoring(n_skus=10, days=14, seed=1)
         assert set(s.seller) == {"Our store", "Competitor A", "Competitor B", "Competitor C", "Competitor D"}
         assert s.sku.nunique() == 10 and s.date.nunique() == 14
         own = s[s.seller == "Our store"]
@@ -96,8 +97,8 @@ class TestGeneratedSample:
         assert (s.groupby("sku").own_revenue_28d.nunique() == 1).all()
 
     def test_different_seed_differs(self):
-        a = wb.generate_price_monitoring(n_skus=5, days=5, seed=1)
-        b = wb.generate_price_monitoring(n_skus=5, days=5, seed=2)
+        a = generate_price_monitoring(n_skus=5, days=5, seed=1)
+        b = generate_price_monitoring(n_skus=5, days=5, seed=2)
         assert not a.price.equals(b.price)
 
 

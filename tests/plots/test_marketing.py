@@ -2,7 +2,10 @@
 the data are generated, and shows the reason for a skipped section."""
 from __future__ import annotations
 
+import copy
+
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -40,6 +43,24 @@ def test_model_charts(model):
     assert ax.get_xlabel() == "Revenue per dollar spent (ROAS), with its 90% interval"
     ax = wb.plots.plot_decomposition(model)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(model.channels_.index)
+
+
+def test_a_channel_that_cannot_be_told_apart_gets_words_not_a_bar(model):
+    doubtful = copy.copy(model)
+    doubtful.channels_ = model.channels_.assign(identified=lambda f: f.index != "Search",
+                                                reason=lambda f: np.where(f.index == "Search", "correlated", None))
+    ax = wb.plots.plot_channel_roas(doubtful)
+    assert len(ax.patches) == len(model.channels_) - 1                       # no bar for Search
+    assert "cannot be told apart (see below)" in [t.get_text() for t in ax.texts]
+    ax = wb.plots.plot_decomposition(doubtful)
+    assert "Search (cannot be told apart)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    curves = mk.response_curves(doubtful, points=5)
+    titles = [a.get_title() for a in wb.plots.plot_response_curves(curves).flat]
+    assert "Search (cannot be told apart)" in titles
+    plan = mk.plan_budget(doubtful, change=0.1)
+    texts = [t.get_text() for t in wb.plots.plot_budget_plan(plan).texts]
+    assert any(t.endswith("(kept: cannot be told apart)") for t in texts)
+    plt.close("all")
 
 
 def test_curves_plan_and_quarter(model):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from workbench.present.narrative import Markdown
 from workbench import provenance
 from workbench.reports import competitors as R
 
@@ -49,7 +50,7 @@ class TestPhrases:
         assert R.change_md(0.025) == "raises its price by 2.5%"
         assert R.change_md(-0.10, own=True) == "cuts its own price by 10%"
         assert R.change_md(0.0) == "keeps its price"
-        assert isinstance(R.change_md(0.1), wb.present.narrative.Markdown)
+        assert isinstance(R.change_md(0.1), Markdown)
 
     def test_reference(self):
         assert R.reference_md("mean") == "the competitors' mean price"

@@ -2,6 +2,8 @@
 and sentence built on such data, reasons instead of numbers, and the headline metrics."""
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,3 +104,76 @@ def test_headlines_record_what_could_be_computed(model, robyn_spend, tmp_path, m
 def test_campaign_table_without_campaigns(robyn_spend):
     text = report.campaign_table(mk.spend_by_channel(robyn_spend, by="campaign"))
     assert text == "*The spend files name no campaigns: spend is shown by channel only.*"
+
+
+def _with_a_doubtful_channel(model, channel="Social"):
+    """The fitted model, but ``channel`` now has the highest return on the next dollar and an interval reaching 0."""
+    doubtful = copy.copy(model)
+    ch = model.channels_.copy()
+    ch.loc[channel, ["mroas", "mroas_lower", "mroas_upper"]] = [9.0, 0.0, 15.0]
+    doubtful.channels_ = ch
+    return doubtful
+
+
+def test_a_channel_whose_interval_reaches_zero_is_not_the_answer(model, robyn_spend, tmp_path, monkeypatch):
+    doubtful = _with_a_doubtful_channel(model)
+    answer = report.answer_md(robyn_spend, mmm=doubtful)
+    assert ("80% interval): TV 3.04 (3.03-3.09); Search 1.18 (1.03-1.24). Social 9.00 (0.00-15.00) is higher on the "
+            "central estimate, but its interval reaches zero: the data cannot rule out that it brings nothing.") in answer
+    monkeypatch.setenv(provenance.RUN_DIR_ENV, str(tmp_path))
+    out = report.record_headlines(robyn_spend, mmm=doubtful)
+    assert out["best_channel"] == "TV" and out["best_mroas"] == pytest.approx(model.channels_.loc["TV", "mroas"])
+    _, metrics = provenance.read_run_records(tmp_path)
+    labels = {m["name"]: m["label"] for m in metrics}
+    assert labels["best_channel"] == "Channel returning most on the next dollar (interval above zero)"
+    plain = report.record_headlines(robyn_spend, mmm=model)            # every interval above zero: no qualifier
+    assert plain["best_channel"] == "TV"
+
+
+def test_the_plan_says_when_it_adds_to_a_channel_whose_interval_reaches_zero(model):
+    doubtful = _with_a_doubtful_channel(model, "TV")
+    plan = mk.plan_budget(model, change=0.0)
+    assert plan.table.loc["TV", "change"] > 0
+    text = report.plan_md(plan, mmm=doubtful)
+    assert ("It adds to TV, whose 80% interval of the next dollar's return reaches zero: that part of the plan is "
+            "the least certain.") in text
+    assert "least certain" not in report.plan_md(plan, mmm=model)
+    assert "(+" in text and "on the revenue the model puts down to paid media; the model's estimate)" in text
+
+
+@pytest.mark.parametrize("margin, expected", [
+    (0.4, "At a 40% margin the next dollar pays for itself only above 2.50 of revenue. TV clears it, Search and "
+          "Social do not (central estimates)."),
+    (0.9, "At a 90% margin the next dollar pays for itself only above 1.11 of revenue. TV and Search clear it, Social "
+          "does not (central estimates)."),
+    (0.2, "At a 20% margin the next dollar pays for itself only above 5.00 of revenue. No channel's next dollar does "
+          "(central estimates): by the model, less spend would leave more contribution."),
+])
+def test_which_channels_next_dollar_pays_for_itself(model, robyn_spend, margin, expected):
+    # central estimates: TV 3.04, Search 1.18, Social 0.69 (see the ranking test)
+    assert expected in report.answer_md(robyn_spend, mmm=model, margin=margin)
+    richer = copy.copy(model)                       # every channel returning 10x as much: all of them clear 2.50
+    richer.channels_ = model.channels_.assign(**{c: model.channels_[c] * 10 for c in ("mroas", "mroas_lower",
+                                                                                      "mroas_upper")})
+    assert "Every channel's next dollar does (central estimates)." in report.answer_md(robyn_spend, mmm=richer,
+                                                                                         margin=0.4)
+
+
+def test_mer_in_words_is_the_headline_figure(robyn_spend):
+    weeks = mk.weekly_data(robyn_spend)
+    periods = mk.spend_by_period(robyn_spend, revenue=weeks, period="month")
+    channels = mk.spend_by_channel(robyn_spend)
+    mer = weeks.revenue.sum() / weeks.spend.to_numpy().sum()
+    text = report.spend_md(periods, channels=channels, weeks=weeks, origin="simulated")
+    assert f"Over the 208 complete weeks with revenue, every $1 of marketing came with ${mer:,.2f} of revenue" in text
+    assert "months with revenue" in report.spend_md(periods, channels=channels, origin="simulated")
+
+
+def test_scenarios_caption_says_what_revenue_and_contribution_are(model):
+    with_margin = report.scenarios_table(mk.budget_scenarios(model, changes=(0.0, 0.1), margin=0.4)).caption
+    assert with_margin == ("Budget scenarios over the next 13 weeks: the best split of each budget, against today's "
+                           "proportions; revenue is what the model puts down to paid media; contribution = margin x "
+                           "that revenue - spend (below zero: the spend costs more than the margin it brings) "
+                           "(GENERATED sample)")
+    without = report.scenarios_table(mk.budget_scenarios(model, changes=(0.0, 0.1))).caption
+    assert "contribution" not in without and without.endswith("paid media (GENERATED sample)")

@@ -166,6 +166,13 @@ class TestWords:
         assert change_text(text)["amount"] == "was south"
         flat = _m(3.0, change=metric_change(_m(3.0), _m(3.0)))
         assert change_text(flat)["amount"] == "no change"
+        tiny = _m(1.2, kind="ratio", good="up")                     # a refit's last digits: not news in red
+        tiny["change"] = metric_change(tiny, _m(1.20004))
+        assert change_text(tiny) == {"arrow": "\u2248", "amount": "no change at the precision shown", "noise": "",
+                                     "assessment": "neutral", "title": "changed by -3.33e-05 (relative)"}
+        small = _m(1.2, kind="ratio", good="up")                    # 0.1% is shown
+        small["change"] = metric_change(small, _m(1.2012))
+        assert change_text(small)["amount"].endswith("(-0.1%)") and change_text(small)["arrow"] == "\u25bc"
 
     @pytest.mark.parametrize("p, text", [(0.0004, "p < 0.001"), (0.0355, "p = 0.035"), (0.41, "p = 0.41"),
                                          (0.0496, "p = 0.0496"), (0.0504, "p = 0.0504"), (0.0449, "p = 0.045")])

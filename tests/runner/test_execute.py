@@ -117,6 +117,22 @@ class TestSucceededRun:
                   if o.output_type == "stream" and o.name == "stderr"]
         assert any("fixture warning" in o.text for o in stderr)  # kept in the notebook, not in the HTML
 
+    def test_a_url_password_reaches_the_kernel_but_no_record(self, reports):
+        """The kernel gets the real value; manifest, metrics comparison keys, HTML header and the saved notebook
+        show the password as ***."""
+        url = "postgres://bob:s3cret@db.example:5432/shop"
+        run = run_notebook(TYPED, text_parameters={"label": url}, run_name="secret", reports_dir=reports)
+        folder = Path(run.run_dir)
+        metrics = json.loads((folder / "metrics.json").read_text())["metrics"]
+        assert next(m["value"] for m in metrics if m["name"] == "region") == url  # what the notebook itself shows
+        m = _manifest(run)
+        assert m["parameters"]["label"] == m["overrides"]["label"] == "postgres://bob:***@db.example:5432/shop"
+        nb = nbformat.read(folder / "typed-params.ipynb", as_version=4)
+        injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+        assert 'label = "postgres://bob:***@db.example:5432/shop"' in injected.source
+        assert "s3cret" not in (folder / "manifest.json").read_text()
+        assert "postgres://bob:***@db.example:5432/shop" in parse(Path(run.html).read_text()).plain_text
+
     def test_html(self, typed_run):
         html_path = Path(typed_run.html)
         assert check_report(html_path) == []

@@ -34,7 +34,8 @@ class TestEngineParameter:
         assert O.looks_like_table_name(text) is is_table
 
     def test_unknown_engine_names_the_choices(self):
-        with pytest.raises(DataError, match=r"^engine=: cannot connect to engine 'nosuch://host/db' \(ValueError: "
+        with pytest.raises(DataError, match=r"^engine=: cannot connect to engine 'nosuch://host/db' to read table "
+                                            r"'orders' \(ValueError: "
                                             r".*\. Use 'duckdb' \(local files\), 'spark', or an Ibis connection URL "
                                             r"such as 'postgres://user:password@host:5432/database'"):
             load_orders("orders", engine="nosuch://host/db")
@@ -100,6 +101,15 @@ class TestOnSpark:
         assert lines.engine == "pyspark" and not engine.is_local(lines.table)
         assert "parsed here, queried on Spark" in repr(lines)
         assert lines.summary.notes[-1].startswith("Parsed in this process, then handed to Spark")
+
+    def test_a_csv_read_lazily_by_duckdb_is_collected_and_handed_to_spark(self, spark_con, tmp_path):
+        path = tmp_path / "store.csv"
+        make_store().to_csv(path, index=False)
+        local, on_spark = load_orders(path), load_orders(path, engine="spark")
+        assert local.lazy and local.local_file and on_spark.engine == "pyspark"
+        assert engine.to_pandas(on_spark.table.count()) == len(local) == 11
+        assert engine.to_pandas(on_spark.table.revenue.sum()) == pytest.approx(make_store()["revenue"].sum())
+        assert on_spark.summary.notes[-1].startswith("Parsed in this process, then handed to Spark")
 
     def test_collecting_the_lines_is_refused_above_the_limit(self, spark_con, store_parquet):
         lines = load_orders(store_parquet, engine="spark")

@@ -34,8 +34,8 @@ import pandas as pd
 
 from workbench.errors import DataError
 
-__all__ = ["CsvRead", "read_csv_robust", "parse_numbers", "parse_dates", "currency_of_amounts",
-           "detect_encoding"]
+__all__ = ["CsvRead", "read_csv_robust", "read_csv_head", "parse_numbers", "parse_dates", "currency_of_amounts",
+           "detect_encoding", "compression_of"]
 
 _STR = "string[pyarrow]"  # pyarrow-backed text: vectorised regex (RE2) instead of a Python loop
 DELIMITERS = (",", ";", "\t", "|")
@@ -161,7 +161,65 @@ def read_csv_robust(path: str | os.PathLike, *, delimiter: str | None = None, en
     """
     path = Path(path)
     name = source or path.name
-    raw = _read_bytes(path, name)
+    return _read_text(_read_bytes(path, name), path=path, name=name, delimiter=delimiter, encoding=encoding,
+                      allow_header_only=allow_header_only, skip_blank_lines=skip_blank_lines)
+
+
+def read_csv_head(path: str | os.PathLike, *, max_bytes: int, delimiter: str | None = None,
+                  encoding: str | None = None, source: str | None = None) -> tuple[CsvRead, bool]:
+    """The first lines of a file (whole lines, about ``max_bytes``), read exactly as :func:`read_csv_robust`
+    reads a whole file: the same encoding and delimiter detection, header checks and messages.
+
+    Returns the :class:`CsvRead` of those lines and whether they are the whole file. A ``.gz`` file is
+    read through its decompressed start; a ``.zip`` archive is read whole (it cannot be streamed). Meant for
+    detecting, on a sample, what a faster reader should expect in the rest of the file.
+    """
+    path = Path(path)
+    name = source or path.name
+    raw, complete = _head_bytes(path, name, max_bytes)
+    for _ in range(20):
+        try:
+            return _read_text(raw, path=path, name=name, delimiter=delimiter, encoding=encoding,
+                              allow_header_only=not complete), complete
+        except DataError as exc:
+            # cut inside a quoted field that holds line breaks: end the sample one line earlier
+            cut = raw.rfind(b"\n", 0, len(raw) - 1)
+            if complete or cut <= 0 or "more fields than the header" not in exc.problem:
+                raise
+            raw = raw[:cut + 1]
+    raise DataError("the first lines end inside a quoted field", source=name)
+
+
+def compression_of(path: str | os.PathLike) -> str | None:
+    """``"gzip"`` or ``"zip"`` from the file's first bytes (whatever its name), else None."""
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    return "gzip" if magic[:2] == b"\x1f\x8b" else "zip" if magic == b"PK\x03\x04" else None
+
+
+def _head_bytes(path: Path, name: str, max_bytes: int) -> tuple[bytes, bool]:
+    """Up to ``max_bytes`` of the (decompressed) file cut after its last complete line, and whether that is
+    all of it."""
+    kind = compression_of(path)
+    if kind == "zip":
+        raw = _read_bytes(path, name)
+        return raw, True
+    if kind == "gzip":
+        import gzip
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    else:
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    if len(raw) <= max_bytes:
+        return raw, True
+    cut = raw.rfind(b"\n", 0, max_bytes)
+    return (raw[:cut + 1] if cut > 0 else raw[:max_bytes]), False
+
+
+def _read_text(raw: bytes, *, path: Path, name: str, delimiter: str | None, encoding: str | None,
+               allow_header_only: bool = False, skip_blank_lines: bool = True) -> CsvRead:
+    """The bytes of a delimited text file parsed into strings (the body of :func:`read_csv_robust`)."""
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise DataError("the file is empty (no header, no rows)", source=name,
                         fix="Export the orders again, or check that the right file was given")

@@ -28,9 +28,10 @@ SEABORN_WHITEGRID_NOTEBOOK = {
 def report_setup() -> None:
     """Apply the report chart style (seaborn's whitegrid look, readable sizes, PNG output) to this kernel."""
     import matplotlib as mpl
+    from cycler import cycler
 
     mpl.rcParams.update(SEABORN_WHITEGRID_NOTEBOOK)
-    mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=[mpl.colors.to_rgb(c) for c in PALETTE])
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=[mpl.colors.to_rgb(c) for c in PALETTE])
     mpl.rcParams.update({
         "figure.figsize": (9.0, 4.6),
         "figure.dpi": 100,

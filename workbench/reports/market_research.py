@@ -125,7 +125,7 @@ HEADLINES = {
     "customers": Headline("Customers analysed", "count", good="up"),
     "personas": Headline("Buyer personas (chosen by silhouette)", "count"),
     "top_persona_by_value": Headline("Persona with the most future value", "text"),
-    "top_persona_value_share": Headline("Its share of future value", "percent"),
+    "top_persona_value_share": Headline("Top persona's share of future value", "percent"),
     "top_segment_by_value": Headline("RFM segment with the most future value", "text"),
     "mean_clv": Headline("Mean customer value, next {horizon_weeks} weeks (discounted margin)", "money", good="up"),
     "total_clv": Headline("Value of all customers, next {horizon_weeks} weeks", "money", good="up"),

@@ -101,20 +101,21 @@ HEADLINES = {
     "data_origin": Headline("Data", "text"),
     "total_spend": Headline("Marketing spend, {span}", "money"),
     "mer": Headline("MER: revenue per unit of marketing spend", "ratio", good="up"),
-    "best_channel": Headline("Channel returning most on the next dollar", "text"),
-    "best_mroas": Headline("Its revenue from the next dollar (marginal ROAS)", "ratio", good="up"),
+    "best_channel": Headline("Channel returning most on the next dollar{best_basis}", "text"),
+    "best_mroas": Headline("Best channel's revenue from the next dollar (marginal ROAS)", "ratio", good="up"),
     "unidentified_channels": Headline("Channels the model cannot tell apart", "count", good="down"),
     "mmm_r2": Headline("Mix model fit (R²)", "number", good="up"),
     "mmm_holdout_mape": Headline("Mix model error on held-out weeks (MAPE)", "percent", good="down"),
     "plan_revenue_gain": Headline("Revenue the planned split adds, next {weeks} weeks (model)", "money", good="up"),
-    "plan_revenue_gain_share": Headline("The same, as a share of today's split's revenue", "change", good="up"),
+    "plan_revenue_gain_share": Headline("The same, as a share of what paid media brings at today's split", "change",
+                                        good="up"),
     "plan_channels_outside_range": Headline("Channels planned outside the spend the model has seen", "count",
                                             good="down"),
     "new_customers": Headline("New customers, {acq_span}", "count", good="up"),
     "blended_cac": Headline("Blended CAC (spend / new customers)", "money", good="down"),
     "ltv": Headline("Lifetime value of a new customer, contribution over {horizon} weeks", "money", good="up"),
     "ltv_to_cac": Headline("LTV:CAC", "ratio", good="up"),
-    "payback_months": Headline("Months until a new customer pays back the CAC", "number", good="down"),
+    "payback_months": Headline("Months until a new customer pays back the CAC", "count", good="down"),
 }
 
 
@@ -127,7 +128,7 @@ def record_headlines(spend, *, weeks=None, mmm=None, plan=None, acquisition=None
                                                                                                       "real"),
         "total_spend": round(float(spend.frame["spend"].sum()), 2)}
     fields = {"span": f"{spend.start:%d %b %Y} to {spend.end:%d %b %Y}", "weeks": 13, "acq_span": "",
-              "horizon": 52}
+              "horizon": 52, "best_basis": ""}
     if weeks is not None and not is_skipped(weeks) and len(weeks):
         total = float(weeks.spend.to_numpy().sum())
         if total > 0:
@@ -139,6 +140,9 @@ def record_headlines(spend, *, weeks=None, mmm=None, plan=None, acquisition=None
         values["mmm_r2"] = round(float(mmm.r2_), 4)
         if np.isfinite(mmm.holdout_mape_):
             values["mmm_holdout_mape"] = float(mmm.holdout_mape_)
+        sure = ok[~_may_be_zero(ok)]
+        if len(sure) and len(sure) < len(ok):        # a channel whose interval reaches zero is not the answer
+            ok, fields["best_basis"] = sure, " (interval above zero)"
         if len(ok):
             best = ok["mroas"].idxmax()
             values["best_channel"], values["best_mroas"] = str(best), float(ok.loc[best, "mroas"])
@@ -160,9 +164,9 @@ def record_headlines(spend, *, weeks=None, mmm=None, plan=None, acquisition=None
             values["ltv"] = round(float(value.ltv), 2)
             ratio = ltv_to_cac(value, acquisition=acquisition)
             if np.isfinite(ratio):
-                values["ltv_to_cac"] = ratio
+                values["ltv_to_cac"] = round(float(ratio), 4)     # the LTV fit varies in its last bits
     if payback is not None and not is_skipped(payback) and np.isfinite(payback.totals["payback_month"]):
-        values["payback_months"] = float(payback.totals["payback_month"])
+        values["payback_months"] = int(payback.totals["payback_month"])
     return record_metrics(values, specs=HEADLINES, currency=currency, **fields)
 
 
@@ -194,44 +198,88 @@ def answer_md(spend, *, mmm=None, plan=None, scenarios=None, acquisition=None, v
         ch = mmm.channels_
         ok = ch[ch["identified"]].sort_values("mroas", ascending=False)
         if len(ok):
-            ranked = "; ".join(f"{name} {_x(r.mroas)} ({_x(r.mroas_lower)}-{_x(r.mroas_upper)})"
-                               for name, r in ok.iterrows())
             items.append(f"**Return on the next dollar** (revenue per extra {fmt.money(1, currency)} at today's "
-                         f"spend, {_level(mmm)}): {ranked}." + _breakeven(margin))
+                         f"spend, {_level(mmm)}): {_ranked(ok)}" + _breakeven(margin, ok))
         bad = ch[~ch["identified"]]
         if len(bad):
             items.append("**Cannot be told apart:** " + "; ".join(f"{name}: {_reason(r)}" for name, r in bad.iterrows())
                          + ". No return is given for " + ("it" if len(bad) == 1 else "them") + ".")
     if plan is not None and not is_skipped(plan):
-        items.append(_plan_sentence(plan, currency))
+        items.append(_plan_sentence(plan, currency, mmm=mmm))
         if scenarios is not None and not is_skipped(scenarios) and len(scenarios):
             up = scenarios[scenarios["change"] > 0]
             same = scenarios[scenarios["change"] == 0]
             if len(up) and len(same):
                 r = up.iloc[0]
                 more = r["budget"] - same["budget"].iloc[0]
+                per = r["extra_revenue_per_extra_spend"]
+                pays = ""
+                if margin and np.isfinite(per):
+                    pays = (f", {'above' if per * margin >= 1 else 'below'} the {_x(1 / margin)} a dollar needs to pay "
+                            f"for itself at a {fmt.pct(margin, 0)} margin")
                 items.append(f"**Another {fmt.pct(r['change'], 0)} of budget** ({fmt.money(more, currency)} more over "
-                             f"{plan.weeks} weeks), well split, would bring about "
-                             f"{_x(r['extra_revenue_per_extra_spend'])} of revenue per extra dollar.")
+                             f"{plan.weeks} weeks), well split, would bring about {_x(per)} of revenue per extra "
+                             f"dollar{pays}.")
     elif plan is not None:
         items.append(f"**Budget plan:** not computed. {_why(plan)}")
     items.append(_customers_sentence(acquisition, value, payback, currency))
     return Markdown(bullets(items))
 
 
-def _breakeven(margin: float | None) -> str:
-    """What the next dollar must bring back to pay for itself at this margin."""
+def _may_be_zero(ch: pd.DataFrame) -> pd.Series:
+    """Channels whose interval of the return on the next dollar reaches zero (the data cannot rule out nothing)."""
+    return ch["mroas_lower"] <= 0
+
+
+def _ranked(ok: pd.DataFrame) -> str:
+    """Channels by return on the next dollar, those whose interval stays above zero first; the others after,
+    with what their interval means."""
+    def one(name, r):
+        return f"{name} {_x(r.mroas)} ({_x(r.mroas_lower)}-{_x(r.mroas_upper)})"
+
+    zero = _may_be_zero(ok)
+    sure, unsure = ok[~zero], ok[zero]
+    text = "; ".join(one(name, r) for name, r in sure.iterrows())
+    if len(unsure):
+        names = [one(name, r) for name, r in unsure.iterrows()]
+        higher = len(sure) and unsure["mroas"].max() > sure["mroas"].max()
+        text += (". " if text else "") + (
+            f"{_join(names)} {'is' if len(names) == 1 else 'are'} "
+            + ("higher on the central estimate, but " if higher else "")
+            + f"{'its' if len(names) == 1 else 'their'} interval reaches zero: the data cannot rule out that "
+            + f"{'it brings' if len(names) == 1 else 'they bring'} nothing")
+    return text + "."
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _breakeven(margin: float | None, ok: pd.DataFrame | None = None) -> str:
+    """What the next dollar must bring back to pay for itself at this margin, and which channels' next dollar does
+    (central estimates)."""
     if not margin:
         return ""
-    return (f" At a {fmt.pct(margin, 0)} margin the next dollar pays for itself only above {_x(1 / margin)} of "
+    text = (f" At a {fmt.pct(margin, 0)} margin the next dollar pays for itself only above {_x(1 / margin)} of "
             "revenue.")
+    if ok is None or not len(ok):
+        return text
+    pays = [str(n) for n in ok.index[ok["mroas"] * margin >= 1]]
+    if not pays:
+        return text + (" No channel's next dollar does (central estimates): by the model, less spend would leave "
+                       "more contribution.")
+    if len(pays) == len(ok):
+        return text + " Every channel's next dollar does (central estimates)."
+    short = [str(n) for n in ok.index if n not in pays]
+    return text + (f" {_join(pays)} {'clears' if len(pays) == 1 else 'clear'} it, {_join(short)} "
+                   f"{'does' if len(short) == 1 else 'do'} not (central estimates).")
 
 
 def _why(result) -> str:
     return result.reason if isinstance(result, Skipped) else ""
 
 
-def _plan_sentence(plan, currency: str) -> str:
+def _plan_sentence(plan, currency: str, *, mmm=None) -> str:
     t = plan.table
     moves = t[(t["change"].abs() > 0.05) & ~t["fixed"]].sort_values("change")
     parts = [f"{name} {fmt.pct(r['change'], 0, signed=True)}" for name, r in moves.iterrows()]
@@ -239,8 +287,14 @@ def _plan_sentence(plan, currency: str) -> str:
     share = gain / plan.totals["today_revenue"] if plan.totals["today_revenue"] else float("nan")
     text = (f"**The planner** would move {'; '.join(parts) if parts else 'nothing worth mentioning'} over the next "
             f"{plan.weeks} weeks ({fmt.money(plan.totals['budget'], currency)} in all), and expects "
-            f"{fmt.money(gain, currency)} more revenue than today's split ({fmt.pct(share, 1, signed=True)}, the "
-            "model's estimate).")
+            f"{fmt.money(gain, currency)} more revenue than today's split ({fmt.pct(share, 1, signed=True)} on the "
+            "revenue the model puts down to paid media; the model's estimate).")
+    if mmm is not None and not is_skipped(mmm):
+        ch = mmm.channels_.reindex(moves.index)
+        unsure = [str(n) for n in moves.index[(moves["change"] > 0) & ch["identified"] & _may_be_zero(ch)]]
+        if unsure:
+            text += (f" It adds to {_join(unsure)}, whose {_level(mmm)} of the next dollar's return reaches zero: "
+                     "that part of the plan is the least certain.")
     outside = t[t["outside_range"].notna()]
     if len(outside):
         text += " Planned spend outside what the model has seen (an extrapolation): " + ", ".join(
@@ -365,13 +419,25 @@ def period_table(periods: pd.DataFrame, *, origin: str = "real", currency: str =
                          + origin_suffix(origin))
 
 
-def spend_md(periods: pd.DataFrame, *, channels: pd.DataFrame, origin: str = "real", currency: str = "USD") -> Markdown:
-    """Where the money went and what the shop and the platforms saw for it."""
+def spend_md(periods: pd.DataFrame, *, channels: pd.DataFrame, weeks=None, origin: str = "real",
+             currency: str = "USD") -> Markdown:
+    """Where the money went and what the shop and the platforms saw for it.
+
+    MER is taken over the complete weeks of ``weeks`` when given (the same figure as the headline), otherwise over
+    the periods of ``periods`` that have revenue.
+    """
     total = channels["spend"].sum()
     top = channels.iloc[0]
     text = (f"{fmt.money(total, currency)} was spent; {top['channel']} took the most "
             f"({fmt.pct(top['share_of_spend'], 0)}).")
-    if "mer" in periods:
+    weekly_spend = (float(weeks.spend.to_numpy().sum())
+                    if weeks is not None and not is_skipped(weeks) and len(weeks) else 0.0)
+    if weekly_spend > 0:
+        mer = float(weeks.revenue.sum()) / weekly_spend
+        text += (f" Over the {len(weeks)} complete weeks with revenue, every {fmt.money(1, currency)} of marketing "
+                 f"came with {fmt.money(mer, currency, 2)} of revenue (MER): all revenue, not only what marketing "
+                 "caused.")
+    elif "mer" in periods:
         mer = periods["revenue"].sum() / periods["spend"].sum()
         text += (f" Over the {len(periods)} {periods.attrs.get('period', 'period')}s with revenue, every "
                  f"{fmt.money(1, currency)} of marketing came with {fmt.money(mer, currency, 2)} of revenue (MER): "
@@ -455,7 +521,7 @@ def identification_md(mmm) -> Markdown:
         text += (f"For {', '.join(zero.index)} the {_level(mmm)} reaches zero: the data cannot rule out that "
                  f"{'it brings' if len(zero) == 1 else 'they bring'} nothing. ")
     text += ("A lift test (pausing a channel in some regions or weeks) is the way to measure what the model cannot.")
-    return Markdown(text)
+    return Markdown(text + origin_note(_origin(mmm)))
 
 
 @skippable
@@ -520,14 +586,18 @@ def scenarios_table(scenarios: pd.DataFrame, *, currency: str = "USD"):
     """The best split of a few budgets and what each would bring."""
     weeks = scenarios.attrs.get("weeks", 13)
     caption = (f"Budget scenarios over the next {weeks} weeks: the best split of each budget, against today's "
-               "proportions" + origin_suffix(scenarios.attrs.get("origin", "real")))
+               "proportions; revenue is what the model puts down to paid media"
+               + ("; contribution = margin x that revenue - spend (below zero: the spend costs more than the margin it "
+                  "brings)" if "contribution" in scenarios else "")
+               + origin_suffix(scenarios.attrs.get("origin", "real")))
     return table(scenarios, SCENARIOS, currency=currency, caption=caption)
 
 
 @skippable
-def plan_md(plan, *, scenarios=None, currency: str = "USD") -> Markdown:
-    """The plan in words: what moves, what it is expected to bring, what is uncertain."""
-    text = _plan_sentence(plan, currency).replace("**The planner**", "The planner")
+def plan_md(plan, *, mmm=None, scenarios=None, currency: str = "USD") -> Markdown:
+    """The plan in words: what moves, what it is expected to bring, what is uncertain (with ``mmm``: which channels
+    it adds to although their interval reaches zero)."""
+    text = _plan_sentence(plan, currency, mmm=mmm).replace("**The planner**", "The planner")
     text += (f" It maximises the model's predicted {'revenue, spending the whole budget' if plan.objective == 'revenue' else 'contribution (margin x revenue - spend), and may leave budget unspent'},"
              f" with each channel kept between {fmt.pct(plan.bounds[0], 0)} and {fmt.pct(plan.bounds[1], 0)} of "
              "today's spend. The gains are the model's point estimate: the channel table shows how uncertain each "

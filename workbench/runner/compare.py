@@ -215,6 +215,9 @@ def change_text(metric: dict) -> dict | None:
         return {"arrow": "", "amount": f"was {ch.get('previous')}", "noise": "", "assessment": "neutral", "title": ""}
     if direction == "same" or direction is None:
         return {"arrow": "=", "amount": "no change", "noise": "", "assessment": "neutral", "title": ""}
+    if ch.get("relative") is not None and abs(ch["relative"]) < 0.0005:  # would read "-0.00 (-0.0%)" in red
+        return {"arrow": "\u2248", "amount": "no change at the precision shown", "noise": "",
+                "assessment": "neutral", "title": f"changed by {ch['relative']:+.2e} (relative)"}
     arrow = "\u25b2" if direction == "up" else "\u25bc"
     amount = _abs_text(ch["absolute"], metric.get("kind"), metric.get("unit"))
     if ch.get("relative") is not None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import config
-from workbench.errors import RunError
+from workbench.errors import RunError, mask_password
 from workbench.provenance import INPUTS_FILE, METRICS_FILE, RUN_DIR_ENV, read_run_records
 from workbench.runner import files
 from workbench.runner.compare import compare_metrics_to, previous_run
@@ -127,7 +127,7 @@ def prepare_run(notebook: str | os.PathLike, *, parameters: dict | None = None,
                                     origin=origin)
     if paths_from is not None:
         overrides = {k: _absolute_if_path(v, Path(paths_from)) for k, v in overrides.items()}
-    effective = {s.name: s.default for s in info.params} | overrides
+    effective = _masked({s.name: s.default for s in info.params} | overrides)
     return PreparedRun(info=info, overrides=overrides, effective=effective, job=f"{info.name}/{run_name}",
                        run_name=run_name)
 
@@ -255,6 +255,10 @@ def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: 
     t0 = time.monotonic()
     with RunnerLog() as runner_log:
         nb, error, kernel_out = _execute(info, prep.overrides, tmp, out_nb, timeout=timeout)
+        if nb is not None and _mask_injected(nb):  # the kernel needed the password; the run folder keeps none
+            import nbformat
+
+            nbformat.write(nb, str(out_nb))
         duration = time.monotonic() - t0
         ended = files.utc_now()
         inputs, metrics = read_run_records(tmp)
@@ -266,7 +270,7 @@ def _run_in(tmp: Path, final: Path, prep: PreparedRun, *, env: dict, show_code: 
             "status": "failed" if error else "succeeded",
             "notebook": {"name": info.name, "path": info.display_path, "sha256": info.sha256},
             "parameters": prep.effective,
-            "overrides": prep.overrides,
+            "overrides": _masked(prep.overrides),
             "inputs": [relative_input(i) for i in inputs],
             "environment": env,
             "git": git_state(),
@@ -329,6 +333,27 @@ def _render(nb, manifest: dict, metrics: list[dict], *, info: NotebookInfo, show
 def _reset_records(tmp: Path, out_nb: Path) -> None:
     for f in (tmp / INPUTS_FILE, tmp / METRICS_FILE, out_nb):
         f.unlink(missing_ok=True)
+
+
+def _masked(value: Any) -> Any:
+    """Parameters as recorded (manifest, HTML header, comparisons): a URL's password shown as ``***``."""
+    if isinstance(value, str):
+        return mask_password(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
+def _mask_injected(nb) -> bool:
+    """Mask URL passwords in the executed notebook's injected-parameters cell; True when something changed."""
+    changed = False
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            masked = mask_password(cell.source)
+            changed, cell.source = changed or masked != cell.source, masked
+    return changed
 
 
 def _execute(info: NotebookInfo, overrides: dict, tmp: Path, out_nb: Path, *, timeout: float | None = None):

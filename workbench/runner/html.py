@@ -102,6 +102,8 @@ table.wb-kv th { font-weight: 600; color: var(--muted); font-size: 12px; }
 table.wb-kv td.hash { font-family: "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px;
                       word-break: break-all; color: var(--muted); }
 .wb-set { font-weight: 600; }
+/* long values (file lists, URLs) wrap anywhere so the meaning column keeps its room */
+table.wb-params td:nth-child(2) { width: 38%; overflow-wrap: anywhere; }
 .wb-body h1 { font-size: 24px; margin: 30px 0 10px; }
 .wb-body h2 { font-size: 21px; margin: 30px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .wb-body h3 { font-size: 18px; margin: 24px 0 8px; }
@@ -276,7 +278,7 @@ def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, 
             f'<tr><td class="{"wb-set" if k in overrides else ""}">{escape(k)}</td><td>{escape(_value_text(v))}</td>'
             f'<td>{escape(param_help.get(k, ""))}{" <em>(set for this run)</em>" if k in overrides else ""}</td></tr>'
             for k, v in params.items())
-        facts.append(f'<div><h2>Parameters</h2><table class="wb-kv"><tr><th>name</th><th>value</th>'
+        facts.append(f'<div><h2>Parameters</h2><table class="wb-kv wb-params"><tr><th>name</th><th>value</th>'
                      f'<th>meaning</th></tr>{rows}</table></div>')
     inputs = manifest.get("inputs") or []
     if inputs:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from workbench import config
 from workbench.errors import DataError
 
 
@@ -23,7 +24,7 @@ class TestOjWeekly:
 
     def test_one_store_week_by_hand(self, weekly):
         # oj.csv rows 1-2: store 1, weeks 237 and 239 (CH bought; MM list 1.99, discount 0.30 in week 239)
-        raw = pd.read_csv(wb.config.SHIPPED["oj"])
+        raw = pd.read_csv(config.SHIPPED["oj"])
         sel = raw[(raw.store_id == 1) & (raw.week_of_purchase == 239)]
         row = weekly[(weekly.store_id == "1") & (weekly.week == 239)].set_index("brand")
         assert row.at["Citrus Hill", "units"] == (sel.purchase == "CH").sum()

@@ -83,3 +83,24 @@ def test_a_channel_spent_in_few_weeks_is_flagged():
     weeks.spend = weeks.spend.assign(Print=sparse)
     ch = MarketingMixModel(n_bootstrap=2).fit(weeks).channels_
     assert ch.loc["Print", "reason"] == "few_active_weeks" and ch.loc["Print", "active_weeks"] == 3
+
+
+def test_a_channel_whose_spend_follows_the_season_is_flagged():
+    n = 208
+    rng = np.random.default_rng(11)
+    weeks = pd.date_range("2021-01-04", periods=n, freq="7D", name="week")
+    t = np.arange(n)
+    spend = pd.DataFrame({"TV": np.where(rng.random(n) < 0.5, rng.gamma(2.0, 12000, n), 0.0),
+                          "Search": 8000 * (1 + 0.6 * np.sin(2 * np.pi * t / 52.18)) * (1 + 0.01 * rng.standard_normal(n)),
+                          "Social": np.where(rng.random(n) < 0.7, rng.gamma(2.0, 7000, n), 0.0)}, index=weeks)
+    data, _ = simulate(11, n=n, spend=spend)
+    model = MarketingMixModel(n_bootstrap=2).fit(data)
+    ch = model.channels_
+    search = ch.loc["Search"]
+    # it varies (by about 42%) and moves with no other channel, but the season explains it
+    assert search["variation"] > 0.3 and search["correlation"] < 0.5
+    assert search["reason"] == "follows_base" and search["base_r2"] >= 0.9 and not search["identified"]
+    assert ch.loc["TV", "identified"] and ch.loc["Social", "identified"]
+    assert report.REASONS["follows_base"].format(**search.to_dict()).startswith(
+        f"its spend follows the season and trend so closely (R² {search['base_r2']:.2f})")
+    assert report.channel_table(model).data.set_index("Channel").loc["Search", "ROAS"] == "cannot be told apart"

@@ -110,3 +110,11 @@ def test_every_policy_has_a_sentence_for_each_choice():
     for policy in POLICIES:
         assert policy.treatments and all(t.text and t.treatment in ("kept", "dropped", "changed", "note")
                                          for t in policy.treatments.values())
+
+
+def test_no_policy_leaves_a_line_out(lines, tmp_path):
+    """Nothing dropped (no currency or status column, non-product lines kept): every line is kept, both ways."""
+    frame = lines.drop(columns=["currency", "status"])
+    for loaded in both(frame, tmp_path, non_product="keep"):
+        s = loaded.summary.resolve()
+        assert (s.lines_read, s.lines_kept) == (10, 10) and len(loaded.to_pandas()) == 10

@@ -61,8 +61,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import engine
-from workbench.data.lines import order_lines
-from workbench.data.schema import SALE
+from workbench.analyses.sales.rollup import rollup_of
 from workbench.errors import DataError, NotEnoughData
 
 __all__ = ["RFM_SEGMENTS", "RfmSegment", "rfm", "rfm_query", "rfm_scores", "quintile_score", "rfm_segment_of",
@@ -101,8 +100,6 @@ RFM_SEGMENTS: tuple[RfmSegment, ...] = (
     RfmSegment("Lost", (1, 2), (1, 2), (1, 2)),
 )
 _ORDER = {s.name: i for i, s in enumerate(RFM_SEGMENTS)}
-
-_NEED = ("order_id", "customer_id", "order_date", "revenue", "line_type")
 
 
 def quintile_score(values: Any, *, bins: int = 5, higher_is_better: bool = True) -> pd.Series:
@@ -209,14 +206,11 @@ def rfm_query(
 
 def _rfm_expr(orders: Any, *, as_of: Any, bins: int, customer: str, date: str, order: str, revenue: str,
               line_type: str | None) -> tuple[ibis.Table, pd.Timestamp]:
-    t = order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
-                                                         "order_id": order, "revenue": revenue,
-                                                         "line_type": line_type})
-    src = engine.source_name(orders)
+    rollup = rollup_of(orders, customer=customer, date=date, order=order, revenue=revenue, line_type=line_type)
     if as_of is None:
-        as_of = pd.Timestamp(engine.to_pandas(t.order_date.max())).normalize()
+        as_of = rollup.last_date.normalize()
         if pd.isna(as_of):
-            raise DataError("there are no order lines", source=src, rows=0,
+            raise DataError("there are no order lines", source=rollup.source, rows=0,
                             fix="Check the file and any filter applied before this call.")
     else:
         try:
@@ -224,41 +218,22 @@ def _rfm_expr(orders: Any, *, as_of: Any, bins: int, customer: str, date: str, o
         except (TypeError, ValueError) as exc:
             raise DataError("as_of is not a date", source="as_of", example=repr(as_of),
                             fix="Give a date like '1998-06-30', or None for the last order date.") from exc
-    upto = t.filter(t.customer_id.notnull() & (t.order_date < engine.timestamp(as_of + pd.Timedelta(days=1))))
-    is_sale = upto.line_type == SALE
-    # lines -> orders -> customers: two plain aggregations, cheaper than a distinct count per customer
-    per_order = upto.group_by(["customer_id", "order_id"]).aggregate(
-        _first=upto.order_date.min(where=is_sale),
-        _last=upto.order_date.max(where=is_sale),
-        _sale_lines=upto.count(where=is_sale),
-        _revenue=upto.revenue.sum(),
-        _sales=upto.revenue.sum(where=is_sale),
+    # per customer up to as_of, from the rollup (lines -> orders -> customers, done once)
+    c = rollup.customer_totals(through=as_of)
+    c = c.filter(c.orders > 0)
+    c = c.select(
+        "customer_id", first_order_date=c.first_at, last_order_date=c.last_at,
+        recency_days=ibis.literal(as_of.date(), type="date").delta(c.last_at.date(), unit="day").cast("int64"),
+        frequency=c.orders.cast("int64"), monetary=c.revenue.cast("float64"),
+        avg_order_value=c.sales.cast("float64") / c.orders,
     )
-    is_order = per_order._sale_lines > 0
-    per_customer = per_order.group_by("customer_id").aggregate(
-        first_order_date=per_order._first.min(),
-        last_order_date=per_order._last.max(),
-        frequency=per_order.count(where=is_order),
-        monetary=per_order._revenue.sum(),
-        _sales=per_order._sales.sum(),
-    )
-    c = per_customer.filter(per_customer.frequency > 0)
-    c = c.mutate(
-        recency_days=ibis.literal(as_of.date(), type="date").delta(c.last_order_date.date(), unit="day")
-        .cast("int64"),
-        frequency=c.frequency.cast("int64"),
-        monetary=c.monetary.cast("float64"),
-        avg_order_value=c._sales.cast("float64") / c.frequency,
-    )
-    # score = 1 + floor(bins x customers with a strictly worse value / customers); rank() is that count (0-based,
-    # ties share the lowest rank), over all customers of the table
-    n = c.customer_id.count().over(ibis.window())
-
-    def score(key: ibis.Value) -> ibis.Value:
-        return (1 + (bins * ibis.rank().over(order_by=key)) // n).cast("int64")
-
-    c = c.mutate(r_score=score(ibis.desc(c.recency_days)), f_score=score(c.frequency),
-                 m_score=score(_cents(c.monetary)))
+    # score = 1 + floor(bins x customers with a strictly worse value / customers), from each value's count
+    c = c.mutate(_cents=_cents(c.monetary))
+    for name, key, higher in (("r_score", "recency_days", False), ("f_score", "frequency", True),
+                              ("m_score", "_cents", True)):
+        scores = _score_of_value(c, key, name, bins=bins, higher_is_better=higher)
+        c = c.join(scores, c[key] == scores[f"_{name}"]).drop(f"_{name}")
+    c = c.drop("_cents")
     c = c.mutate(rfm_score=c.r_score.cast("string") + c.f_score.cast("string") + c.m_score.cast("string"))
     cols = ["customer_id", "first_order_date", "last_order_date", "recency_days", "frequency", "monetary",
             "avg_order_value", "r_score", "f_score", "m_score", "rfm_score"]
@@ -268,6 +243,15 @@ def _rfm_expr(orders: Any, *, as_of: Any, bins: int, customer: str, date: str, o
                         ["r_score", "f_score", "m_score"])
         cols += ["segment", "segment_exact"]
     return c.select(cols), as_of
+
+
+def _score_of_value(c: ibis.Table, key: str, name: str, *, bins: int, higher_is_better: bool) -> ibis.Table:
+    """The score of every distinct value of ``c[key]``: 1 + floor(bins x customers with a strictly worse value / all
+    customers), the rank computed on the value counts (a few thousand rows) instead of on every customer."""
+    h = c.group_by(c[key].name("_v")).aggregate(_n=c.count())
+    worse = h._n.sum().over(ibis.cumulative_window(order_by=h._v if higher_is_better else ibis.desc(h._v))) - h._n
+    total = h._n.sum().over(ibis.window())
+    return h.select(**{f"_{name}": h._v, name: (1 + (bins * worse) // total).cast("int64")})
 
 
 def rfm(

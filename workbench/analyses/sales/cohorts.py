@@ -19,10 +19,10 @@ do not yet cover one whole calendar month (a new shop's first export) have no co
 :func:`cohort_retention` then raises :class:`~workbench.errors.NotEnoughData` saying so, and a report leaves the
 section out with that reason.
 
-The per-line work is portable Ibis in three small queries that share only the per-customer cohort table (each
-customer's first month; revenue per cohort and month from the lines joined to it; distinct (customer, month,
-order) triples for active customers and orders); the results have one row per (cohort, month) and are completed
-in pandas. Orders are counted per customer, so an order whose lines carry two customer ids counts for each.
+The per-line work is the order rollup's (:mod:`workbench.analyses.sales.rollup`): identified customers by the
+month of their first sale and month, one small result shared with the monthly KPIs (one row per cohort and month),
+completed in pandas. Orders are counted per customer, so an order whose lines carry two customer ids counts for
+each.
 """
 from __future__ import annotations
 
@@ -31,18 +31,14 @@ from typing import Any
 import pandas as pd
 
 from workbench import engine
-from workbench.data.lines import order_lines
-from workbench.data.schema import SALE
 from workbench.analyses.periods import period_bounds
+from workbench.analyses.sales.rollup import rollup_of
 from workbench.errors import DataError, NotEnoughData
 
 __all__ = ["COHORT_METRICS", "cohort_retention", "cohort_matrix", "retention_by_age"]
 
 # The cohort metrics of cohort_retention (defined in words in the report's glossary).
 COHORT_METRICS = ("cohort_size", "retention", "revenue_retention", "cumulative_revenue_per_customer")
-
-_NEED = ("order_id", "customer_id", "order_date", "revenue", "line_type")
-
 
 def cohort_retention(
     orders: Any, *, complete_months_only: bool = True, customer: str = "customer_id", date: str = "order_date",
@@ -52,8 +48,9 @@ def cohort_retention(
 
     Parameters
     ----------
-    orders : DataFrame, ibis.Table or OrderLines
-        Canonical order lines, the whole history (a customer's cohort is the month of their first order in it).
+    orders : DataFrame, ibis.Table, OrderLines or OrderRollup
+        Canonical order lines, the whole history (a customer's cohort is the month of their first order in it), or
+        their :func:`~workbench.analyses.sales.rollup.order_rollup`.
     complete_months_only : bool
         Leave out a trailing month the data covers only in part (default).
     customer, date, order, revenue, line_type : str
@@ -73,13 +70,10 @@ def cohort_retention(
         If the data do not cover one complete calendar month yet (with ``complete_months_only``), or no line
         has a customer id (cohorts need identified customers).
     """
-    t = order_lines(orders, need=_NEED, columns={"customer_id": customer, "order_date": date,
-                                                         "order_id": order, "revenue": revenue,
-                                                         "line_type": line_type})
-    span = engine.to_pandas(t.aggregate(_first=t.order_date.min(), _last=t.order_date.max())).iloc[0]
-    first, last = pd.Timestamp(span["_first"]), pd.Timestamp(span["_last"])
+    rollup = rollup_of(orders, customer=customer, date=date, order=order, revenue=revenue, line_type=line_type)
+    first, last = rollup.first_date, rollup.last_date
     if pd.isna(last):
-        raise DataError("there are no order lines to build cohorts from", source=engine.source_name(orders),
+        raise DataError("there are no order lines to build cohorts from", source=rollup.source,
                         rows=0, fix="Check the file and any filter applied before this call.")
     month_start, month_end = period_bounds(last, period="month")
     through = month_start if (not complete_months_only or last.normalize() >= month_end) \
@@ -89,31 +83,26 @@ def cohort_retention(
             f"no calendar month is complete yet: the orders run from {first:%d %b %Y} to {last:%d %b %Y}, and "
             "cohorts compare whole months", fix="Cohorts appear once the data cover a whole calendar month")
     through_index = through.year * 12 + through.month
-
-    known = t.filter(t.customer_id.notnull())
-    known = known.mutate(_m=known.order_date.year() * 12 + known.order_date.month())  # month index
-    known = known.filter(known._m <= through_index)
-    sales = known.filter(known.line_type == SALE)
-    # the cohort: month index of each customer's first sale (one row per customer)
-    first = sales.group_by("customer_id").aggregate(_c=sales._m.min())
-    # revenue per (cohort, age): every line of an identified customer, joined to its cohort
-    rl = known.join(first, "customer_id")
-    rl = rl.mutate(age=rl._m - rl._c)
-    revenue = rl.filter(rl.age >= 0).group_by(["_c", "age"]).aggregate(revenue=rl.revenue.sum())
-    # active customers and orders per (cohort, age): distinct (customer, month, order) of sales
-    cmo = sales.select("customer_id", "_m", "order_id").distinct()
-    cm = cmo.group_by(["customer_id", "_m"]).aggregate(_n=cmo.count()).join(first, "customer_id")
-    cm = cm.mutate(age=cm._m - cm._c)
-    active = cm.group_by(["_c", "age"]).aggregate(active_customers=cm.count(), orders=cm._n.sum())
-    sizes = first.group_by("_c").aggregate(cohort_size=first.count())
-    # three small results; the per-customer table is the only thing they share
-    cells = engine.to_pandas(revenue).merge(engine.to_pandas(active), on=["_c", "age"], how="outer")
-    sizes = engine.to_pandas(sizes)
+    # identified customers by first-purchase month (the cohort) and month, from the rollup
+    cells = engine.to_pandas(rollup.cohort_periods("month"))
+    cells = pd.DataFrame({"_c": _month_index(cells["_first"]), "_m": _month_index(cells["_period"]),
+                          "active_customers": cells["customers"], "orders": cells["orders"],
+                          "revenue": cells["revenue"]})
+    cells = cells[(cells["_c"] <= through_index) & (cells["_m"] <= through_index) & (cells["_m"] >= cells["_c"])]
+    cells = cells.assign(age=cells["_m"] - cells["_c"]).drop(columns="_m")
+    # everyone in a cohort orders in its first month: the cohort's size is its active customers at age 0
+    sizes = cells.loc[cells["age"] == 0, ["_c", "active_customers"]].rename(columns={"active_customers": "cohort_size"})
     if sizes.empty:
-        raise NotEnoughData("no line has a customer id, so there are no cohorts", source=engine.source_name(orders),
-                        column=customer, fix="Cohorts need identified customers: map the customer column "
-                                             "(e.g. customer='Email') when loading.")
+        raise NotEnoughData("no line has a customer id, so there are no cohorts", source=rollup.source,
+                            column=customer, fix="Cohorts need identified customers: map the customer column "
+                                                 "(e.g. customer='Email') when loading.")
     return _complete(cells, sizes, through_index)
+
+
+def _month_index(starts: pd.Series) -> pd.Series:
+    """year x 12 + month of each date (consecutive months are consecutive numbers)."""
+    d = pd.to_datetime(starts)
+    return (d.dt.year * 12 + d.dt.month).astype("int64")
 
 
 def _complete(cells: pd.DataFrame, sizes: pd.DataFrame, through_index: int) -> pd.DataFrame:

@@ -27,10 +27,11 @@ Conventions (where practices differ, the choice is written down here and in the 
   months and quarters; 52 weeks / 364 days earlier for weeks and days, so weekdays line up).
 
 All aggregation over order lines is portable Ibis (DuckDB by default; the same expressions run on Spark, see
-``tests/spark/test_parity.py``), two queries that share only the per-customer first period: per-period
-sums over the lines joined with it, and distinct (period, customer, order) triples for the customer counts. Only the per-period
-result (one row per period) comes back to pandas, where the ratios are taken. Distinct orders are counted per
-period over order ids, so an order whose lines carry two customer ids still counts once.
+``tests/spark/test_parity.py``) over the order rollup (:mod:`workbench.analyses.sales.rollup`: the lines rolled up
+once to orders, with each customer's first purchase): one small query for the per-period sums and one for the
+customers by first-purchase period and period. Only these small results (one row per period; one per pair of
+periods) come back to pandas, where the ratios are taken. Orders are counted per period over order ids, so an
+order whose lines carry two customer ids still counts once.
 """
 from __future__ import annotations
 
@@ -42,8 +43,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import engine
-from workbench.data.lines import order_lines
-from workbench.data.schema import RETURN, SALE
+from workbench.analyses.sales.rollup import rollup_of
 from workbench.analyses.periods import (OFFSETS, YEAR_AGO, check_period, last_complete_period, period_bounds,
                                          period_name, period_start)
 from workbench.errors import DataError
@@ -67,14 +67,6 @@ COMPARISON_METRICS: tuple[str, ...] = (
     "return_rate",
 )
 
-_NEED = ("order_id", "customer_id", "order_date", "revenue", "quantity", "line_type")
-
-
-def _columns(customer, date, order, revenue, quantity, line_type) -> dict[str, str | None]:
-    return {"customer_id": customer, "order_date": date, "order_id": order, "revenue": revenue,
-            "quantity": quantity, "line_type": line_type}
-
-
 # --------------------------------------------------------------------------------------------------------
 # KPIs per period
 # --------------------------------------------------------------------------------------------------------
@@ -88,8 +80,9 @@ def kpis_by_period(
 
     Parameters
     ----------
-    orders : DataFrame, ibis.Table or OrderLines
-        Canonical order lines (:mod:`workbench.data.schema`).
+    orders : DataFrame, ibis.Table, OrderLines or OrderRollup
+        Canonical order lines (:mod:`workbench.data.schema`), or their :func:`~workbench.analyses.sales.rollup.
+        order_rollup` (made once for several figures; the column names below are then the rollup's).
     period : {"day", "week", "month", "quarter"}
         Reporting period; weeks run Monday to Sunday.
     customer, date, order, revenue, quantity, line_type : str
@@ -115,57 +108,27 @@ def kpis_by_period(
     before the period, or placed 2+ orders inside it (= more than one order up to the period's end).
     """
     check_period(period)
-    t = order_lines(orders, need=_NEED,
-                           columns=_columns(customer, date, order, revenue, quantity, line_type))
-    lines = t.mutate(_period=period_start(t.order_date, period=period))
-    is_sale = lines.line_type == SALE
-    # Each identified customer's first sale ever, as the period it falls in (one row per customer).
-    known_sales = lines.filter(is_sale & lines.customer_id.notnull())
-    first = known_sales.group_by("customer_id").aggregate(_first=known_sales.order_date.min())
-    first = first.mutate(_first_period=period_start(first._first, period=period)).drop("_first")
-    # 1. Sums and distinct orders per period, every line tagged new / returning / guest by a streaming join.
-    lj = lines.left_join(first, "customer_id").drop("customer_id_right")
-    sale = lj.line_type == SALE
-    is_new = lj.customer_id.notnull() & (lj._first_period == lj._period)
-    per_period = lj.group_by("_period").aggregate(
-        revenue=lj.revenue.sum(),
-        gross_sales=lj.revenue.sum(where=sale),
-        returns=(-lj.revenue).sum(where=lj.line_type == RETURN),
-        return_lines=lj.count(where=lj.line_type == RETURN),
-        orders=lj.order_id.nunique(where=sale),
-        units=lj.quantity.sum(where=sale),
-        new_customer_revenue=lj.revenue.sum(where=is_new),
-        guest_revenue=lj.revenue.sum(where=lj.customer_id.isnull()),
-        new_customer_sales=lj.revenue.sum(where=is_new & sale),
-        guest_sales=lj.revenue.sum(where=sale & lj.customer_id.isnull()),
-        _first_day=lj.order_date.min(),
-        _last_day=lj.order_date.max(),
-    )
-    # 2. Customers per period: distinct (period, customer, order) of sales -> orders per customer and period.
-    pco = known_sales.select("_period", "customer_id", "order_id").distinct()
-    cp = pco.group_by(["_period", "customer_id"]).aggregate(_n=pco.count())
-    cp = cp.join(first, "customer_id")
-    new = _is_new(cp)
-    per_customer = cp.group_by("_period").aggregate(
-        customers=cp.count(),
-        customer_orders=cp._n.sum(),
-        new_customers=cp.count(where=new),
-        repeat_customers=cp.count(where=cp._n >= 2),
-        multi_order_customers=cp.count(where=~new | (cp._n >= 2)),
-    )
-    # Two queries with nothing shared but the small per-customer table: measured at 10M lines, this needs half
-    # the memory of one query over a shared (period, customer, order) table, for the same CPU time.
-    a = engine.to_pandas(per_period)
+    rollup = rollup_of(orders, needs_units=True, customer=customer, date=date, order=order, revenue=revenue,
+                       quantity=quantity, line_type=line_type)
+    a = rollup.period_totals(period)
     if a.empty:
-        raise DataError("there are no order lines to report on", source=engine.source_name(orders),
+        raise DataError("there are no order lines to report on", source=rollup.source,
                         rows=0, fix="Check the file and any filter applied before this call.")
-    b = engine.to_pandas(per_customer)
-    return _finish(a, b, period)
+    return _finish(a, _customer_counts(rollup.cohort_periods(period)), period)
 
 
-def _is_new(t: ibis.Table) -> ibis.Value:
-    """True where a (period, customer) row is the customer's first period."""
-    return t._first_period == t._period
+def _customer_counts(cells: ibis.Table) -> pd.DataFrame:
+    """Per period from the (first period, period) cells of the rollup: customers and their orders, new customers
+    (first purchase in the period) with their revenue, repeat customers, customers with more than one order up
+    to the period's end (everyone but the new customers with a single order). One row per period comes back."""
+    new = cells._first == cells._period
+    out = engine.to_pandas(cells.group_by("_period").aggregate(
+        customers=cells.customers.sum(), customer_orders=cells.orders.sum(),
+        repeat_customers=cells.repeat_customers.sum(), new_customers=cells.customers.sum(where=new),
+        _single_new=cells.single_order_customers.sum(where=new), new_customer_revenue=cells.revenue.sum(where=new),
+        new_customer_sales=cells.sales.sum(where=new)))
+    out["multi_order_customers"] = out["customers"] - out.pop("_single_new").fillna(0)
+    return out
 
 
 def _finish(a: pd.DataFrame, b: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -290,8 +253,8 @@ def kpi_comparison(
 
     Parameters
     ----------
-    orders : DataFrame, ibis.Table or OrderLines
-        Canonical order lines, the whole history (new vs returning is judged on it).
+    orders : DataFrame, ibis.Table, OrderLines or OrderRollup
+        Canonical order lines, the whole history (new vs returning is judged on it), or their order rollup.
     period : {"day", "week", "month", "quarter"}
         Reporting period.
     period_end : date-like, optional

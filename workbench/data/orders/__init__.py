@@ -8,8 +8,13 @@ accepts it (``workbench.engine.as_table``).
 Sources
 -------
 - A path (relative paths from the current folder, then the project root) or a shipped name (``"cdnow"``).
-- CSV/TSV/TXT (also ``.gz``): read with :func:`workbench.data.csvread.read_csv_robust` (encodings, delimiters,
-  decimal commas, currency signs), then mapped by layout. Excel (``.xlsx``, ``.xls``; ``sheet=``).
+- CSV/TSV/TXT (also ``.gz``): the careful reader (:func:`workbench.data.csvread.read_csv_robust`: encodings,
+  delimiters, decimal commas, currency signs, day/month order) decides on the file's first lines; DuckDB then
+  parses the whole file with those settings (:mod:`~workbench.data.orders.csvfast`). Canonical files and files
+  mapped by column names are read **lazily** like Parquet: one query at load time checks every line and counts
+  the summary, and later queries read the file again. Known export layouts get DuckDB's strings mapped here.
+  Whatever DuckDB would read differently (another encoding, a bad value, a ragged row) is read by the careful
+  reader, with its messages. Excel (``.xlsx``, ``.xls``; ``sheet=``).
 - Parquet (a file, a folder or a glob) and DuckDB databases (``.duckdb``; ``table=``): **lazy**. The file is
   opened through Ibis on DuckDB and mapped with Ibis expressions; nothing is read until an analysis runs a
   query, and the summary's counts are computed on first access. Canonical columns or ``columns=`` mapping.
@@ -30,7 +35,8 @@ the session already running under ``spark-submit``/Databricks). Any Ibis connect
 - a **Parquet** file, folder (e.g. Hive-partitioned) or glob is read by the engine itself (Spark reads it in
   parallel; a warehouse cannot read local files: load them there first);
 - a **CSV/Excel/fixed-width export** or a DataFrame is parsed here as usual and the canonical lines are handed
-  to the engine as a temporary view (sensible for Spark; for a warehouse, load the data there instead).
+  to the engine as a temporary view (sensible for Spark; for a warehouse, load the data there instead); a CSV
+  read lazily by DuckDB is collected here first.
 
 Results stay on the engine: the analyses bring back only aggregates, and ``workbench.engine.to_pandas``
 refuses to bring more than ``MAX_COLLECT_ROWS`` rows from a non-local engine (so ``.to_pandas()`` on ten
@@ -61,6 +67,8 @@ Modules
 -------
 - :mod:`.load`: ``load_orders`` (options checked, the source sent to an engine or read locally);
 - :mod:`.files`: the kind of a local source and one reader per kind (CSV/text, Excel, Parquet, DuckDB);
+- :mod:`.csvfast`: CSV exports parsed by DuckDB with what the careful reader detects on the first lines, or read
+  by the careful reader where DuckDB would read them differently; :mod:`.csvengine`: the checking query;
 - :mod:`.engines`: Spark and warehouses (tables where they live, local lines handed over);
 - :mod:`.headers`: the layout or column mapping of a header, and the mapping to suggest when one is missing;
 - :mod:`.eager` and :mod:`.lazy`: parsed frames and Ibis tables mapped to canonical lines;

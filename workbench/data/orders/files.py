@@ -2,16 +2,17 @@
 
 :func:`load_local` takes a path (or a shipped name, a glob, a folder), a pandas frame or an Ibis table and hands
 it to the lazy path (Parquet, DuckDB databases, Ibis tables: :mod:`~workbench.data.orders.lazy`) or the eager
-one (CSV/TSV/TXT, Excel, the fixed-width CDNOW file, frames: :mod:`~workbench.data.orders.eager`). One reader
-per kind of file (:func:`load_parquet`, :func:`load_duckdb`, :func:`load_excel`, :func:`load_text`), each
-taking the same options, so another reader (say a CSV parsed by the engine, falling back to the careful
-reader where it reports a problem) slots in beside them in :func:`load_local`. Every file read is registered
-with :func:`workbench.provenance.register_input`.
+one (Excel, the fixed-width CDNOW file, frames: :mod:`~workbench.data.orders.eager`); CSV/TSV/TXT exports are
+parsed by DuckDB where it reads them as the careful reader would (:mod:`~workbench.data.orders.csvfast`). One
+reader per kind of file (:func:`load_parquet`, :func:`load_duckdb`, :func:`load_excel`, :func:`load_text`),
+each taking the same options. Every file read is registered with :func:`workbench.provenance.register_input`
+(fingerprinted while it is read).
 """
 from __future__ import annotations
 
 import glob as _glob
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from workbench import config, provenance
-from workbench.data.csvread import read_csv_robust
 from workbench.data.formats import cdnow as _cdnow
+from workbench.data.orders.csvfast import load_csv
 from workbench.data.orders.eager import load_frame
 from workbench.data.orders.headers import check_header
 from workbench.data.orders.lazy import load_table
@@ -46,17 +47,22 @@ def load_local(source: Any, *, fmt: str, columns: dict | None, options: LoadOpti
         return load_frame(source.copy(deep=False), name="DataFrame", source="DataFrame", fmt=fmt,
                           columns=columns, options=options, default_decimal=".")
     path, paths = resolve_source(source)
-    for p in paths:
-        provenance.register_input(p, role="orders")
-    read = dict(fmt=fmt, columns=columns, options=options)
-    kind = file_kind(path)
-    if kind == "parquet":
-        return load_parquet(path, paths, con=con, **read)
-    if kind == "duckdb":
-        return load_duckdb(path, table=table, **read)
-    if kind == "excel":
-        return load_excel(path, sheet=sheet, **read)
-    return load_text(path, delimiter=delimiter, encoding=encoding, **read)
+    # the files are fingerprinted for the run record while they are read (hashing a large export takes as long
+    # as a third of DuckDB's parse of it; both release the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        registered = pool.submit(lambda: [provenance.register_input(p, role="orders") for p in paths])
+        read = dict(fmt=fmt, columns=columns, options=options)
+        kind = file_kind(path)
+        if kind == "parquet":
+            lines = load_parquet(path, paths, con=con, **read)
+        elif kind == "duckdb":
+            lines = load_duckdb(path, table=table, **read)
+        elif kind == "excel":
+            lines = load_excel(path, sheet=sheet, **read)
+        else:
+            lines = load_text(path, delimiter=delimiter, encoding=encoding, **read)
+    registered.result()
+    return lines
 
 
 def file_kind(path: Path) -> str:
@@ -110,16 +116,15 @@ def resolve_source(source: Any) -> tuple[Path, list[Path]]:
 
 def load_text(path: Path, *, fmt: str, columns: dict | None, options: LoadOptions, delimiter: str | None,
               encoding: str | None) -> OrderLines:
-    """A delimited text export (the careful reader: encodings, delimiters, decimal commas, row-level errors),
-    or the fixed-width CDNOW master file."""
+    """A delimited text export (parsed by DuckDB with what the careful reader detects on its first lines, the
+    careful reader where DuckDB cannot: :mod:`~workbench.data.orders.csvfast`), or the fixed-width CDNOW
+    master file."""
     name = path.name
     if fmt in ("auto", "cdnow") and columns is None and _suffix(path) != ".csv" and _cdnow.sniff(path):
         frame = _cdnow.read_fixed_width(path, source=name)
         return load_frame(frame, name=name, source=str(path), fmt="cdnow", columns=None, options=options,
                           default_decimal=".", read_notes=["Read as the fixed-width CDNOW master file."])
-    read = read_csv_robust(path, delimiter=delimiter, encoding=encoding, source=name)
-    return load_frame(read.frame, name=name, source=str(path), fmt=fmt, columns=columns, options=options,
-                      default_decimal=read.decimal, read_notes=read.notes)
+    return load_csv(path, fmt=fmt, columns=columns, options=options, delimiter=delimiter, encoding=encoding)
 
 
 def load_parquet(path: Path, paths: list[Path], *, con: Any, fmt: str, columns: dict | None,

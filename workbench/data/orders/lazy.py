@@ -59,10 +59,11 @@ def load_table(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     return OrderLines(table, summary, source=source, format=layout.format, frame=None, engine=engine)
 
 
-def canonical_columns(expr: ibis.Table, layout: Layout, *, name: str,
-                      summary: LoadSummary) -> tuple[ibis.Table, tuple[str, ...]]:
+def canonical_columns(expr: ibis.Table, layout: Layout, *, name: str, summary: LoadSummary,
+                      extra: dict[str, Any] | None = None) -> tuple[ibis.Table, tuple[str, ...]]:
     """The source columns cast to the canonical types, quantity and line types derived where absent; and the
-    columns derived (for the summary)."""
+    columns derived (for the summary). ``extra`` columns of ``expr`` are carried along after them (for
+    checks that need a source value beside its canonical one)."""
     schema = expr.schema()
     cols: dict[str, Any] = {}
     derived: list[str] = []
@@ -108,7 +109,7 @@ def canonical_columns(expr: ibis.Table, layout: Layout, *, name: str,
         derived.append("line_type")
     if "status" in cols:
         cols["status"] = cols["status"].strip().lower().substitute(STATUS_WORDS, else_=ibis.null("string"))
-    return expr.select(**{c: cols[c] for c in ORDER_COLUMNS if c in cols}), tuple(derived)
+    return expr.select(**{c: cols[c] for c in ORDER_COLUMNS if c in cols}, **(extra or {})), tuple(derived)
 
 
 def _check_lazy_dates(expr: ibis.Table, column: str, name: str, sample: int = 10_000) -> None:

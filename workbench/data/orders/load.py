@@ -91,7 +91,7 @@ def load_orders(source: Any = None, *, format: str = "auto", columns: dict[str, 
     options = LoadOptions(currency=currency, returns=returns, non_product=non_product, cancelled=cancelled,
                           dayfirst=dayfirst, decimal=decimal)
     read = dict(fmt=format, columns=columns, options=options, sheet=sheet, delimiter=delimiter, encoding=encoding)
-    con = engine_backend(engine)
+    con = engine_backend(engine, source=source, table=table)
     if con is not None:
         return load_on_engine(source, con, table=table, **read)
     if source is None:

@@ -58,15 +58,19 @@ class OrderLines:
         The layout recognised.
     engine : str
         Where queries on ``table`` run: ``"duckdb"``, ``"pyspark"``, ``"postgres"``, ...
+    local_file : bool
+        The lines are a local file that DuckDB reads at each query (a CSV export): another engine gets them
+        collected here and handed over, as for lines parsed in memory.
     """
 
     def __init__(self, table: ibis.Table, summary: LoadSummary, *, source: str, format: str,
-                 frame: pd.DataFrame | None = None, engine: str = "duckdb") -> None:
+                 frame: pd.DataFrame | None = None, engine: str = "duckdb", local_file: bool = False) -> None:
         self.table = table
         self.summary = summary
         self.source = source
         self.format = format
         self.engine = engine
+        self.local_file = local_file
         self._frame = frame
 
     @property
@@ -95,7 +99,9 @@ class OrderLines:
     def __repr__(self) -> str:
         kind = f"lazy, {engine_title(self.engine)}" if self.lazy else "in memory" if self.engine == "duckdb" \
             else f"parsed here, queried on {engine_title(self.engine)}"
-        n = f"{len(self._frame):,} lines" if self._frame is not None else "lines counted on demand"
+        kept = self.summary.lines_kept
+        n = f"{len(self._frame):,} lines" if self._frame is not None else f"{int(kept):,} lines" \
+            if isinstance(kept, (int, float)) else "lines counted on demand"
         return f"<OrderLines {self.format} from {Path(self.source).name}: {n} ({kind}); columns {self.columns}>"
 
     def _repr_html_(self) -> str:

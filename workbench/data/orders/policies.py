@@ -20,7 +20,7 @@ and fill the missing codes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import ibis
 import numpy as np
@@ -210,6 +210,10 @@ class _TableLines(_Lines):
         self.keep = self.keep & ~selected
         self.dropped = True
 
+    def kept(self):
+        """Lines kept: every line when no policy left any out (``keep`` is then the literal true, no column)."""
+        return self.keep.sum() if self.dropped else self.data.count()
+
     def fill(self, selected, column: str, value: Any) -> None:
         self.fills.append((selected, column, value))
 
@@ -233,10 +237,26 @@ def apply_to_table(table: ibis.Table, options: LoadOptions, summary: LoadSummary
     ``lines_kept``, and ``lines_read`` when not known) come from one query run when first read."""
     lines = _TableLines(table)
     _apply(lines, options, summary)
-    summary.lines_kept = lines._lazy(lines.keep.sum())
+    summary.lines_kept = lines._lazy(lines.kept())
     if lines_read is None:
         summary.lines_read = lines._lazy(table.count())
     return lines.result()
+
+
+def apply_to_table_now(table: ibis.Table, options: LoadOptions, summary: LoadSummary, *,
+                       checks: Mapping[str, Any], hidden: Sequence[str] = ()) -> tuple[ibis.Table, dict[str, Any]]:
+    """The policies applied lazily to an Ibis table as :func:`apply_to_table` does, but the summary's counts
+    computed now, in the same query as ``checks`` (aggregates over ``table``: a file read by an engine is
+    checked and counted in one scan). Returns the filtered table without the ``hidden`` helper columns, and the
+    value of each check."""
+    lines = _TableLines(table)
+    _apply(lines, options, summary)
+    summary.lines_kept = lines._lazy(lines.kept())
+    summary.lines_read = lines._lazy(table.count())
+    getters = {name: lines._lazy(expr) for name, expr in checks.items()}
+    found = {name: get() for name, get in getters.items()}   # the first one runs the one query
+    out = lines.result()
+    return (out.drop(*hidden) if hidden else out), found
 
 
 # ----------------------------------------------------------------------------------------------------------
