@@ -146,8 +146,10 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Kills its worker"),
-        nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nimport time\n"
-                                  "time.sleep(60)"),
+        # the worker is the process that owns the run's temporary folder (the kernel's parent may be its template)
+        nbformat.v4.new_code_cell("import json, os, signal, time\n"
+                                  "owner = json.load(open(os.path.join(os.environ['WORKBENCH_RUN_DIR'], '.owner.json')))\n"
+                                  "os.kill(owner['pid'], signal.SIGKILL)\ntime.sleep(60)"),
     ], metadata={"kernelspec": {"name": "workbench", "display_name": "Python (workbench)", "language": "python"}})
     killer = tmp_path / "kills-worker.ipynb"
     nbformat.write(nb, killer)

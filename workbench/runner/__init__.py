@@ -15,7 +15,8 @@ Modules, one job each:
 - ``files``     run ids, temporary run folders, atomic writes, the index lock
 - ``catalog``   ``catalog.yaml``: the scheduled jobs, their time limits and requirements
 - ``alerts``    the catalog's alert rules, checked and evaluated
-- ``batch`` / ``worker``  ``run --all``: one process per job, progress, summary
+- ``batch`` / ``worker``  ``run --all``: a worker process per parallel slot, longest jobs first, progress, summary
+- ``preload``   the workers' kernels forked from a template process with the libraries imported
 - ``ledger``    ``reports/jobs.json``: what the last catalog run did with each job
 - ``history`` / ``index``  each job's runs; ``reports/index.html``
 - ``digest`` / ``notify``  the digest of the latest runs; e-mail and webhook delivery

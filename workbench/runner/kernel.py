@@ -6,7 +6,9 @@ manager (a subclass of ``jupyter_client``'s ``AsyncKernelManager``) that
 - sends the kernel process's own stdout and stderr (C-level messages, a JVM's log, crashes) to
   ``kernel.out`` in the temporary run folder, which becomes part of the run's log;
 - notes the kernel's pid in ``.kernel.json`` (see :mod:`workbench.runner.processes`);
-- runs the kernel's linear algebra on one thread (:data:`SINGLE_THREADED_MATH`).
+- runs the kernel's linear algebra on one thread (:data:`SINGLE_THREADED_MATH`);
+- in a catalog worker, forks the kernel from the worker's template process, which has the libraries imported
+  already (:mod:`workbench.runner.preload`), instead of starting a new interpreter.
 
 A time limit (catalog ``timeout:``, ``--timeout``) is a timer started with the run: when it fires, the
 kernel and every process of its session are killed (papermill's own ``execution_timeout`` is per cell and
@@ -17,16 +19,18 @@ too, so no process outlives its run.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from workbench.runner import processes
+from workbench.runner import preload, processes
 
 __all__ = ["KernelWatch", "KERNEL_OUT", "SINGLE_THREADED_MATH", "timeout_text"]
 
 KERNEL_OUT = "kernel.out"
+log = logging.getLogger("workbench.runner")
 # Linear algebra in a report kernel runs on one thread. A report's matrices are small (thousands of rows), so
 # threads only add hand-offs: on a 2-core machine running two reports at once (``run --all``), a second BLAS
 # thread spinning for work took a model fit from 0.7 s to 3.2 s of CPU. One thread also makes the results
@@ -68,6 +72,19 @@ class KernelWatch:
                 if env is not None:
                     for name, value in SINGLE_THREADED_MATH.items():
                         env.setdefault(name, value)  # a value the user set wins
+                template = preload.current()
+                if template is not None and env is not None:
+                    try:
+                        proc = template.spawn(kernel_cmd, env=env, cwd=kw.get("cwd"), out=watch.run_dir / KERNEL_OUT)
+                    except preload.TemplateError as exc:  # start it the usual way
+                        log.debug("kernel not forked from the template: %s", exc)
+                    else:
+                        prov = self.provisioner
+                        prov.process, prov.pid, prov.pgid = proc, proc.pid, proc.pid
+                        prov.cwd = kw.get("cwd")
+                        self._reconcile_connection_info(prov.connection_info)
+                        watch._kernel_started(proc.pid)
+                        return
                 with open(watch.run_dir / KERNEL_OUT, "ab") as out:
                     kw["stdout"] = out
                     kw["stderr"] = out

@@ -5,9 +5,10 @@ after another, until the input ends.
 papermill changes the working directory while it runs, which is not thread-safe, so the catalog runner
 runs jobs in processes (each job with its own kernel). It keeps one serving worker per parallel slot rather
 than a new process per job: loading the runner, papermill and nbconvert and compiling the HTML templates
-costs each new process about a second of CPU, paid once per slot instead of once per report. Each job runs
-with the warning filters and "shown once" records as they were before it, so a job's log holds its own
-warnings whatever ran before it in the same process.
+costs each new process about a second of CPU, paid once per slot instead of once per report; and a serving
+worker forks its kernels from a template process that has imported the libraries once
+(:mod:`workbench.runner.preload`). Each job runs with the warning filters and "shown once" records as they
+were before it, so a job's log holds its own warnings whatever ran before it in the same process.
 
 The spec names the notebook, the already validated parameters, the run id, the time limit and where to write
 the :class:`~workbench.runner.execute.RunResult` as JSON (written whole, by rename, when the job is done).
@@ -50,11 +51,24 @@ def run_spec(spec_path: str | Path) -> int:
     return 0
 
 
-def serve(lines: TextIO) -> int:
-    """Run the spec of every line of ``lines`` in turn; 0 at the end of the input."""
-    for line in lines:
-        if line.strip():
-            run_spec(line.strip())
+def serve(lines: TextIO, *, template: bool = False) -> int:
+    """Run the spec of every line of ``lines`` in turn; 0 at the end of the input.
+
+    ``template``: fork the kernels from a template process with the libraries imported
+    (:mod:`workbench.runner.preload`).
+    """
+    if template:
+        from workbench import config
+        from workbench.runner import preload
+
+        preload.start(config.KERNEL_NAME, cwd=config.PROJECT_ROOT)
+    try:
+        for line in lines:
+            if line.strip():
+                run_spec(line.strip())
+    finally:
+        if template:
+            preload.stop()
     return 0
 
 
@@ -64,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _terminate)
     logging.captureWarnings(True)  # this process's warnings go to the run's log (workbench.runner.runlog)
     try:
-        return serve(sys.stdin) if args[0] == "--serve" else run_spec(args[0])
+        return serve(sys.stdin, template=True) if args[0] == "--serve" else run_spec(args[0])
     except KeyboardInterrupt:
         return 130
 
