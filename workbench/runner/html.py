@@ -22,6 +22,7 @@ news for that metric, and whether the change is beyond sampling noise or not tes
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 from datetime import datetime
@@ -347,7 +348,10 @@ def prepare_notebook(nb, *, show_code: bool = False, failed_cell_id: str | None 
     return nb
 
 
+@functools.lru_cache(maxsize=1)
 def _exporter():
+    """One exporter per process (a catalog worker renders many reports; building it and loading its templates
+    took a quarter of a second each time). ``from_notebook_node`` keeps no state between notebooks."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from traitlets.config import Config
