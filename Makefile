@@ -12,7 +12,7 @@ EXTRAS := test,spark,postgres,lab
 KERNEL := --name workbench --display-name "Python (workbench)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast lab browser java postgres lock benchmark clean
+.PHONY: help setup reports test test-fast lab browser java spark-archive postgres lock benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -26,10 +26,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## Create .venv, install the locked dependencies and the package, register the 'workbench' kernel
 
-reports: setup java ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
+reports: setup java spark-archive ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
 	$(BIN)/workbench run --all --jobs $(JOBS)
 
-test: setup browser java postgres ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark, PostgreSQL)
+test: setup browser java postgres spark-archive ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark, PostgreSQL)
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/pytest --nbval-lax --nbval-kernel-name workbench -p no:cacheprovider notebooks
 
@@ -50,6 +50,9 @@ java: ## Install Java 17 for Spark (needs root; skipped when java is present)
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
 	  else echo "java is missing: run 'sudo apt-get install openjdk-17-jre-headless' (Spark tests and the Spark report will be skipped or fail)"; fi; }
+
+spark-archive: setup java ## Write the Spark JVM's class-data archive once (quicker Spark start; skipped when present)
+	-@command -v java >/dev/null 2>&1 && $(BIN)/python -m workbench.spark archive
 
 # The PostgreSQL tests start their own server (initdb in a temporary folder) from these binaries: found on PATH
 # or in Debian's /usr/lib/postgresql/<version>/bin (tests/postgres/server.py looks in the same places).

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import ibis
 import pytest
@@ -63,6 +66,7 @@ class TestLocalSettings:
         for var in ("WORKBENCH_SPARK_MASTER", "WORKBENCH_SPARK_DRIVER_MEMORY", "WORKBENCH_SPARK_SHUFFLE_PARTITIONS",
                     "WORKBENCH_SPARK_JAVA_OPTIONS"):
             monkeypatch.delenv(var, raising=False)
+        monkeypatch.setattr(wbspark, "class_archive", lambda: None)
         conf = wbspark.local_spark_conf()
         assert conf["spark.master"] == "local[2]"
         assert conf["spark.ui.enabled"] == "false"
@@ -82,6 +86,37 @@ class TestLocalSettings:
         opts = wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
         assert opts.endswith("log4j2.properties") and "-XX:" not in opts
 
+    def test_the_class_archive_is_mapped_when_present(self, monkeypatch, tmp_path):
+        monkeypatch.delenv("WORKBENCH_SPARK_JAVA_OPTIONS", raising=False)
+        archive = tmp_path / "spark.jsa"
+        monkeypatch.setattr(wbspark, "class_archive", lambda: archive)
+        assert "SharedArchiveFile" not in wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]  # not written
+        archive.write_bytes(b"x")
+        opts = wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
+        assert f" -XX:SharedArchiveFile={archive} -Xlog:cds=off -Xlog:cds+dynamic=off" in opts
+        assert "-XX:TieredStopAtLevel=1" in opts
+        monkeypatch.setenv("WORKBENCH_SPARK_JAVA_OPTIONS", "-XX:+UseG1GC")  # the user's flags only
+        assert "SharedArchiveFile" not in wbspark.local_spark_conf()["spark.driver.extraJavaOptions"]
+
+    def test_the_class_archive_is_named_for_this_pyspark_and_java(self, monkeypatch, tmp_path):
+        pytest.importorskip("pyspark")
+        import pyspark
+
+        java = tmp_path / "jdk" / "bin" / "java"
+        java.parent.mkdir(parents=True)
+        java.write_text("")
+        monkeypatch.setenv("JAVA_HOME", str(tmp_path / "jdk"))
+        first = wbspark.class_archive()
+        assert first.parent == Path(sys.prefix) / "share" / "workbench"
+        assert first.name.startswith(f"spark-{pyspark.__version__}-java-") and first.suffix == ".jsa"
+        other = tmp_path / "jdk21" / "bin" / "java"
+        other.parent.mkdir(parents=True)
+        other.write_text("")
+        monkeypatch.setenv("JAVA_HOME", str(tmp_path / "jdk21"))
+        assert wbspark.class_archive() != first   # another Java, another archive
+        monkeypatch.setenv("JAVA_HOME", str(tmp_path / "none"))
+        assert wbspark.class_archive() is None
+
     def test_environment_and_arguments_override(self, monkeypatch):
         monkeypatch.setenv("WORKBENCH_SPARK_MASTER", "spark://head:7077")
         monkeypatch.setenv("WORKBENCH_SPARK_DRIVER_MEMORY", "8g")
@@ -93,6 +128,17 @@ class TestLocalSettings:
 
 @pytest.mark.spark
 class TestSession:
+    def test_a_stale_class_archive_is_ignored_quietly(self, tmp_path):
+        """An archive from another PySpark or Java (here: not an archive at all) must not stop the JVM or
+        print into every report's log."""
+        stale = tmp_path / "stale.jsa"
+        stale.write_bytes(bytes(range(256)) * 8)
+        run = subprocess.run([wbspark._java_executable(), f"-XX:SharedArchiveFile={stale}",
+                              *wbspark._QUIET_CDS.split(), "-version"], capture_output=True, text=True)
+        assert run.returncode == 0 and "warning" not in (run.stdout + run.stderr).lower()
+        assert "version" in run.stderr
+
+
     def test_settings_are_in_force(self, spark_con):
         session = spark_con._session
         assert session.conf.get("spark.master") == "local[2]"
