@@ -5,27 +5,41 @@ customer's first purchase. Computed from the lines by each analysis, those disti
 whole line table once per figure (at 10M lines two thirds of the report's time went there; a full scan takes half a
 second). :func:`order_rollup` reads the lines once and keeps, in the engine, what every figure needs:
 
+- two **customer x month** tables, cached (guests are the null customer of each month): the orders' (one query
+  from the lines: the sale lines grouped by order inline, then by customer and the month of the order's first
+  line: ``orders``, ``sales``, ``units``, first and last sale time, and how many orders span customers or days)
+  and the other lines' (returns and non-product lines: net revenue, returns, return lines, first and last line
+  time). The one-row-per-order table is not cached: at 100M lines (53.5M orders) writing it took 20-25 s under a
+  3 GB DuckDB ceiling, and the monthly figures need only the customer x month table. Kept as one table (the
+  order rows and the other lines unioned under one aggregate), the query ran out of memory under a tight DuckDB
+  ceiling;
 - :attr:`OrderRollup.table`: the lines rolled up to one row per **order** for its sale lines (customer, time of
   the first and last sale line, sales, units) and one row per **customer and day** for all other lines (returns
-  and non-product lines: net revenue, returns, return lines), about half as many rows as lines;
+  and non-product lines: net revenue, returns, return lines). A lazy expression, not cached: only what needs a
+  finer grain than the month reads it (weekly or daily figures, RFM as of a day that ends no month), computed
+  again each time;
 - :meth:`OrderRollup.customer_periods`: the customer x period table, one row per identified customer and period
-  (orders, net revenue, sales, first and last sale time), made once per period asked for;
-- :attr:`OrderRollup.customers`: one row per identified customer, the customer x period table added up: first and
-  last sale time, orders, net revenue, sales (RFM reads it; KPIs and cohorts join it for each customer's first
-  purchase);
-- :meth:`OrderRollup.period_totals` (one row per period, in pandas) and :meth:`OrderRollup.cohort_periods` (one
-  row per first-purchase period and period: customers, orders, repeat customers, revenue), small results computed
-  once per period and kept, so with monthly periods the KPIs and the cohorts read the same one.
+  (orders, net revenue, sales, first and last sale time): by month the two tables added up (not cached), by
+  quarter the months added up, by week or day from :attr:`OrderRollup.table` (both cached);
+- :attr:`OrderRollup.customers`: one row per identified customer, the months added up: first and last sale time,
+  orders, net revenue, sales (RFM reads it; KPIs and cohorts join it for each customer's first purchase);
+- :meth:`OrderRollup.period_totals` (one row per period, in pandas; by month or quarter two small queries over
+  the two tables) and :meth:`OrderRollup.cohort_periods` (one row per first-purchase period and period: customers,
+  orders, repeat customers, revenue), small results computed once per period and kept, so with monthly periods
+  the KPIs and the cohorts read the same one. The first and last line time come with the rollup.
 
-**Exactness.** An order normally has one customer and its sale lines one day: then one row per order counts it
-exactly. Where the data hold an order that does not (sale lines with two customer ids, or with and without one,
-without an order id, or on two days), the rollup holds one row per customer, order and day instead, and every
-order count is a distinct count of order ids, as the analyses counted from the lines: the same numbers, computed
-more slowly. :attr:`OrderRollup.distinct_orders` says which.
+**Exactness.** An order normally has one customer and its sale lines one day: then it sits in one customer's row
+of one month (and of one week, one quarter), and adding rows up counts it exactly. Where the data hold an order
+that does not (sale lines with two customer ids, or with and without one, without an order id, or on two days;
+the customer x month table counts them), the rollup drops the month tables and holds one row per customer, order
+and day instead, and every order count is a distinct count of order ids, as the analyses counted from the lines:
+the same numbers, computed more slowly (that table is then cached). :attr:`OrderRollup.distinct_orders` says
+which.
 
-The rolled-up tables are cached in the engine (``ibis.Table.cache``: a temporary table on DuckDB and on warehouses,
-a cached DataFrame on Spark) and released when the rollup is garbage-collected; only the small per-period results
-and one row of dates come back to pandas. Hand-written because no library rolls order lines up for these figures.
+The cached tables are temporary tables on DuckDB and on warehouses (``ibis.Table.cache``), cached DataFrames on
+Spark, released when the rollup is garbage-collected; only the small per-period results and one row of dates come
+back to pandas. Measured at 100M generated lines (53.5M orders, 21.6M customers, 48.1M customer-months): see the
+README's benchmarks. Hand-written because no library rolls order lines up for these figures.
 """
 from __future__ import annotations
 
@@ -43,6 +57,8 @@ from workbench.errors import DataError
 __all__ = ["OrderRollup", "order_rollup"]
 
 # the rolled-up table's columns, in order (the two parts of the union must agree)
+# the period of the customer x period tables made with the rollup (quarters are added up from them)
+BASE_PERIOD = "month"
 _COLUMNS = ("customer_id", "order_id", "sale", "at", "last_at", "sale_at", "sale_last_at", "orders", "revenue",
             "sales", "returns", "return_lines", "units")
 
@@ -57,7 +73,8 @@ class OrderRollup:
         non-product lines), columns ``customer_id``, ``order_id`` (only where ``distinct_orders``), ``sale``,
         ``at`` / ``last_at`` (first and last line time), ``sale_at`` / ``sale_last_at`` (the same on sale rows,
         null on the others), ``orders`` (1 on an order's row), ``revenue`` (net), ``sales``, ``returns``
-        (positive), ``return_lines``, ``units``.
+        (positive), ``return_lines``, ``units``. A lazy expression over the lines (not cached) unless
+        ``distinct_orders``.
     distinct_orders : bool
         True when some order spans customers or days: rows are then per (customer, order, day) and orders are
         counted as distinct order ids (``orders`` is 0).
@@ -72,6 +89,11 @@ class OrderRollup:
         self.distinct_orders = distinct_orders
         self.has_units = has_units
         self.source = source
+        # the customer x month tables (guests as the null customer) where no order spans customers or days: the
+        # orders' (`orders`, `sales`, `units`, `first_at`, `last_at`) and the other lines' (`revenue`, `returns`,
+        # `return_lines`, `at`, `last_line_at`), both cached
+        self._sale_months: ibis.Table | None = None
+        self._other_months: ibis.Table | None = None
         self._customers: ibis.Table | None = None
         self._dates: tuple[pd.Timestamp, pd.Timestamp] | None = None
         self._totals: dict[str, pd.DataFrame] = {}
@@ -111,8 +133,18 @@ class OrderRollup:
         ``customer_id``, ``_period`` (its start), ``orders``, ``revenue`` (net), ``sales``, ``first_at`` /
         ``last_at`` (first and last sale time; null in a period with returns only). Cached in the engine: the
         cohort cells and the customers are read from it (a query that also joined the customers' first
-        purchases while aggregating ran out of memory under a tight DuckDB memory limit at 100M lines)."""
+        purchases while aggregating ran out of memory under a tight DuckDB memory limit at 100M lines). By month
+        (made with the rollup) it is not cached: the figures read the two cached customer x month tables it adds
+        up (:meth:`_month_rows`) instead."""
         check_period(period)
+        if period not in self._periods and self._sale_months is not None and period in (BASE_PERIOD, "quarter"):
+            k = self._month_rows()  # each order sits in one month: add the months up
+            if period != BASE_PERIOD:
+                k = k.mutate(_period=period_start(k._period, period=period))
+            cp = k.group_by(["customer_id", "_period"]).aggregate(
+                orders=k.orders.sum(), revenue=k.revenue.sum(), sales=k.sales.sum(), first_at=k.first_at.min(),
+                last_at=k.last_at.max())
+            self._periods[period] = cp if period == BASE_PERIOD else engine.cache(cp)
         if period not in self._periods:
             k = self.table.filter(self.table.customer_id.notnull())
             k = k.mutate(_period=period_start(k.at, period=period))
@@ -121,13 +153,30 @@ class OrderRollup:
                 last_at=k.sale_last_at.max()))
         return self._periods[period]
 
+    def _month_rows(self) -> ibis.Table:
+        """The identified customers' rows of the two customer x month tables, one after the other: a customer and
+        month with orders and other lines has two rows (the other lines' with ``orders`` 0). Sums, minimums and
+        counts of rows with orders over them equal those over :meth:`customer_periods` by month."""
+        s, o = self._sale_months, self._other_months
+        s = s.filter(s.customer_id.notnull())
+        o = o.filter(o.customer_id.notnull())
+        ts = s.first_at.type()
+        s = s.select("customer_id", "_period", orders=s.orders.cast("int64"), revenue=s.sales.cast("float64"),
+                     sales=s.sales.cast("float64"), first_at=s.first_at, last_at=s.last_at)
+        o = o.select("customer_id", "_period", orders=ibis.literal(0, type="int64"),
+                     revenue=o.revenue.cast("float64"), sales=ibis.literal(0.0, type="float64"),
+                     first_at=ibis.null().cast(ts), last_at=ibis.null().cast(ts))
+        return ibis.union(s, o, distinct=False)
+
     @property
     def customers(self) -> ibis.Table:
         """One row per identified customer over the whole history (cached in the engine): ``first_at`` /
         ``last_at`` (first and last sale time; null for a customer with returns only), ``orders``, ``revenue``
         (net, every line), ``sales``."""
         if self._customers is None:
-            if self._periods and not self.distinct_orders:  # each order sits in one period: add them up
+            if self._sale_months is not None:  # each order sits in one month: add the months up
+                self._customers = engine.cache(self._per_customer_from(self._month_rows()))
+            elif self._periods and not self.distinct_orders:  # each order sits in one period: add them up
                 self._customers = engine.cache(self._per_customer_from(next(iter(self._periods.values()))))
             else:  # from the orders (an order spanning periods counts once)
                 self._customers = engine.cache(self._per_customer(self.table))
@@ -143,6 +192,9 @@ class OrderRollup:
             return self.customers
         end = day + pd.Timedelta(days=1)
         if not self.distinct_orders:  # a customer x period table whose periods end that day: add them up
+            if self._sale_months is not None and period_bounds(end, period=BASE_PERIOD)[0] == end:
+                k = self._month_rows()
+                return engine.cache(self._per_customer_from(k.filter(k._period < engine.timestamp(end))))
             for period, cp in self._periods.items():
                 if period_bounds(end, period=period)[0] == end:
                     return engine.cache(self._per_customer_from(cp.filter(cp._period < engine.timestamp(end))))
@@ -173,7 +225,9 @@ class OrderRollup:
         table's cells."""
         check_period(period)
         if period not in self._cohorts:
-            cp = self.customer_periods(period)
+            # by month, the rows of the two customer x month tables: each customer and month's orders sit in one
+            cp = self._month_rows() if self._sale_months is not None and period == BASE_PERIOD \
+                else self.customer_periods(period)
             c = self.customers
             first = c.filter(c.first_at.notnull())
             first = first.select("customer_id", _first=period_start(first.first_at, period=period))
@@ -191,6 +245,8 @@ class OrderRollup:
         ``return_lines``, ``orders``, ``units``, ``guest_revenue``, ``guest_sales``, ``_first_day``,
         ``_last_day`` (first and last line time). Computed once per period."""
         check_period(period)
+        if period not in self._totals and self._sale_months is not None and period in (BASE_PERIOD, "quarter"):
+            self._totals[period] = self._period_totals_from_months(period)
         if period not in self._totals:
             t = self.table.mutate(_period=period_start(self.table.at, period=period))
             guest = t.customer_id.isnull()
@@ -200,6 +256,32 @@ class OrderRollup:
                 units=t.units.sum(where=t.sale), guest_revenue=t.revenue.sum(where=guest),
                 guest_sales=t.sales.sum(where=guest & t.sale), _first_day=t.at.min(), _last_day=t.last_at.max()))
         return self._totals[period]
+
+
+    def _period_totals_from_months(self, period: str) -> pd.DataFrame:
+        """:meth:`period_totals` from the two customer x month tables (month or quarter): two small queries."""
+        s = self._sale_months.mutate(_period=period_start(self._sale_months._period, period=period))
+        o = self._other_months.mutate(_period=period_start(self._other_months._period, period=period))
+        a = engine.to_pandas(s.group_by("_period").aggregate(
+            orders=s.orders.sum(), gross_sales=s.sales.sum(), units=s.units.sum(),
+            guest_sales=s.sales.sum(where=s.customer_id.isnull()), _first_s=s.first_at.min(),
+            _last_s=s.last_at.max()))
+        b = engine.to_pandas(o.group_by("_period").aggregate(
+            _other=o.revenue.sum(), returns=o.returns.sum(), return_lines=o.return_lines.sum(),
+            _guest_other=o.revenue.sum(where=o.customer_id.isnull()), _first_o=o.at.min(),
+            _last_o=o.last_line_at.max()))
+        for f in (a, b):
+            f["_period"] = pd.to_datetime(f["_period"])
+        df = a.merge(b, on="_period", how="outer")
+        money = ["gross_sales", "guest_sales", "_other", "_guest_other", "returns"]
+        df[money] = df[money].astype("float64")
+        df["revenue"] = df["gross_sales"].fillna(0.0) + df["_other"].fillna(0.0)
+        guest = df[["guest_sales", "_guest_other"]]
+        df["guest_revenue"] = guest.sum(axis=1).where(guest.notna().any(axis=1))
+        df["_first_day"] = df[["_first_s", "_first_o"]].min(axis=1)
+        df["_last_day"] = df[["_last_s", "_last_o"]].max(axis=1)
+        return df[["_period", "revenue", "gross_sales", "returns", "return_lines", "orders", "units", "guest_revenue",
+                   "guest_sales", "_first_day", "_last_day"]].reset_index(drop=True)
 
 
 def order_rollup(
@@ -241,19 +323,37 @@ def order_rollup(
         at=s.order_date.min(), last_at=s.order_date.max(), sales=s.revenue.sum(), units=s.quantity.sum())
     spans = (o.order_id.isnull() | (o.customer_id != o._other).fill_null(False)
              | ((o._known > 0) & (o._known < o._lines)) | (o.at.date() != o.last_at.date()))
-    per_order = engine.cache(o.select(customer_id=o.customer_id, _spans=spans, at=o.at, last_at=o.last_at,
-                                      sales=o.sales, units=o.units))
-    spanning = engine.to_pandas(per_order._spans.any())
-    distinct = bool(spanning) if pd.notna(spanning) else False
+    # the customer x month tables, cached: the orders' straight from the lines (the order rows stay inline, not
+    # cached: writing 53.5M order rows at 100M lines took 20-25 s) and the other lines'.
+    # Guests are the null customer of each month; `_spans` counts the orders that span customers or days.
+    # (an int from a boolean by ifelse: PostgreSQL casts no boolean to bigint)
+    o = o.select("customer_id", "at", "last_at", "sales", "units", _spans=ibis.ifelse(spans, 1, 0).cast("int64"),
+                 _period=period_start(o.at, period=BASE_PERIOD))
+    sale_months = engine.cache(o.group_by(["customer_id", "_period"]).aggregate(
+        orders=o.count(), sales=o.sales.sum(), units=o.units.sum(), first_at=o.at.min(), last_at=o.last_at.max(),
+        _spans=o._spans.sum()))
+    n = t.filter(~is_sale)
+    n = n.mutate(_period=period_start(n.order_date, period=BASE_PERIOD),
+                 _ret=(n.line_type == RETURN).fill_null(False))
+    other_months = engine.cache(n.group_by(["customer_id", "_period"]).aggregate(
+        revenue=n.revenue.sum(), returns=(-n.revenue).sum(where=n._ret), return_lines=n.count(where=n._ret),
+        at=n.order_date.min(), last_line_at=n.order_date.max()))
+    a = engine.to_pandas(sale_months.aggregate(_spans=sale_months._spans.sum(), _first=sale_months.first_at.min(),
+                                               _last=sale_months.last_at.max())).iloc[0]
+    b = engine.to_pandas(other_months.aggregate(_first=other_months.at.min(),
+                                                _last=other_months.last_line_at.max())).iloc[0]
+    dates = (pd.Series([a["_first"], b["_first"]], dtype="datetime64[us]").min(),
+             pd.Series([a["_last"], b["_last"]], dtype="datetime64[us]").max())
+    distinct = bool(pd.notna(a["_spans"]) and a["_spans"] > 0)
     if distinct:
         # some order spans customers or days: one row per (customer, order, day), orders counted as distinct ids
-        del per_order
+        del sale_months, other_months
         s = s.mutate(_day=s.order_date.date())
         sales_rows = s.group_by(["customer_id", "order_id", "_day"]).aggregate(
             at=s.order_date.min(), last_at=s.order_date.max(), sales=s.revenue.sum(), units=s.quantity.sum())
         order_id = sales_rows.order_id
     else:
-        sales_rows = per_order
+        sales_rows = o
         order_id = ibis.null().cast("string")
     sales_rows = sales_rows.select(
         customer_id=sales_rows.customer_id, order_id=order_id, sale=ibis.literal(True), at=sales_rows.at,
@@ -275,9 +375,9 @@ def order_rollup(
         revenue=other_rows.revenue.cast("float64"),
         sales=ibis.literal(0.0, type="float64"), returns=other_rows.returns.cast("float64"),
         return_lines=other_rows.return_lines.cast("int64"), units=ibis.literal(0, type="int64"))
-    if distinct:
+    if distinct:  # the exact path: both parts cached, as before the customer x month tables
         sales_rows = engine.cache(sales_rows)
-    other_rows = engine.cache(other_rows)
+        other_rows = engine.cache(other_rows)
     # a cached table comes back in the backend's own types (Spark: int32 counts, decimal(1,1) for a 0.0
     # literal), so both parts are cast to one schema before the union
     types = {"orders": "int64", "revenue": "float64", "sales": "float64", "returns": "float64",
@@ -285,7 +385,11 @@ def order_rollup(
     sales_rows, other_rows = (part.mutate(**{c: part[c].cast(ty) for c, ty in types.items()})
                               for part in (sales_rows, other_rows))
     table = ibis.union(sales_rows, other_rows, distinct=False).select(*_COLUMNS)
-    return OrderRollup(table, distinct_orders=distinct, has_units=bool(quantity), source=source)
+    rollup = OrderRollup(table, distinct_orders=distinct, has_units=bool(quantity), source=source)
+    rollup._dates = (pd.Timestamp(dates[0]), pd.Timestamp(dates[1]))
+    if not distinct:
+        rollup._sale_months, rollup._other_months = sale_months, other_months
+    return rollup
 
 
 def rollup_of(orders: Any, *, needs_units: bool = False, **columns: Any) -> OrderRollup:
