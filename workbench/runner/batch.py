@@ -156,12 +156,17 @@ def _start(job: CatalogJob, prep: PreparedRun, reports: Path, show_code: bool, w
     return _Running(job, prep, run_id, worker, result_path, spec_path, log_start, time.monotonic(), timeout)
 
 
-def _retire(worker: _Worker) -> None:
-    """Close a worker's input (an idle worker then exits) and wait for it; SIGKILL after the grace period."""
+def _close_input(worker: _Worker) -> None:
+    """Close a worker's input: an idle worker then exits."""
     try:
         worker.proc.stdin.close()
     except OSError:
         pass
+
+
+def _retire(worker: _Worker) -> None:
+    """Close a worker's input (an idle worker then exits) and wait for it; SIGKILL after the grace period."""
+    _close_input(worker)
     try:
         worker.proc.wait(timeout=GRACE_S)
     except subprocess.TimeoutExpired:
@@ -289,7 +294,7 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
     workers: list[_Worker] = []
     workdir = Path(tempfile.mkdtemp(prefix="workbench-jobs-"))
     try:
-        while queue or running:
+        def fill() -> None:
             while queue and len(running) < max(1, max_jobs):
                 i, job, prep, reason = queue.pop(0)
                 if not idle:
@@ -297,6 +302,10 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
                     idle.append(workers[-1])
                 running[i] = _start(job, prep, reports, show_code, workdir, job_timeout(job, timeout), idle.pop())
                 progress.event("started", prep.job, f"({reason})")
+
+        while queue or running:
+            fill()
+            finished = False
             for i, r in list(running.items()):
                 overdue = not r.done() and _overdue(r)
                 if overdue:
@@ -320,9 +329,14 @@ def run_catalog(jobs: list[CatalogJob], *, reports_dir: str | os.PathLike, max_j
                     progress.event("succeeded", result.job, duration_text(result.duration_s))
                 else:
                     progress.event("failed", result.job, result.where())
+                finished = True
+            if finished:  # the freed slots take their next jobs before the index is rebuilt, not after
+                fill()
                 build_index(reports)
             progress.status(list(running.values()))
             time.sleep(POLL_S)
+        for w in workers:  # every worker ends at once (each unloads its libraries and its template)
+            _close_input(w)
         for w in workers:
             _retire(w)
     except BaseException:
