@@ -24,6 +24,8 @@ wb.record("numpy_draw", float(numpy.random.rand()))
 wb.record("random_draw", random.random())
 wb.record("first_path", sys.path[0])
 wb.record("mpl_backend", __import__("matplotlib").get_backend())
+from ipykernel.kernelapp import IPKernelApp
+wb.record("watches_parent", IPKernelApp.instance().parent_handle == os.getppid())
 """
 
 
@@ -51,7 +53,8 @@ def _run(tmp_path: Path, reports: str, monkeypatch, *, template: str) -> list[di
         metrics = json.loads((Path(r.run_dir) / "metrics.json").read_text())["metrics"]
         nb = nbformat.read(Path(r.run_dir) / "probe.ipynb", as_version=4)
         pngs = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-        runs.append({**{m["name"]: m["value"] for m in metrics}, "pngs": len(pngs), "run_dir": r.run_dir})
+        runs.append({**{m["name"]: m["value"] for m in metrics}, "pngs": len(pngs), "run_dir": r.run_dir,
+                     "run_log": (Path(r.run_dir) / "run.log").is_file()})
     return runs
 
 
@@ -76,6 +79,14 @@ def test_a_forked_kernel_starts_as_a_new_one_would(forked):
         assert run["blas_threads"] == "1"
         assert run["mpl_backend"] == "module://matplotlib_inline.backend_inline"
         assert run["pngs"] == 1  # the inline backend still displays the chart
+        assert run["watches_parent"] is True  # it ends with its parent, and printed no "Ctrl-C will not work"
+
+
+def test_a_clean_run_keeps_no_run_log(forked, tmp_path, monkeypatch):
+    """Nothing in the kernel's own output of a clean run: no start-up banner of a kernel that does not know its
+    parent, no "KeyboardInterrupt caught" from an interrupt sent at shutdown."""
+    assert [run["run_log"] for run in forked] == [False, False]
+    assert [run["run_log"] for run in _run(tmp_path, "reports", monkeypatch, template="0")] == [False, False]
 
 
 def test_each_forked_kernel_draws_its_own_random_numbers(forked):
@@ -87,7 +98,7 @@ def test_turned_off_kernels_start_as_new_processes_that_see_the_same(forked, tmp
     runs = _run(tmp_path, "reports", monkeypatch, template="0")
     assert all("workbench.runner.preload" not in run["parent"] for run in runs)
     assert all("workbench.runner.worker" in run["parent"] for run in runs)  # the worker started them itself
-    same = ("session_leader", "cwd", "blas_threads", "mpl_backend", "first_path", "pngs")
+    same = ("session_leader", "cwd", "blas_threads", "mpl_backend", "first_path", "pngs", "watches_parent")
     assert [{k: r[k] for k in same} for r in runs] == [{k: r[k] for k in same} for r in forked]
 
 

@@ -93,6 +93,15 @@ class KernelWatch:
                 if pid is not None:
                     watch._kernel_started(int(pid))
 
+            async def _async_interrupt_kernel(self):  # noqa: ANN202
+                # jupyter_client interrupts a kernel before shutting it down, to stop code still running. A run's
+                # kernel is shut down when its cells are done (a time limit ends it otherwise), so the SIGINT only
+                # raced the kernel going idle: "KeyboardInterrupt caught in kernel" in its output, and a clean run
+                # reported as one with warnings
+                if self.shutting_down:
+                    return
+                await super()._async_interrupt_kernel()
+
         return RunKernelManager
 
     def on_cell_start(self, cell: Any = None, cell_index: int | None = None, **_: Any) -> None:

@@ -152,8 +152,12 @@ class Template:
         parts = _split(cmd)
         if parts is None or parts[0] != self.interpreter:
             raise TemplateError(f"not the template's kernel command: {cmd}")
-        answer = self._ask({"spawn": {"args": parts[1], "env": dict(env), "cwd": cwd or os.getcwd(),
-                                      "out": str(out)}})
+        # its parent is the template: name it, as jupyter_client's launcher does for a kernel it starts (in the
+        # environment) so ipykernel watches it (the kernel ends with it) and prints no "Ctrl-C will not work" banner;
+        # as an option too, because the template imported ipykernel before this kernel's environment existed
+        env = {**env, "JPY_PARENT_PID": str(self._proc.pid)}
+        args = [*parts[1], f"--IPKernelApp.parent_handle={self._proc.pid}"]
+        answer = self._ask({"spawn": {"args": args, "env": env, "cwd": cwd or os.getcwd(), "out": str(out)}})
         return ForkedKernel(int(answer["pid"]), self)
 
     def returncode(self, pid: int) -> int | None:
