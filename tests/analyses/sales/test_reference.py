@@ -3,22 +3,14 @@ KPIs, RFM values/scores and cohort cells as the package, on real data (CDNOW) an
 returns and guest orders. (The benchmark compares the same pairs at 1M and 10M lines.)"""
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import workbench as wb
-from workbench import config
 from workbench.data.synthetic import generate_orders
 
-spec = importlib.util.spec_from_file_location("bench_analyses", config.PROJECT_ROOT / "benchmarks" / "analyses.py")
-ref = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(ref)
-
-MONEY = ["revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue"]
-COUNTS = ["orders", "units", "customers", "new_customers", "repeat_customers", "multi_order_customers"]
+from .pandas_reference import assert_kpis_match, assert_rfm_matches, ref
 
 
 @pytest.fixture(scope="module", params=["cdnow", "generated"])
@@ -31,22 +23,11 @@ def lines(request) -> pd.DataFrame:
 
 
 def test_kpis_agree(lines):
-    ours = wb.sales.kpis_by_period(lines).set_index("period_start")
-    theirs = ref.pandas_kpis(lines).reindex(ours.index, fill_value=0)
-    for col in MONEY:
-        np.testing.assert_allclose(ours[col], theirs[col], rtol=1e-9, atol=0.005, err_msg=col)
-    for col in COUNTS:
-        assert ours[col].tolist() == theirs[col].astype("int64").tolist(), col
+    assert_kpis_match(lines, rtol=1e-9, atol=0.005)
 
 
 def test_rfm_agrees(lines):
-    ours = wb.customers.rfm(lines).set_index("customer_id")
-    theirs = ref.pandas_rfm(lines)
-    theirs.index = theirs.index.astype(str)
-    assert ours.index.tolist() == theirs.index.tolist()
-    for col in ["recency_days", "frequency", "r_score", "f_score", "m_score"]:
-        assert ours[col].tolist() == theirs[col].astype("int64").tolist(), col
-    np.testing.assert_allclose(ours["monetary"], theirs["monetary"], rtol=1e-9, atol=0.005)
+    assert_rfm_matches(lines, rtol=1e-9, atol=0.005)
 
 
 def test_cohorts_agree(lines):

@@ -2,7 +2,6 @@
 are still counted as the analyses define, and the figures come out the same when DuckDB has to spill to disk."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,13 +17,8 @@ from workbench.analyses.sales import rollup as R
 from workbench.errors import DataError
 
 from .conftest import LINES
+from .pandas_reference import assert_kpis_match, assert_rfm_matches, ref
 
-spec = importlib.util.spec_from_file_location("bench_analyses", config.PROJECT_ROOT / "benchmarks" / "analyses.py")
-ref = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(ref)
-
-COUNTS = ["orders", "units", "customers", "new_customers", "repeat_customers", "multi_order_customers"]
-MONEY = ["revenue", "gross_sales", "returns", "new_customer_revenue", "guest_revenue"]
 
 # Orders the one-row-per-order rollup cannot hold: the store of conftest.py plus
 #   m1: one order, lines of two customers (A and B) -> one order in the period, one for each customer
@@ -103,12 +97,7 @@ class TestOrdersThatSpanCustomersOrDays:
         assert R.order_rollup(irregular).distinct_orders
 
     def test_kpis_equal_the_pandas_reference(self, irregular):
-        ours = wb.sales.kpis_by_period(irregular).set_index("period_start")
-        theirs = ref.pandas_kpis(irregular).reindex(ours.index, fill_value=0)
-        for col in MONEY:
-            np.testing.assert_allclose(ours[col], theirs[col], rtol=1e-12, err_msg=col)
-        for col in COUNTS:
-            assert ours[col].tolist() == theirs[col].astype("int64").tolist(), col
+        ours = assert_kpis_match(irregular, rtol=1e-12)
 
     def test_kpis_by_hand(self, irregular):
         k = wb.sales.kpis_by_period(irregular).set_index("label")
@@ -123,14 +112,8 @@ class TestOrdersThatSpanCustomersOrDays:
         assert (k.loc["Jan 2023", "orders"], k.loc["Feb 2023", "orders"]) == (2, 1)
 
     def test_rfm_equals_the_pandas_reference(self, irregular):
-        ours = wb.customers.rfm(irregular).set_index("customer_id")
-        theirs = ref.pandas_rfm(irregular)
-        theirs.index = theirs.index.astype(str)
-        assert ours.index.tolist() == theirs.index.tolist()
-        for col in ["recency_days", "frequency", "r_score", "f_score", "m_score"]:
-            assert ours[col].tolist() == theirs[col].astype("int64").tolist(), col
+        ours = assert_rfm_matches(irregular, rtol=1e-12)
         assert ours.loc["E", "frequency"] == 2  # o0 and s2, though s2 spans two months
-        np.testing.assert_allclose(ours["monetary"], theirs["monetary"], rtol=1e-12)
 
     def test_cohorts_equal_the_pandas_reference(self, irregular):
         # m1's two customers sit in different cohorts, so counting orders per cohort cell (pandas) and per
