@@ -117,6 +117,25 @@ class TestLocalSettings:
         monkeypatch.setenv("JAVA_HOME", str(tmp_path / "none"))
         assert wbspark.class_archive() is None
 
+    def test_a_failed_archive_run_says_why_and_leaves_nothing(self, monkeypatch, tmp_path, capsys):
+        archive = tmp_path / "share" / "spark.jsa"
+        monkeypatch.setattr(wbspark, "class_archive", lambda: archive)
+        monkeypatch.setattr(wbspark.sys, "executable", "/bin/false")  # the child process fails
+        with pytest.raises(RuntimeError, match=r"the Spark class-data archive was not written \(exit 1\)"):
+            wbspark.make_class_archive()
+        assert list(archive.parent.iterdir()) == []  # no partial file is left to be mapped later
+        assert wbspark.main(["archive"]) == 1
+        assert "workbench.spark: the Spark class-data archive was not written" in capsys.readouterr().err
+        assert wbspark.main(["build"]) == 2
+        assert "usage: python -m workbench.spark archive" in capsys.readouterr().err
+
+    def test_an_existing_archive_is_kept(self, monkeypatch, tmp_path):
+        archive = tmp_path / "spark.jsa"
+        archive.write_bytes(b"x")
+        monkeypatch.setattr(wbspark, "class_archive", lambda: archive)
+        monkeypatch.setattr(wbspark.sys, "executable", "/bin/false")  # would fail if it ran
+        assert wbspark.make_class_archive() == archive and archive.read_bytes() == b"x"
+
     def test_environment_and_arguments_override(self, monkeypatch):
         monkeypatch.setenv("WORKBENCH_SPARK_MASTER", "spark://head:7077")
         monkeypatch.setenv("WORKBENCH_SPARK_DRIVER_MEMORY", "8g")
