@@ -56,9 +56,9 @@ from workbench.errors import DataError
 
 __all__ = ["OrderRollup", "order_rollup"]
 
-# the rolled-up table's columns, in order (the two parts of the union must agree)
 # the period of the customer x period tables made with the rollup (quarters are added up from them)
 BASE_PERIOD = "month"
+# the rolled-up table's columns, in order (the two parts of the union must agree)
 _COLUMNS = ("customer_id", "order_id", "sale", "at", "last_at", "sale_at", "sale_last_at", "orders", "revenue",
             "sales", "returns", "return_lines", "units")
 
@@ -256,7 +256,6 @@ class OrderRollup:
                 units=t.units.sum(where=t.sale), guest_revenue=t.revenue.sum(where=guest),
                 guest_sales=t.sales.sum(where=guest & t.sale), _first_day=t.at.min(), _last_day=t.last_at.max()))
         return self._totals[period]
-
 
     def _period_totals_from_months(self, period: str) -> pd.DataFrame:
         """:meth:`period_totals` from the two customer x month tables (month or quarter): two small queries."""
