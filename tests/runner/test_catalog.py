@@ -56,6 +56,9 @@ jobs:
         ("jobs: [{notebook: a, runs: [{name: x, parameters: [1]}]}]", r"`parameters` must be a mapping"),
         ("jobs: [{notebook: a, runs: [{name: x}, {name: x}]}]", r"job 'a/x' is listed twice"),
         ("jobs: [{notebook: a, runs: [{name: x}]]", r"not valid YAML"),
+        ("jobs:\n  - notebook: a\n    runs: [{name: x}]\njobs: []\n",
+         r"catalog.yaml: not valid YAML: the key `jobs` appears twice \(line 1 and line 4\); keep one of them"),
+        ("jobs: [{notebook: a, runs: [{name: x, parameters: {n: 1, n: 2}}]}]", r"the key `n` appears twice"),
     ])
     def test_structure_errors_name_the_entry(self, tmp_path, text, match):
         with pytest.raises(CatalogError, match=match):

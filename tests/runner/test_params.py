@@ -155,6 +155,19 @@ class TestParamsFile:
         with pytest.raises(ParameterError, match=r"p.yaml: expected a mapping of `name: value` lines, found a list"):
             read_params_file(f)
 
+    def test_anchors_and_merge_keys_still_work(self, tmp_path):
+        f = tmp_path / "p.yaml"
+        f.write_text("base: &b {orders: 4, channels: [web]}\nrun:\n  <<: *b\n  orders: 5\n")
+        assert read_params_file(f) == {"base": {"orders": 4, "channels": ["web"]},
+                                       "run": {"orders": 5, "channels": ["web"]}}
+
+    def test_a_parameter_given_twice_is_refused_with_both_lines(self, tmp_path):
+        f = tmp_path / "p.yaml"
+        f.write_text("period_end: 1998-03-31\norders: 4\nperiod_end: 1998-06-30\n")
+        with pytest.raises(ParameterError, match=r"p.yaml: not valid YAML \(the key `period_end` appears twice "
+                                                 r"\(line 1 and line 3\); keep one of them"):
+            read_params_file(f)
+
     def test_missing_file(self, tmp_path):
         with pytest.raises(ParameterError, match=r"nope.yaml: parameter file not found"):
             read_params_file(tmp_path / "nope.yaml")

@@ -134,13 +134,15 @@ def load_catalog(path: str | os.PathLike | None = None) -> list[CatalogJob]:
     """
     import yaml
 
+    from . import yamlfile
+
     p = Path(path) if path is not None else config.CATALOG_PATH
     shown = p.name if p.resolve() == config.CATALOG_PATH.resolve() else str(p)
     if not p.is_file():
         raise CatalogError(f"{shown}: catalog file not found; create it with a `jobs:` list "
                            "(see workbench/runner/catalog.py for the format)")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yamlfile.load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CatalogError(f"{shown}: not valid YAML: {exc}") from None
     if data is None:

@@ -407,11 +407,13 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
     """Read a YAML (or JSON) file of ``name: value`` pairs for ``workbench run -f``."""
     import yaml
 
+    from . import yamlfile
+
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"{p}: parameter file not found; pass a YAML file of `name: value` lines")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yamlfile.load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ParameterError(f"{p}: not valid YAML ({exc}); write one `name: value` per line") from None
     if data is None:
