@@ -26,10 +26,14 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## Create .venv, install the locked dependencies and the package, register the 'workbench' kernel
 
+# Every report kernel imports the package afresh: with PYTHONDONTWRITEBYTECODE set (as in many CI images and
+# containers) each would compile its modules from source again, so they are compiled once here (quick when current).
 reports: setup java spark-archive ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
+	@$(BIN)/python -m compileall -q workbench
 	$(BIN)/workbench run --all --jobs $(JOBS)
 
 test: setup browser java postgres spark-archive ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark, PostgreSQL)
+	@$(BIN)/python -m compileall -q workbench
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/pytest --nbval-lax --nbval-kernel-name workbench -p no:cacheprovider notebooks
 

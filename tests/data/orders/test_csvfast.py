@@ -174,6 +174,12 @@ def test_text_with_white_space_is_trimmed_as_the_careful_reader_trims(shop, tmp_
     assert got.loc[5, "customer_id"] == str(shop.loc[5, "customer_id"]) and pd.isna(got.loc[11, "customer_id"])
 
 
+def test_the_engine_trims_exactly_what_str_strip_removes():
+    from workbench.data.orders.csvengine import _WHITESPACE
+
+    assert _WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
 def test_amounts_with_more_than_six_decimals_are_rounded_like_the_careful_reader(shop, tmp_path, monkeypatch):
     frame = shop.copy()
     frame.loc[3, "revenue"] = 12.3456789
