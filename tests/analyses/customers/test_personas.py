@@ -94,6 +94,24 @@ class TestKnownGroups:
         labels = personas.customers_.cluster.reindex(truth.index)
         assert adjusted_rand_score(truth, labels) == 1.0
 
+    def test_chosen_silhouette_equals_a_hand_computed_one(self, result):
+        """Rousseeuw's silhouette from scratch (a: mean distance within the own cluster, b: to the nearest other
+        cluster) on the standardised features and the chosen labels; 180 customers are all in the sample, so the
+        chosen k's clusters on the sample are the final ones."""
+        personas, _ = result
+        design = P._design(personas.customers_)[personas.features_used_].to_numpy()
+        X = (design - design.mean(0)) / design.std(0)
+        labels = personas.customers_.cluster.to_numpy()
+        D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+        s = []
+        for i in range(len(X)):
+            own = labels == labels[i]
+            a = D[i, own].sum() / (own.sum() - 1)
+            b = min(D[i, labels == c].mean() for c in set(labels) - {labels[i]})
+            s.append((b - a) / max(a, b))
+        chosen = personas.selection_.set_index("k").silhouette[personas.k_]
+        assert chosen == pytest.approx(np.mean(s), abs=1e-12)
+
     def test_names_follow_the_rules(self, result):
         personas, truth = result
         by_group = personas.labels_.groupby(truth.reindex(personas.customers_.index)).first()

@@ -322,7 +322,7 @@ class Personas:
             Fewer than 20 customers, or customers that do not differ in how they buy.
         """
         from sklearn.cluster import KMeans
-        from sklearn.metrics import silhouette_score
+        from sklearn.metrics import pairwise_distances, silhouette_score
         from sklearn.preprocessing import StandardScaler
         from threadpoolctl import threadpool_limits
 
@@ -352,16 +352,20 @@ class Personas:
             # identical customers can leave k-means with fewer distinct clusters than asked: that k is
             # then scored as not separable below, so sklearn's ConvergenceWarning says nothing new
             warnings.filterwarnings("ignore", message="Number of distinct clusters")
+            # the sample's distances once for every k (sklearn's own metric, so the scores are unchanged):
+            # scoring each k from the points recomputed them per k, 1.8 s of 2.6 s for 7 k on 5,000 customers
+            distances = pairwise_distances(X[sample])
             for k in range(k_lo, k_hi + 1):
                 km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(X[sample])
                 distinct = len(np.unique(km.labels_))
-                score = (float(silhouette_score(X[sample], km.labels_)) if 2 <= distinct < len(sample)
-                         else float("nan"))
+                score = (float(silhouette_score(distances, km.labels_, metric="precomputed"))
+                         if 2 <= distinct < len(sample) else float("nan"))
                 rows.append({"k": k, "silhouette": score, "inertia": float(km.inertia_)})
             selection = pd.DataFrame(rows)
             if selection.silhouette.isna().all():
                 raise NotEnoughData("The customers do not differ enough to form separate groups",
                                     fix="Personas need customers with different histories")
+            del distances
             best_k = int(selection.loc[selection.silhouette.idxmax(), "k"])
             selection["chosen"] = selection.k == best_k
             km = KMeans(n_clusters=best_k, n_init=10, random_state=self.seed).fit(X)
