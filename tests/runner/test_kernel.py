@@ -116,3 +116,38 @@ def test_kernel_math_runs_on_one_thread_unless_set(tmp_path, monkeypatch):
     values = {m["name"]: m["value"] for m in json.loads((Path(result.run_dir) / "metrics.json").read_text())["metrics"]}
     assert values == {"openblas_num_threads": "1", "mkl_num_threads": "1", "omp_num_threads": "3"}
     assert SINGLE_THREADED_MATH == {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+def test_the_run_client_is_ready_once_the_kernel_went_idle_and_nothing_of_the_start_is_left(tmp_path):
+    """The run's client returns from wait_for_ready after the kernel's idle status for its kernel_info (no fixed
+    wait for silence): the output channel then holds no message of the start, and the first execution reads
+    exactly its own output."""
+    import asyncio
+    from queue import Empty
+
+    from workbench.runner.kernel import KernelWatch
+
+    async def scenario():
+        km = KernelWatch(tmp_path).manager_class()(kernel_name="workbench")
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            assert type(kc).__name__ == "ReadyKernelClient"
+            await kc.wait_for_ready(timeout=60)
+            left = []
+            try:
+                while True:
+                    left.append(await kc.iopub_channel.get_msg(timeout=0.3))
+            except Empty:
+                pass
+            assert left == []
+            reply = await kc.execute_interactive("print(6 * 7)", output_hook=outputs.append, timeout=60)
+            assert reply["content"]["status"] == "ok"
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=False)
+        return [o["content"]["text"] for o in outputs if o["msg_type"] == "stream"]
+
+    outputs: list[dict] = []
+    assert asyncio.run(scenario()) == ["42\n"]

@@ -12,7 +12,8 @@ from workbench import config
 from workbench.runner import batch, preload
 from workbench.runner.catalog import CatalogJob
 
-PROBE = """import os, sys, numpy, random
+PROBE = """import gc, os, sys, numpy, random
+wb_record_gc = (gc.isenabled(), gc.get_freeze_count())
 import workbench as wb
 parent = open(f"/proc/{os.getppid()}/cmdline", "rb").read().split(b"\\0")
 wb.record("parent", " ".join(p.decode() for p in parent if p))
@@ -26,6 +27,8 @@ wb.record("first_path", sys.path[0])
 wb.record("mpl_backend", __import__("matplotlib").get_backend())
 from ipykernel.kernelapp import IPKernelApp
 wb.record("watches_parent", IPKernelApp.instance().parent_handle == os.getppid())
+wb.record("gc_enabled", wb_record_gc[0])
+wb.record("gc_frozen", wb_record_gc[1])
 """
 
 
@@ -87,6 +90,12 @@ def test_a_clean_run_keeps_no_run_log(forked, tmp_path, monkeypatch):
     parent, no "KeyboardInterrupt caught" from an interrupt sent at shutdown."""
     assert [run["run_log"] for run in forked] == [False, False]
     assert [run["run_log"] for run in _run(tmp_path, "reports", monkeypatch, template="0")] == [False, False]
+
+
+def test_the_imported_libraries_are_frozen_out_of_the_collector_which_still_runs(forked, tmp_path, monkeypatch):
+    """The template froze its imports (gc.freeze) so the kernel's collections skip them; the kernel still collects."""
+    assert all(run["gc_enabled"] is True and run["gc_frozen"] > 100_000 for run in forked)
+    assert [run["gc_frozen"] for run in _run(tmp_path, "reports", monkeypatch, template="0")] == [0, 0]
 
 
 def test_each_forked_kernel_draws_its_own_random_numbers(forked):

@@ -7,6 +7,8 @@ manager (a subclass of ``jupyter_client``'s ``AsyncKernelManager``) that
   ``kernel.out`` in the temporary run folder, which becomes part of the run's log;
 - notes the kernel's pid in ``.kernel.json`` (see :mod:`workbench.runner.processes`);
 - runs the kernel's linear algebra on one thread (:data:`SINGLE_THREADED_MATH`);
+- hands nbclient a client that knows the kernel is ready as soon as the kernel has answered and gone idle
+  (``jupyter_client`` then waited for 0.2 s of silence on the output channel, at every report's start);
 - in a catalog worker, forks the kernel from the worker's template process, which has the libraries imported
   already (:mod:`workbench.runner.preload`), instead of starting a new interpreter.
 
@@ -37,6 +39,10 @@ log = logging.getLogger("workbench.runner")
 # independent of the machine's core count (BLAS sums in a different order per thread count, which moves a
 # maximum-likelihood optimum in its 7th digit). Set in the kernel's environment unless already set there.
 SINGLE_THREADED_MATH = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+# how often a kernel that was asked to shut down is checked for having ended
+SHUTDOWN_POLL_S = 0.01
+# how long a starting kernel's output channel may stay silent before its kernel_info is asked again
+IOPUB_CONNECT_S = 0.2
 
 
 def timeout_text(seconds: float) -> str:
@@ -63,10 +69,15 @@ class KernelWatch:
     def manager_class(self) -> type:
         """A kernel manager class bound to this watch (nbclient instantiates it itself)."""
         from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
 
         watch = self
 
         class RunKernelManager(AsyncKernelManager):
+            @default("client_factory")
+            def _client_factory_default(self) -> type:
+                return _ready_client_class()
+
             async def _async_launch_kernel(self, kernel_cmd, **kw):  # noqa: ANN001, ANN202
                 env = kw.get("env")
                 if env is not None:
@@ -101,6 +112,11 @@ class KernelWatch:
                 if self.shutting_down:
                     return
                 await super()._async_interrupt_kernel()
+
+            async def _async_finish_shutdown(self, waittime=None, pollinterval=0.1, restart=False):  # noqa: ANN001, ANN202
+                # the kernel's exit is checked every 10 ms, not every 100 ms: each report waited a quarter of a
+                # second longer than its kernel took to end
+                await super()._async_finish_shutdown(waittime, min(pollinterval, SHUTDOWN_POLL_S), restart)
 
         return RunKernelManager
 
@@ -153,3 +169,51 @@ class KernelWatch:
             return f.read_bytes().decode("utf-8", "replace")
         except OSError:
             return ""
+
+
+_READY_CLIENT: type | None = None
+
+
+def _ready_client_class() -> type:
+    """``AsyncKernelClient`` whose ``wait_for_ready`` ends when the kernel's output channel shows it went idle
+    after answering ``kernel_info``: that status is the last message of the request, so nothing of the start
+    is left to drain (messages of earlier attempts belong to other requests; nbclient skips them)."""
+    global _READY_CLIENT
+    if _READY_CLIENT is not None:
+        return _READY_CLIENT
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                request = self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if (reply is not None and reply["msg_type"] == "kernel_info_reply"
+                        and await self._idle_after(request, within=IOPUB_CONNECT_S)):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        async def _idle_after(self, request: str, *, within: float) -> bool:
+            """Read the output channel until the kernel reports idle after ``request``; False when it stays
+            silent for ``within`` seconds (not connected yet: the caller asks again)."""
+            while True:
+                try:
+                    msg = await self.iopub_channel.get_msg(timeout=within)
+                except Empty:
+                    return False
+                if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                        and msg["parent_header"].get("msg_id") == request):
+                    return True
+
+    _READY_CLIENT = ReadyKernelClient
+    return ReadyKernelClient
