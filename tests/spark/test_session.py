@@ -71,6 +71,7 @@ class TestLocalSettings:
         assert conf["spark.master"] == "local[2]"
         assert conf["spark.ui.enabled"] == "false"
         assert conf["spark.sql.shuffle.partitions"] == "4"
+        assert conf["spark.sql.adaptive.enabled"] == "false"  # small local shuffles: re-planning only costs CPU
         assert conf["spark.sql.session.timeZone"] == "UTC"
         assert "-Duser.timezone=UTC" in conf["spark.driver.extraJavaOptions"]
         assert "log4j2.properties" in conf["spark.driver.extraJavaOptions"]
