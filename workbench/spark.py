@@ -70,8 +70,13 @@ _views: Path | None = None
 
 # log4j2 settings for the local session's JVM: errors only (Spark's default prints INFO/WARN lines to stderr,
 # which end up in every report run's log).
+# Errors only. The logger of PySpark's gateway (Spark's "REPL" logger for PySpark) at the root's level too: otherwise
+# Spark prints "Setting default log level to WARN" on stderr at every start, which a report's run log counted as
+# a warning.
 _LOG4J2 = """\
 rootLogger.level = error
+logger.repl.name = org.apache.spark.api.python.PythonGatewayServer
+logger.repl.level = error
 rootLogger.appenderRef.stderr.ref = console
 appender.console.type = Console
 appender.console.name = console
@@ -226,7 +231,10 @@ def spark_session(*, master: str | None = None, conf: dict[str, str] | None = No
         builder = SparkSession.builder
         for key, value in settings.items():
             builder = builder.config(key, value)
-        _session = builder.getOrCreate()
+        from workbench.jvm_stderr import start_up_notice_dropped
+
+        with start_up_notice_dropped():  # the JVM's "Using incubator modules" line at every start
+            _session = builder.getOrCreate()
         _session.sparkContext.setLogLevel("ERROR")
         # PySpark 4.0 passes `copy=False` to pandas' astype, which pandas 3 deprecates: one warning per column
         # of every result would reach each report. Harmless (pandas copies lazily anyway); filtered for

@@ -36,3 +36,15 @@ def test_spark_run_equals_duckdb_run(tmp_path_factory):
         else:
             assert a == b, name
     assert on_spark["net_revenue"]["value"] == pytest.approx(76_109.30, abs=0.005)  # June 1998, CDNOW
+
+
+def test_a_clean_spark_run_reads_as_clean(tmp_path_factory):
+    """Neither the JVM's start-up notice ("Using incubator modules") nor Spark's "Setting default log level" reaches
+    the cells' stderr or the kernel's output, so the run keeps no run log and its report says no warnings."""
+    runs = scan_runs(run_project_catalog(tmp_path_factory).reports)
+    spark_run = next(m for m in runs if m["job"] == "sales-performance/cdnow-monthly-spark")
+    assert spark_run["status"] == "succeeded"
+    assert spark_run["_log"] is None, (spark_run["_dir"] / "run.log").read_text()
+    html = next(spark_run["_dir"].glob("*.html")).read_text(encoding="utf-8")
+    assert "This run wrote warnings" not in html
+    assert "Using incubator modules" not in html and "Setting default log level" not in html
