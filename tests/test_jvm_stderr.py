@@ -14,19 +14,18 @@ CHILD = ("import sys, time\n"
          "sys.stderr.write('a later line, no newline')\n")
 
 
-def _wait_for_forwarder() -> None:
-    for thread in threading.enumerate():
-        if thread.name == "jvm-stderr":
-            thread.join(timeout=10)
-            assert not thread.is_alive()
+def _wait_for(forwarder: threading.Thread) -> None:
+    """The forwarder ends once every holder of the pipe is gone (a Spark session of another test keeps its own)."""
+    forwarder.join(timeout=10)
+    assert not forwarder.is_alive()
 
 
 def test_a_child_started_inside_loses_only_the_notice_and_keeps_writing_after_the_block(capfd):
-    with start_up_notice_dropped():
+    with start_up_notice_dropped() as forwarder:
         child = subprocess.Popen([sys.executable, "-c", CHILD])  # inherits fd 2 as a JVM would
         print("python's own stderr line", file=sys.stderr, flush=True)
     child.wait(timeout=30)  # the child wrote its last line after the block had ended
-    _wait_for_forwarder()
+    _wait_for(forwarder)
     err = capfd.readouterr().err
     assert "Using incubator modules" not in err
     assert "Exception in thread main: java.lang.OutOfMemoryError\n" in err
@@ -35,9 +34,9 @@ def test_a_child_started_inside_loses_only_the_notice_and_keeps_writing_after_th
 
 
 def test_stderr_is_back_after_the_block(capfd):
-    with start_up_notice_dropped():
+    with start_up_notice_dropped() as forwarder:
         pass
-    _wait_for_forwarder()
+    _wait_for(forwarder)
     subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('WARNING: Using incubator modules: x\\n')"],
                    check=True)
     assert capfd.readouterr().err == "WARNING: Using incubator modules: x\n"  # outside the block nothing is dropped

@@ -47,20 +47,24 @@ def _forward(read_fd: int, write_fd: int) -> None:
 
 
 @contextmanager
-def start_up_notice_dropped() -> Iterator[None]:
-    """Within the block, processes started inherit a standard error that drops the JVM's start-up notice."""
+def start_up_notice_dropped() -> Iterator[threading.Thread | None]:
+    """Within the block, processes started inherit a standard error that drops the JVM's start-up notice.
+
+    Yields the thread that passes the lines on (it ends when the last process holding the pipe has ended), or
+    None when there is no standard error to redirect."""
     try:
         read_fd, write_fd = os.pipe()
         target = os.dup(2)
         saved = os.dup(2)
     except OSError:  # no stderr to redirect (a closed descriptor): start as usual
-        yield
+        yield None
         return
     os.dup2(write_fd, 2)
     os.close(write_fd)  # from here the pipe's writers are fd 2 and whatever inherits it
-    threading.Thread(target=_forward, args=(read_fd, target), name="jvm-stderr", daemon=True).start()
+    forwarder = threading.Thread(target=_forward, args=(read_fd, target), name="jvm-stderr", daemon=True)
+    forwarder.start()
     try:
-        yield
+        yield forwarder
     finally:
         os.dup2(saved, 2)
         os.close(saved)
