@@ -44,8 +44,8 @@ PRELOAD = (
     "numpy", "pandas", "pyarrow", "pyarrow.parquet", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
     "scipy.stats", "scipy.optimize", "scipy.special", "scipy.signal",
     "statsmodels.api", "statsmodels.tsa.api", "sklearn.cluster", "sklearn.metrics", "sklearn.preprocessing",
-    "ibis", "jinja2", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
-    "ipykernel.debugger",
+    "ibis", "ibis.backends.sql.compilers", "pyarrow.dataset", "pandas.io.formats.style", "jinja2", "IPython",
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
 )
 LAUNCHER = "ipykernel_launcher"
 INLINE = "module://matplotlib_inline.backend_inline"
