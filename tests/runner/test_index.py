@@ -98,6 +98,20 @@ def test_a_job_skipped_for_a_missing_requirement(tmp_path):
     assert "other/sparkother/sparknot runskipped" in text  # a job that never ran is listed too
 
 
+def test_values_equal_at_the_precision_shown_are_drawn_flat(tmp_path):
+    """Two runs of the same model differing in the 16th digit read "no change"; the line must not slope either
+    (it is scaled to its own range, so any difference otherwise fills its whole height)."""
+    values = [-1.4024071055178964, -1.4024071055178966]
+    for i, v in enumerate(values):
+        _run(tmp_path, "choice", f"r{i}", started=f"2026-01-0{i + 1}T08:00:00+00:00",
+             metrics=[_metric(v, values[i - 1] if i else None, name="price_coefficient", label="Price coefficient",
+                              kind="number", good=None)])
+    doc = parse(build_index(tmp_path).read_text())
+    (line,) = [a for t, a in doc.tags if t == "polyline"]
+    assert {p.split(",")[1] for p in line["points"].split()} == {"13.0"}
+    assert "-1.40" in doc.plain_text
+
+
 def test_sparkline_needs_two_points():
     assert sparkline([1.0]) == "" and sparkline([None, 2.0]) == ""
     flat = sparkline([2.0, 2.0, 2.0])

@@ -123,6 +123,8 @@ def _history_html(h: JobHistory) -> str:
         c = change_text(last)
         colour = _COLOURS.get((c or {}).get("assessment", "neutral"), _COLOURS["neutral"])
         texts = [metric_text(metric) for _, metric in series]
+        if len(set(texts)) == 1:  # equal at the precision shown: drawn flat (the line is scaled to its own range,
+            values = [values[-1]] * len(values)  # so a difference in the 16th digit filled the whole height)
         desc = (f"{label} over {len(series)} successful run{'s' if len(series) != 1 else ''}: "
                 f"{texts[0]} on {when_text(series[0][0].get('started'))} to {texts[-1]} on "
                 f"{when_text(series[-1][0].get('started'))}")
