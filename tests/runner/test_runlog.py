@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import nbformat
 
@@ -59,3 +60,19 @@ def test_a_success_with_warnings_keeps_its_log():
     text, keep = compose_log(job="a/b", run_id="r1", status="succeeded", error=None,
                              cells=[("In [4]", "UserWarning: careful")], runner=[], kernel="")
     assert keep is True and "(kept because it has warnings)" in text and text.count("(none)") == 2
+
+
+RACE = (Path(__file__).parents[1] / "fixtures" / "runner" / "ipykernel_shutdown_race.txt").read_text()
+
+
+def test_ipykernels_shutdown_race_is_not_a_warning_but_other_kernel_output_is():
+    """The exiting kernel's "Socket operation on non-socket" traceback (captured from a real run) is left out;
+    anything around it stays, and the same error from elsewhere than ipykernel's control handler is kept."""
+    text, keep = compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[], kernel=RACE)
+    assert keep is False
+    text, keep = compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[],
+                             kernel="before\n" + RACE + "after\n")
+    assert keep is True and text.endswith("== The kernel process's own output (stdout and stderr)\nbefore\nafter\n")
+    other = RACE.replace("process_control", "handle_my_socket")
+    text, keep = compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[], kernel=other)
+    assert keep is True and "Socket operation on non-socket" in text
