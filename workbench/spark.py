@@ -69,10 +69,8 @@ _tmp: Path | None = None
 _views: Path | None = None
 
 # log4j2 settings for the local session's JVM: errors only (Spark's default prints INFO/WARN lines to stderr,
-# which end up in every report run's log).
-# Errors only. The logger of PySpark's gateway (Spark's "REPL" logger for PySpark) at the root's level too: otherwise
-# Spark prints "Setting default log level to WARN" on stderr at every start, which a report's run log counted as
-# a warning.
+# which end up in every report run's log). The logger of PySpark's gateway (Spark's "REPL" logger for PySpark) is
+# set to the root's level too: otherwise Spark prints "Setting default log level to WARN" at every start.
 _LOG4J2 = """\
 rootLogger.level = error
 logger.repl.name = org.apache.spark.api.python.PythonGatewayServer

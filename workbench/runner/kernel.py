@@ -21,6 +21,7 @@ too, so no process outlives its run.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -171,16 +172,11 @@ class KernelWatch:
             return ""
 
 
-_READY_CLIENT: type | None = None
-
-
+@functools.cache
 def _ready_client_class() -> type:
     """``AsyncKernelClient`` whose ``wait_for_ready`` ends when the kernel's output channel shows it went idle
     after answering ``kernel_info``: that status is the last message of the request, so nothing of the start
     is left to drain (messages of earlier attempts belong to other requests; nbclient skips them)."""
-    global _READY_CLIENT
-    if _READY_CLIENT is not None:
-        return _READY_CLIENT
     from queue import Empty
 
     from jupyter_client.asynchronous import AsyncKernelClient
@@ -215,5 +211,4 @@ def _ready_client_class() -> type:
                         and msg["parent_header"].get("msg_id") == request):
                     return True
 
-    _READY_CLIENT = ReadyKernelClient
     return ReadyKernelClient
