@@ -12,7 +12,7 @@ EXTRAS := test,spark,postgres,lab
 KERNEL := --name workbench --display-name "Python (workbench)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast lab browser java spark-archive postgres lock benchmark clean
+.PHONY: help setup reports test test-fast lab browser java spark-archive bytecode postgres lock benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -26,14 +26,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## Create .venv, install the locked dependencies and the package, register the 'workbench' kernel
 
-# Every report kernel imports the package afresh: with PYTHONDONTWRITEBYTECODE set (as in many CI images and
-# containers) each would compile its modules from source again, so they are compiled once here (quick when current).
-reports: setup java spark-archive ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
-	@$(BIN)/python -m compileall -q workbench
+reports: setup java spark-archive bytecode ## Set up, then run every report in catalog.yaml on the shipped data (reports/index.html)
 	$(BIN)/workbench run --all --jobs $(JOBS)
 
-test: setup browser java postgres spark-archive ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark, PostgreSQL)
-	@$(BIN)/python -m compileall -q workbench
+test: setup browser java postgres spark-archive bytecode ## Set up, then run the whole test suite (package, notebooks, end-to-end, browser, Spark, PostgreSQL)
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/pytest --nbval-lax --nbval-kernel-name workbench -p no:cacheprovider notebooks
 
@@ -54,6 +50,11 @@ java: ## Install Java 17 for Spark (needs root; skipped when java is present)
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
 	  else echo "java is missing: run 'sudo apt-get install openjdk-17-jre-headless' (Spark tests and the Spark report will be skipped or fail)"; fi; }
+
+# Every report kernel imports the package afresh: with PYTHONDONTWRITEBYTECODE set (as in many CI images and
+# containers) each would compile its modules from source again, so they are compiled once here (quick when current).
+bytecode: setup
+	@$(BIN)/python -m compileall -q workbench
 
 spark-archive: setup java ## Write the Spark JVM's class-data archive once (quicker Spark start; skipped when present)
 	-@command -v java >/dev/null 2>&1 && $(BIN)/python -m workbench.spark archive
