@@ -295,6 +295,10 @@ def test_one_bad_row_deep_in_a_large_file_gets_the_careful_message(tmp_path, mon
 BAD_ROWS = {
     "date": ("A90,c1,yesterday,5,1",
              r"column `order_date`: values are not dates \(1 row; first: row 90: 'yesterday'\)"),
+    # words DuckDB's strptime reads as 1900-01-01 00:00 where an ISO date is expected
+    "infinity": ("A90,c1,infinity,5,1",
+                 r"column `order_date`: values are not dates \(1 row; first: row 90: 'infinity'\)"),
+    "epoch": ("A90,c1,Epoch,5,1", r"column `order_date`: values are not dates \(1 row; first: row 90: 'Epoch'\)"),
     "missing id": (",c1,2024-01-05 10:00:00,5,1", r"column `order_id`: order ids are missing \(1 row; first: row 90\)"),
     "fraction": ("A90,c1,2024-01-05 10:00:00,5,1.5",
                  r"column `quantity`: quantities are not whole numbers \(1 row; first: row 90: '1\.5'\)"),

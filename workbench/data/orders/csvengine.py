@@ -212,6 +212,8 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
 
 # bits of the per-line flags (one bit_or aggregate reads them all)
 _JUDGED, _PADDED, _UNROUND, _READ = 1, 2, 4, 8
+# what DuckDB's strptime makes of 'infinity', '-infinity' and 'epoch' (any case) with an ISO format
+_STRPTIME_WORDS = "TIMESTAMP '1900-01-01 00:00:00'"
 
 
 def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: bool, *, dates: DateNotation) -> str:
@@ -223,14 +225,18 @@ def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: boo
     judged = ['"order_id" IS NULL', '"order_date" IS NULL']
     if dates.dayfirst is not None:
         judged.append(f'NOT regexp_full_match("_date_text", {sql_text(dates.pattern)})')
+    else:   # 'infinity' or 'epoch' read as 1900-01-01 (the careful reader refuses them, reads a real one)
+        judged.append(f'"order_date" = {_STRPTIME_WORDS}')
     judged.append('"revenue" IS NULL' if "revenue" in cols else '"unit_price" IS NULL')
     if "quantity" in cols:
         judged.append('"quantity" IS NULL OR "quantity" <> round("quantity")')
     numbers = [c for c in ("revenue", "quantity", "unit_price", "discount", "tax", "shipping") if c in cols]
     judged.append("NOT isfinite(" + " + ".join(f'coalesce("{c}", 0)' for c in numbers) + ")")
-    if "line_type" in cols:
-        types = "('sale', 'return', 'non_product')"   # lower() only where the value is not already lower case
-        judged.append(f'"line_type" IS NULL OR ("line_type" NOT IN {types} AND lower("line_type") NOT IN {types})')
+    if "line_type" in cols:   # equalities: an IN list cost three times as much; lower() only where needed
+        def known(v: str) -> str:
+            return "(" + " OR ".join(f"{v} = '{t}'" for t in ("sale", "return", "non_product")) + ")"
+        plain, lowered = known('"line_type"'), known('lower("line_type")')
+        judged.append(f'"line_type" IS NULL OR (NOT {plain} AND NOT {lowered})')
     if code:        # the first lines' one code: every line must carry it (or none)
         judged.append(f'"currency" <> {sql_text(code)} AND upper(trim("currency")) <> {sql_text(code)}')
     elif code == "":  # no code in the first lines: none further down either
