@@ -567,3 +567,15 @@ def test_later_queries_do_not_run_the_load_checks(shop, tmp_path):
     plan = default_backend().con.execute("EXPLAIN " + ibis.to_sql(t.aggregate(n=t.count(), r=t.revenue.sum())))
     text = plan.fetchall()[0][1]
     assert "JOIN" not in text and "strlen" not in text.lower() and "READ_CSV" in text.upper()
+
+
+def test_queries_over_the_lines_carry_a_view_name_not_the_load_query(shop, tmp_path):
+    """The file's query is a temporary view: Ibis re-parsed the 10 kB text of a ``con.sql`` query each time it
+    compiled a query over the lines."""
+    import ibis
+
+    lines = load_orders(write(shop, tmp_path / "orders.csv"))
+    t = lines.table
+    sql = ibis.to_sql(t.aggregate(r=t.revenue.sum()))
+    assert "read_csv" not in sql.lower() and '"temp"' in sql
+    assert t.aggregate(n=t.count()).to_pandas()["n"].iloc[0] == len(shop)
