@@ -128,3 +128,17 @@ class TestDecimalNotation:
         assert got == 1000.0
         with pytest.raises(DataError, match="values are not numbers"):
             parse_numbers(s("1_000"))
+
+
+def test_several_columns_at_once_equal_one_at_a_time():
+    """decimal_notations runs each pattern once over all the columns; each column's answer is its own."""
+    from workbench.data.csvsniff import decimal_notations
+    columns = {"a": s("12.50", "3"), "b": s("12,5", "3"), "c": s("3", "12"), "d": s("$12.50"), "e": s("1.250"),
+               "f": s("12,5", "12.50"), "g": pd.Series([None, ""], dtype=object), "h": s("1e3", "+5", ".5")}
+    assert decimal_notations(columns) == {"a": (".", True), "b": (",", True), "c": (".", False), "d": None,
+                                          "e": (".", False), "f": None, "g": (".", False), "h": (".", True)}
+    assert decimal_notations(columns, default_decimal=",") == {
+        "a": (".", True), "b": (",", True), "c": (",", False), "d": None, "e": None, "f": None, "g": (",", False),
+        "h": (".", True)}
+    assert decimal_notations(columns, decimal=",") == {
+        "a": None, "b": (",", True), "c": (",", True), "d": None, "e": None, "f": None, "g": (",", True), "h": None}

@@ -19,13 +19,16 @@ error there, which sends the file back to the careful reader).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from workbench.data.csvread import _ISO_FORMATS, _OFFSET_RE, _TIME_RE, _clean_number_text, _decimal_evidence, _fits
+from workbench.data.csvread import (_ISO_FORMATS, _OFFSET_RE, _TIME_RE, _clean_number_text, _decimal_evidence_mask,
+                                    _fits)
 
-__all__ = ["DateNotation", "date_notation", "decimal_notation", "ENGINE_ISO_FORMATS"]
+__all__ = ["DateNotation", "date_notation", "decimal_notation", "decimal_notations", "ENGINE_ISO_FORMATS"]
 
 # the careful reader's ISO formats an engine parses the same way (fractions of a second and the separator-less
 # %Y%m%d are left to the careful reader: pandas and DuckDB read their digit runs differently)
@@ -115,15 +118,37 @@ def decimal_notation(values: pd.Series, *, decimal: str = "auto",
     value shows it (False: the file's default was taken, no value decided); None when a sampled value is not
     a plain number in that notation (currency signs, thousands separators, accounting negatives, both marks).
     """
-    s = values.dropna().astype(str).str.strip()
-    s = s[s != ""].drop_duplicates()
+    return decimal_notations({0: values}, decimal=decimal, default_decimal=default_decimal)[0]
+
+
+def decimal_notations(columns: Mapping[Any, pd.Series], *, decimal: str = "auto",
+                      default_decimal: str = ".") -> dict[Any, tuple[str, bool] | None]:
+    """:func:`decimal_notation` of several columns, keyed as given: each pattern runs once over the values of
+    all of them (every pattern call has a fixed cost in pandas, which made six amount columns take 0.14 s)."""
+    if not columns:
+        return {}
+    parts = []
+    for values in columns.values():
+        v = values.dropna().astype(str).str.strip()
+        parts.append(v[v != ""].drop_duplicates().reset_index(drop=True))
+    s = pd.concat(parts, keys=range(len(parts)))   # level 0: which column
+    out: dict[Any, tuple[str, bool] | None] = {}
     if decimal in (".", ","):
-        mark, shown = decimal, True
+        marks = {i: (decimal, True) for i in range(len(parts))}
     else:
-        comma, dot = _decimal_evidence(_clean_number_text(s.astype("string[pyarrow]"))) if len(s) else (0, 0)
-        if comma and dot:
-            return None
-        mark, shown = (",", True) if comma else (".", True) if dot else (default_decimal, False)
-    if not s.str.fullmatch(PLAIN_NUMBER[mark]).all():
-        return None
-    return mark, shown
+        t = _clean_number_text(s.astype("string[pyarrow]"))
+        comma = _decimal_evidence_mask(t, ",").groupby(level=0).sum() if len(t) else pd.Series(dtype="int64")
+        dot = _decimal_evidence_mask(t, ".").groupby(level=0).sum() if len(t) else pd.Series(dtype="int64")
+        marks = {}
+        for i in range(len(parts)):
+            c, d = int(comma.get(i, 0)), int(dot.get(i, 0))
+            marks[i] = None if c and d else (",", True) if c else (".", True) if d else (default_decimal, False)
+    plain = pd.Series(True, index=s.index)
+    for mark in {m[0] for m in marks.values() if m}:
+        picked = [i for i, m in marks.items() if m and m[0] == mark]
+        sub = s[s.index.get_level_values(0).isin(picked)]
+        plain.loc[sub.index] = sub.str.fullmatch(PLAIN_NUMBER[mark]).to_numpy(dtype=bool)
+    all_plain = plain.groupby(level=0).all() if len(plain) else pd.Series(dtype=bool)
+    for i, key in enumerate(columns):
+        out[key] = marks[i] if marks[i] and bool(all_plain.get(i, True)) else None
+    return out

@@ -33,7 +33,7 @@ import ibis
 import pandas as pd
 
 from workbench.data.csvread import CsvRead
-from workbench.data.csvsniff import DateNotation, date_notation, decimal_notation
+from workbench.data.csvsniff import DateNotation, date_notation, decimal_notations
 from workbench.data.orders.eager import MONEY
 from workbench.data.orders.headers import Layout
 from workbench.data.orders.lazy import canonical_columns
@@ -100,14 +100,14 @@ def _plan(head: CsvHead, layout: Layout, options: LoadOptions) -> _Plan:
     if dates is None:
         raise NotForEngine("its dates need the careful parser (time-zone offsets, several notations, two-digit "
                            "years, AM/PM or fractions of a second in the first lines).")
+    found = decimal_notations({c: frame[cols[c]] for c in _NUMBERS if c in cols}, decimal=options.decimal,
+                              default_decimal=head.read.decimal)
     marks: dict[str, tuple[str, bool]] = {}
-    for canon in _NUMBERS:
-        if canon in cols:
-            found = decimal_notation(frame[cols[canon]], decimal=options.decimal, default_decimal=head.read.decimal)
-            if found is None:
-                raise NotForEngine(f"its amounts need the careful parser (`{cols[canon]}`: currency signs, "
-                                   "thousands separators or both decimal marks in the first lines).")
-            marks[canon] = found
+    for canon, notation in found.items():
+        if notation is None:
+            raise NotForEngine(f"its amounts need the careful parser (`{cols[canon]}`: currency signs, "
+                               "thousands separators or both decimal marks in the first lines).")
+        marks[canon] = notation
     shown = {m for m, by_value in marks.values() if by_value}
     if len(shown) > 1:
         raise NotForEngine("its amount columns use different decimal marks.")
