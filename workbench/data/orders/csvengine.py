@@ -18,8 +18,9 @@ and their counts are computed in the same query as the checks, so loading costs 
 - the dates' range, the status words not recognised, the day/month order shown by a value.
 
 Written by hand because DuckDB's CSV reader and the careful reader (pandas, the layout mappers) differ in small
-ways that change values: DuckDB does not trim text, rounds differently, reads ``7:5`` as 07:05 and ``24`` as the
-year 24. Each such difference found is either made impossible here or sends the file to the careful reader.
+ways that change values: DuckDB does not trim text, rounds differently, reads ``7:5`` as 07:05, ``24`` as the
+year 24 and ``infinity`` or ``epoch`` as 1900-01-01. Each such difference found is either made impossible here
+or sends the file to the careful reader.
 """
 from __future__ import annotations
 
