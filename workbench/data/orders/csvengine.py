@@ -43,6 +43,7 @@ from workbench.data.orders.headers import Layout
 from workbench.data.orders.lazy import canonical_columns
 from workbench.data.orders.orderlines import OrderLines
 from workbench.data.orders.policies import LoadOptions, apply_to_table_now, check_currencies_table
+from workbench.data.schema import LINE_TYPES
 from workbench.data.summary import LoadSummary
 
 __all__ = ["engine_lines", "CsvHead", "NotForEngine", "col", "trimmed", "sql_text", "duckdb_errors",
@@ -244,11 +245,11 @@ def _flags(cols: dict[str, str], unused: list[str], code: str | None, exact: boo
     judged.append('"revenue" IS NULL' if "revenue" in cols else '"unit_price" IS NULL')
     if "quantity" in cols:
         judged.append('"quantity" IS NULL OR "quantity" <> round("quantity")')
-    numbers = [c for c in ("revenue", "quantity", "unit_price", "discount", "tax", "shipping") if c in cols]
+    numbers = [c for c in _NUMBERS if c in cols]
     judged.append("NOT isfinite(" + " + ".join(f'coalesce("{c}", 0)' for c in numbers) + ")")
     if "line_type" in cols:   # equalities: an IN list cost three times as much; lower() only where needed
         def known(v: str) -> str:
-            return "(" + " OR ".join(f"{v} = '{t}'" for t in ("sale", "return", "non_product")) + ")"
+            return "(" + " OR ".join(f"{v} = '{t}'" for t in LINE_TYPES) + ")"
         plain, lowered = known('"line_type"'), known('lower("line_type")')
         judged.append(f'"line_type" IS NULL OR (NOT {plain} AND NOT {lowered})')
     if code:        # the first lines' one code: every line must carry it (or none)
