@@ -40,3 +40,17 @@ def test_stderr_is_back_after_the_block(capfd):
     subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('WARNING: Using incubator modules: x\\n')"],
                    check=True)
     assert capfd.readouterr().err == "WARNING: Using incubator modules: x\n"  # outside the block nothing is dropped
+
+
+def test_without_stderr_nothing_is_redirected_and_no_descriptor_is_left_open():
+    """A process whose fd 2 is closed (a daemon) starts Spark as usual, and the block opens no pipe."""
+    child = ("import os\n"
+             "from workbench.jvm_stderr import start_up_notice_dropped\n"
+             "os.close(2)\n"
+             "before = sorted(os.listdir('/proc/self/fd'))\n"
+             "with start_up_notice_dropped() as forwarder:\n"
+             "    assert forwarder is None\n"
+             "after = sorted(os.listdir('/proc/self/fd'))\n"
+             "print(len(before), len(after))\n")
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == out[1]

@@ -53,12 +53,12 @@ def start_up_notice_dropped() -> Iterator[threading.Thread | None]:
     Yields the thread that passes the lines on (it ends when the last process holding the pipe has ended), or
     None when there is no standard error to redirect."""
     try:
-        read_fd, write_fd = os.pipe()
         target = os.dup(2)
-        saved = os.dup(2)
     except OSError:  # no stderr to redirect (a closed descriptor): start as usual
         yield None
         return
+    saved = os.dup(2)
+    read_fd, write_fd = os.pipe()
     os.dup2(write_fd, 2)
     os.close(write_fd)  # from here the pipe's writers are fd 2 and whatever inherits it
     forwarder = threading.Thread(target=_forward, args=(read_fd, target), name="jvm-stderr", daemon=True)
