@@ -65,7 +65,7 @@ def machine_speed() -> float:
     """CPU seconds of a fixed pure-Python loop (single core): the same code's timings move with this figure.
 
     On a shared or virtual machine the CPU delivered to the same work varies from run to run (on the 2-core
-    development machine by 10-35% within minutes), so each catalog run prints it before it starts."""
+    development machine by up to 40% within minutes), so each catalog run prints it before it starts."""
     t = time.process_time()
     total = 0
     for i in range(5_000_000):
