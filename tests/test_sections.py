@@ -24,6 +24,15 @@ def test_attempt_returns_the_result_or_the_reason():
     assert skipped._repr_markdown_().startswith("*Buyer personas: not computed for this data.* orders.csv: 5")
 
 
+def test_a_reason_reads_as_a_sentence_after_the_full_stop():
+    # a plain first word is capitalised; a name (a file, a function, a series) is kept as written
+    assert Skipped("no orders were given: pass them").sentence == "No orders were given: pass them"
+    assert Skipped("orders.csv: 5 customers").sentence == "orders.csv: 5 customers"
+    assert Skipped("tuna: the panel records no promotions").sentence == "tuna: the panel records no promotions"
+    assert Skipped("load_pay_survey(path=None): no data").sentence == "load_pay_survey(path=None): no data"
+    assert Skipped("no calendar month", "Cohorts").text() == "*Cohorts: not computed for this data.* No calendar month"
+
+
 def test_other_errors_still_fail():
     with pytest.raises(DataError, match="bad"):
         attempt(lambda: (_ for _ in ()).throw(DataError("bad")))

@@ -10,6 +10,7 @@ Any other error still fails the run: only "not enough data" is a reason to leave
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +27,16 @@ class Skipped:
     reason: str
     section: str | None = None
 
+    @property
+    def sentence(self) -> str:
+        """The reason as a sentence of its own (it follows a full stop): a first plain word capitalised ("no
+        orders were given" becomes "No orders ..."); a reason that starts with a name ("orders.csv: ...",
+        "tuna: ...") keeps it as written."""
+        return self.reason[0].upper() + self.reason[1:] if re.match(r"[a-z]+ ", self.reason) else self.reason
+
     def text(self) -> str:
         what = f"{self.section}: not" if self.section else "Not"
-        return f"*{what} computed for this data.* {self.reason}"
+        return f"*{what} computed for this data.* {self.sentence}"
 
     def _repr_markdown_(self) -> str:
         from workbench.present.narrative import escape_dollars

@@ -48,7 +48,7 @@ def test_defaults_on_the_simulated_robyn_data(tmp_path, monkeypatch):
     assert metrics["mmm_r2"] > 0.85 and metrics["mmm_holdout_mape"] < 0.15
     assert "blended_cac" not in metrics and "payback_months" not in metrics
     assert "These data are SIMULATED by their authors" in text
-    assert "no orders were given: new customers, acquisition cost (CAC), lifetime value and payback" in text
+    assert "No orders were given: new customers, acquisition cost (CAC), lifetime value and payback" in text
 
 
 def _spend_by_month() -> pd.Series:

@@ -59,7 +59,7 @@ def test_answer_ranks_the_next_dollar_and_says_what_is_missing(model, robyn_spen
     first = ok.index[0]
     assert f"80% interval): {first} {ok['mroas'].iloc[0]:.2f}" in answer
     assert "At a 40% margin the next dollar pays for itself only above 2.50 of revenue." in answer
-    assert "**Acquisition cost, lifetime value and payback:** not computed. no orders were given" in answer
+    assert "**Acquisition cost, lifetime value and payback:** not computed. No orders were given" in answer
     assert f"over the next 13 weeks (${plan.totals['budget']:,.0f} in all)" in answer
 
 

@@ -197,7 +197,7 @@ class TestCohortsAndSegments:
         skipped = Skipped("no calendar month is complete yet", section="Acquisition cohorts")
         assert S.cohorts_md(skipped) is skipped and S.segments_md(skipped) is skipped
         assert S.segments_table(skipped) is None
-        assert skipped._repr_markdown_() == ("*Acquisition cohorts: not computed for this data.* no calendar month "
+        assert skipped._repr_markdown_() == ("*Acquisition cohorts: not computed for this data.* No calendar month "
                                              "is complete yet")
 
     def test_segment_sentence(self, store):

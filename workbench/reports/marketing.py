@@ -276,7 +276,7 @@ def _breakeven(margin: float | None, ok: pd.DataFrame | None = None) -> str:
 
 
 def _why(result) -> str:
-    return result.reason if isinstance(result, Skipped) else ""
+    return result.sentence if isinstance(result, Skipped) else ""
 
 
 def _plan_sentence(plan, currency: str, *, mmm=None) -> str:
