@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import numpy as np
 import pandas as pd
 
 from workbench import config, provenance
+from workbench.data.excel import typed_columns
 from workbench.data.formats import cdnow as _cdnow
 from workbench.data.orders.csvfast import load_csv
 from workbench.data.orders.eager import load_frame
@@ -185,18 +185,7 @@ def read_excel(path: Path, *, name: str, sheet: str | int | None) -> tuple[pd.Da
         raise DataError("the file has a header but no data rows", source=name, rows=0,
                         example=f"header: {header}", fix="Export a period that contains orders")
     body.columns = header
-    # Excel cells come typed (numbers, datetimes) or as text; keep types where Excel has them, text otherwise.
-    out = {}
-    for col in header:
-        s = body[col]
-        kinds = {type(v) for v in s.dropna()}
-        if kinds and all(issubclass(k, (int, float, np.integer, np.floating)) for k in kinds):
-            out[col] = pd.to_numeric(s).astype("float64")
-        elif kinds and all(issubclass(k, (pd.Timestamp, np.datetime64)) or k.__name__ == "datetime" for k in kinds):
-            out[col] = pd.to_datetime(s)
-        else:
-            out[col] = s.map(lambda v: v if pd.isna(v) else str(v)).astype("string")
-    return pd.DataFrame(out), notes
+    return typed_columns(body), notes  # Excel's numbers and datetimes kept, text otherwise
 
 
 def _read_parquet(con: Any, path: Path, paths: list[Path]) -> ibis.Table:

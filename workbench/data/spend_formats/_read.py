@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.csvread import detect_encoding
+from workbench.data.excel import typed_columns
 from workbench.errors import DataError
 
 HEADER_SEARCH_LINES = 12
@@ -134,15 +135,5 @@ def _read_excel(path: Path, *, name: str, recognised, sheet) -> RawTable:
         raise DataError("the file has a header but no data rows", source=name, rows=0,
                         example=f"header: {header}", fix="Export a period that has spend")
     body.columns = header
-    out = {}
-    for col in header:
-        s = body[col]
-        kinds = {type(v) for v in s.dropna()}
-        if kinds and all(issubclass(k, (int, float, np.integer, np.floating)) for k in kinds):
-            out[col] = pd.to_numeric(s).astype("float64")
-        elif kinds and all(issubclass(k, (pd.Timestamp, np.datetime64)) or k.__name__ == "datetime" for k in kinds):
-            out[col] = pd.to_datetime(s)
-        else:
-            out[col] = s.map(lambda v: v if pd.isna(v) else str(v).strip()).astype("string").replace("", pd.NA)
-    return RawTable(frame=pd.DataFrame(out), header=header, comments=comments,
+    return RawTable(frame=typed_columns(body, strip=True), header=header, comments=comments,
                     skipped_above=max(0, header_at - len(comments)))
