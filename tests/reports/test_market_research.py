@@ -171,7 +171,14 @@ class TestLifetimeValue:
         assert f"({lv.gamma_gamma.n_customers_:,} repeat customers;" in gg.caption
         html = R.segment_values_table(results["by_segment"]).to_html()
         assert ">RFM segment</th>" in html and ">Share of future value</th>" in html
-        assert "over the next 52 weeks (mean P(alive))" in R.segment_values_table(results["by_segment"]).caption
+        values = R.segment_values_table(results["by_segment"])
+        assert "over the next 52 weeks; still active = the model's mean probability that a repeat buyer" \
+            in values.caption
+        # the column shows the repeat buyers' P(alive): one-time buyers (P(alive) = 1 in BG/NBD) are left out
+        shown = values.data.set_index("RFM segment")["Still active: repeat buyers (mean P(alive))"]
+        expected = results["by_segment"].set_index("segment")["p_alive_repeat"]
+        pd.testing.assert_series_equal(shown, expected, check_names=False)
+        assert (results["by_segment"].p_alive > results["by_segment"].p_alive_repeat).all()
         assert ">Persona</th>" in R.persona_values_table(results["by_persona"]).to_html()
 
 

@@ -62,15 +62,19 @@ def _value_columns(group: str, label: str) -> dict[str, Col]:
         "clv": Col("Expected value (CLV)", "money"),
         "share_clv": Col("Share of future value", "percent"),
         "clv_per_customer": Col("Value per customer", "money"),
-        "p_alive": Col("P(alive), mean", "percent"),
+        "p_alive_repeat": Col("Still active: repeat buyers (mean P(alive))", "percent"),
     }
 
 
+# P(alive) of one-time buyers is 1 in BG/NBD (nothing shows they left), so the table shows the repeat buyers'
+_STILL_ACTIVE = ("still active = the model's mean probability that a repeat buyer is still a customer (one-time "
+                 "buyers cannot be judged; n/a where a group has none)")
 SEGMENT_VALUES = TableSpec(_value_columns("segment", "RFM segment"), caption=(
-    "RFM segments: revenue to date, and expected purchases and value over the next {horizon_weeks} weeks "
-    "(mean P(alive))"))
+    "RFM segments: revenue to date, and expected purchases and value over the next {horizon_weeks} weeks; "
+    + _STILL_ACTIVE))
 PERSONA_VALUES = TableSpec(_value_columns("persona", "Persona"), caption=(
-    "Personas: revenue to date, and expected purchases and value over the next {horizon_weeks} weeks"))
+    "Personas: revenue to date, and expected purchases and value over the next {horizon_weeks} weeks; "
+    + _STILL_ACTIVE))
 
 HOLDOUT = TableSpec({
     "calibration_purchases": Col("Repeat purchases, calibration", "text"),

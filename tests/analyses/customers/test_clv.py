@@ -75,6 +75,18 @@ class TestValueByGroup:
         assert loyal.share_customers == 0.5 and loyal.share_revenue == 0.5 and loyal.share_clv == 0.9
         assert loyal.clv_per_customer == 45.0 and loyal.p_alive == pytest.approx(0.9)
 
+    def test_one_time_buyers_are_kept_out_of_the_repeat_buyers_p_alive(self):
+        # BG/NBD gives a one-time buyer P(alive) = 1: "Lost" would read 100% alive if they were averaged in
+        values = pd.DataFrame({"clv": [1.0, 2.0, 3.0, 4.0], "revenue": [10.0, 10.0, 10.0, 10.0],
+                               "expected_purchases": [0.1, 0.2, 0.3, 0.4], "frequency": [0, 0, 3, 1],
+                               "p_alive": [1.0, 1.0, 0.4, 0.7]}, index=["a", "b", "c", "d"])
+        groups = pd.Series(["Lost", "Lost", "Loyal", "Loyal"], index=["a", "b", "c", "d"], name="segment")
+        out = clv.value_by_group(values, groups).set_index("segment")
+        assert out.loc["Lost", "p_alive"] == 1.0 and out.loc["Lost", "repeat_customers"] == 0
+        assert np.isnan(out.loc["Lost", "p_alive_repeat"])
+        assert out.loc["Loyal", "repeat_customers"] == 2
+        assert out.loc["Loyal", "p_alive_repeat"] == pytest.approx(0.55)     # (0.4 + 0.7) / 2
+
     def test_series_indexed_by_customer(self):
         values = pd.DataFrame({"clv": [1.0, 3.0], "revenue": [1.0, 1.0], "expected_purchases": [1.0, 1.0],
                                "p_alive": [1.0, 1.0]}, index=["1", "2"])

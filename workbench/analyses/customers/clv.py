@@ -312,8 +312,12 @@ def value_by_group(values: pd.DataFrame | LifetimeValue, groups: pd.Series | pd.
     -------
     DataFrame, one row per group sorted by total CLV: ``customers``, ``share_customers``, ``revenue`` (to
     date), ``share_revenue``, ``expected_purchases``, ``clv``, ``share_clv``, ``clv_per_customer``,
-    ``p_alive`` (mean). Customers without a group are shown as "(no group)". ``attrs`` are those of the
-    values (horizon, margin, discount rate) and ``group`` (the name of the group column).
+    ``p_alive`` (mean), ``repeat_customers`` (customers with a repeat purchase, ``frequency`` > 0) and
+    ``p_alive_repeat`` (their mean P(alive); NaN in a group without one). BG/NBD sets P(alive) to 1 for a
+    customer who bought once, so ``p_alive`` of a group of one-time buyers is 100% however long ago they bought;
+    ``p_alive_repeat`` is the figure to show. Without a ``frequency`` column every customer counts as a repeat
+    buyer. Customers without a group are shown as "(no group)". ``attrs`` are those of the values (horizon,
+    margin, discount rate) and ``group`` (the name of the group column).
     """
     if isinstance(values, LifetimeValue):
         values = values.values
@@ -331,16 +335,21 @@ def value_by_group(values: pd.DataFrame | LifetimeValue, groups: pd.Series | pd.
     labels = groups.reindex(values.index.astype(str)).astype("object")
     labels = labels.where(labels.notna(), "(no group)")
     frame = values.assign(**{name: labels.to_numpy()})
+    # BG/NBD gives every one-time buyer P(alive) = 1 (nothing shows they left): a group mean that includes them
+    # says "100% still active" of lapsed one-time buyers, so the repeat buyers' mean is kept apart
+    repeat = frame["frequency"] > 0 if "frequency" in frame else pd.Series(True, index=frame.index)
+    frame = frame.assign(_repeat=repeat.astype("int64"), _p_repeat=frame["p_alive"].where(repeat))
     out = frame.groupby(name, observed=True).agg(
         customers=("clv", "size"), revenue=("revenue", "sum"), expected_purchases=("expected_purchases", "sum"),
-        clv=("clv", "sum"), p_alive=("p_alive", "mean"))
+        clv=("clv", "sum"), p_alive=("p_alive", "mean"), repeat_customers=("_repeat", "sum"),
+        p_alive_repeat=("_p_repeat", "mean"))
     out.insert(1, "share_customers", out.customers / out.customers.sum())
     out.insert(3, "share_revenue", out.revenue / out.revenue.sum())
     out["share_clv"] = out.clv / out.clv.sum()
     out["clv_per_customer"] = out.clv / out.customers
     out = out.sort_values("clv", ascending=False).reset_index()
     out = out[[name, "customers", "share_customers", "revenue", "share_revenue", "expected_purchases", "clv",
-               "share_clv", "clv_per_customer", "p_alive"]]
+               "share_clv", "clv_per_customer", "p_alive", "repeat_customers", "p_alive_repeat"]]
     out.attrs.update(values.attrs, group=name)
     return out
 
