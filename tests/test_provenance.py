@@ -23,6 +23,8 @@ def test_record_in_memory_and_in_run_dir(tmp_path, monkeypatch):
     assert by_name["median_wage"] == {"name": "median_wage", "value": 166790, "label": "Median wage",
                                       "kind": "money", "unit": None, "good": None}
     assert by_name["share"]["good"] == "up"
+    provenance.record("model_r", 0.24, card=False)  # tracked between runs, not a header card
+    assert provenance.read_run_records(tmp_path)[1][-1]["card"] is False and "card" not in by_name["share"]
     assert isinstance(json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[0])["value"], int)
 
 

@@ -75,7 +75,7 @@ def register_input(path: str | os.PathLike, *, role: str | None = None) -> Input
 
 def record(name: str, value: Any, *, label: str | None = None, kind: str | None = None,
            unit: str | None = None, good: str | None = None, se: float | None = None,
-           n: int | None = None) -> Any:
+           n: int | None = None, card: bool = True) -> Any:
     """Record a headline number of the report, e.g. ``wb.record("median_annual_wage", 166790)``.
 
     Parameters
@@ -100,6 +100,10 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
     n : int, optional
         For a proportion (a value between 0 and 1, e.g. a conversion or return rate): how many units it is
         a share of (its denominator: sessions, orders, customers). Enough for the noise test of a rate.
+    card : bool
+        Whether the report header shows it as a card (default). ``False`` for a figure kept for tracking
+        between runs (a model's parameters): recorded, compared and alertable like any other, shown in the
+        header's "more figures" list instead of a card.
 
     Returns
     -------
@@ -118,6 +122,8 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         entry["se"] = _sampling_error(se, name)
     if n is not None:
         entry["n"] = _denominator(n, stored, name)
+    if not card:
+        entry["card"] = False
     _metrics[name] = entry
     _append(METRICS_FILE, entry)
     return value

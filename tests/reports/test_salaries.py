@@ -81,6 +81,9 @@ class TestHeadlines:
                                           "kind": "money", "unit": "USD", "good": None}
         assert by_name["band_mid_high"]["label"] == "Mid band to" and by_name["band_mid_high"]["value"] == 175_850.0
         assert by_name["employment"]["kind"] == "count" and by_name["offer_percentile"]["kind"] == "number"
+        # a band starting where the one below ends is recorded but not shown again as a card
+        assert [m["name"] for m in metrics if m.get("card") is False] == ["band_mid_low", "band_senior_low",
+                                                                           "band_lead_low"]
         assert by_name["offer_verdict"]["kind"] == "text"
 
     def test_a_range_is_recorded_by_its_ends_and_no_offer_records_nothing(self, seattle):

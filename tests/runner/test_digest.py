@@ -44,7 +44,9 @@ def reports(tmp_path):
     _run(tmp_path, "sales", "s1", job="monthly", started="2026-12-06T05:00:00+00:00",
          metrics=[{"name": "revenue", "value": 100_000.0, "label": "Revenue", "kind": "money", "good": "up"}])
     _run(tmp_path, "sales", "s2", job="monthly", started="2026-12-07T05:00:00+00:00",
-         metrics=[_revenue(75_000.0, 100_000.0)], previous={"run_id": "s1", "started": "2026-12-06T05:00:00+00:00"})
+         metrics=[_revenue(75_000.0, 100_000.0),
+                  {"name": "model_r", "value": 0.26, "label": "Model r", "kind": "number", "card": False}],
+         previous={"run_id": "s1", "started": "2026-12-06T05:00:00+00:00"})
     _run(tmp_path, "salaries", "p1", job="national", started="2026-12-07T05:01:00+00:00", status="failed", log=True,
          error={"stage": "cell", "execution_count": 9, "ename": "TimeoutError", "evalue": "timed out after 20 s"})
     update_ledger(tmp_path, [RunResult(status="succeeded", notebook="sales", job="sales/monthly", run_id="s2"),
@@ -77,6 +79,7 @@ def test_alerts_first_then_failures_then_changes(reports):
     assert "- sales/spark: needs java (not found on PATH or as a Python module)" in text
     assert ("Sales (sales/monthly), 7 Dec 2026, 05:00 UTC - compared with 6 Dec 2026, 05:00 UTC\n"
             "  sales/s2/sales.html\n  - Revenue: $75,000  \u25bc -$25,000 (-25.0%), noise not tested") in text
+    assert "Model r" not in text      # recorded with card=False: a model detail, not a headline for the digest
 
 
 def test_html_is_self_contained_and_styled_inline(reports):

@@ -199,6 +199,22 @@ class TestChanges:
         f.write_text(html)
         assert check_report(f) == []
 
+    def test_figures_recorded_without_a_card_are_listed_folded_under_the_cards(self, executed, tmp_path):
+        change = {"status": "compared", "previous": 0.25, "absolute": 0.01, "relative": 0.04, "direction": "up",
+                  "assessment": "neutral", "noise": {"tested": False, "reason": "no sampling error"}}
+        metrics = [dict(METRICS[0], change=None),
+                   {"name": "bgnbd_r", "value": 0.26, "label": "BG/NBD r", "kind": "number", "unit": None,
+                    "card": False, "change": change}]
+        html = render_report(_without_failure(executed), dict(MANIFEST, previous_run=None), metrics)
+        cards = html[html.index('<section class="wb-cards"'):html.index("</section>")]
+        assert "Revenue" in cards and "BG/NBD r" not in cards
+        more = html[html.index('<details class="wb-more">'):html.index("</details>")]
+        assert "<summary>1 more recorded figure (tracked between runs, not headlines)</summary>" in more
+        assert "<td>BG/NBD r</td><td>0.260</td>" in more and "+0.010 (+4.0%)" in more
+        f = tmp_path / "r.html"
+        f.write_text(html)
+        assert check_report(f) == []
+
     def test_first_run_and_log_link(self, executed):
         metrics = [dict(METRICS[0], change=None)]
         manifest = dict(MANIFEST, previous_run=None, files={"html": "x.html", "log": "run.log"})

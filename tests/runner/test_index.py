@@ -59,9 +59,10 @@ def _metric(value, previous=None, **kw):
 
 def test_history_sparklines_latest_change_and_last_failure(tmp_path):
     values = [100.0, 120.0, 90.0, 130.0]
+    tracked = {"name": "model_r", "value": 0.26, "label": "Model r", "kind": "number", "card": False}
     for i, v in enumerate(values):
         _run(tmp_path, "sales", f"r{i}", started=f"2026-01-0{i + 1}T08:00:00+00:00",
-             metrics=[_metric(v, values[i - 1] if i else None)])
+             metrics=[tracked, _metric(v, values[i - 1] if i else None)])
     d = _run(tmp_path, "sales", "r9", started="2026-01-09T08:00:00+00:00", status="failed",
              error={"stage": "cell", "execution_count": 5, "ename": "TimeoutError", "evalue": "timed out after 20 s"})
     (d / "run.log").write_text("log")
@@ -70,7 +71,7 @@ def test_history_sparklines_latest_change_and_last_failure(tmp_path):
     (d / "manifest.json").write_text(json.dumps(manifest))
     html = build_index(tmp_path).read_text()
     doc = parse(html)
-    (svg,) = [a for t, a in doc.tags if t == "svg"]
+    (svg,) = [a for t, a in doc.tags if t == "svg"]  # one line: not for the figure recorded with card=False
     assert svg["aria-label"] == ("Revenue over 4 successful runs: $100 on 1 Jan 2026, 08:00 UTC to $130 on "
                                  "4 Jan 2026, 08:00 UTC")
     (line,) = [a for t, a in doc.tags if t == "polyline"]
@@ -79,7 +80,7 @@ def test_history_sparklines_latest_change_and_last_failure(tmp_path):
     assert line["stroke"] == "#2f7d4f"  # the latest change is good news
     text = doc.plain_text
     assert "\u25b2 +$40.00 (+44.4%) · noise not tested" in text
-    assert "In [5]: TimeoutError: timed out after 20 s" in text
+    assert "In [5]: TimeoutError: timed out after 20 s" in text and "Model r" not in text
     assert [a["href"] for t, a in doc.tags if t == "a" and a["href"].endswith("run.log")] == ["sales/r9/run.log"] * 2
     assert "<script" not in html and external_references(html) == []
 

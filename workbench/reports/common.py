@@ -24,6 +24,8 @@ class Headline:
     kind: str = "number"
     good: str | None = None
     unit: str | None = None
+    # False: recorded for tracking (compared, alertable), listed under the cards rather than shown as one
+    card: bool = True
 
     def __post_init__(self) -> None:
         if self.kind not in METRIC_KINDS:
@@ -53,7 +55,7 @@ def record_metrics(values: Mapping[str, Any], *, specs: Mapping[str, Headline], 
             continue
         unit = spec.unit if spec.unit is not None else (currency if spec.kind == "money" else None)
         out[name] = record(name, values[name], label=spec.label.format(**fields), kind=spec.kind, unit=unit,
-                           good=spec.good)
+                           good=spec.good, card=spec.card)
     return out
 
 

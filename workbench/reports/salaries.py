@@ -86,13 +86,17 @@ def record_headlines(focus: pd.Series | Mapping, *, bands: pd.DataFrame,
     values: dict[str, Any] = {"median_wage": _clean(focus.get(f"{basis}_p50")),
                               "employment": _clean(focus.get("employment"))}
     specs = {name: HEADLINES[name] for name in ("median_wage", "employment")}
+    previous_high = None
     for _, b in bands.iterrows():
         key = re.sub(r"\W+", "_", str(b["level"]).strip().lower()).strip("_")
         for edge in ("low", "high"):
             bound = " (at least)" if b[f"{edge}_is_lower_bound"] else ""
             label = BAND_HEADLINES[edge].format(level=b["level"]) + bound
-            specs[f"band_{key}_{edge}"] = Headline(label.replace("{", "{{").replace("}", "}}"), "money")
+            # a band that starts where the one below ends: its start is recorded, not shown again as a card
+            card = not (edge == "low" and previous_high is not None and float(b[edge]) == previous_high)
+            specs[f"band_{key}_{edge}"] = Headline(label.replace("{", "{{").replace("}", "}}"), "money", card=card)
             values[f"band_{key}_{edge}"] = _clean(float(b[edge]))
+        previous_high = float(b["high"])
     specs |= {name: spec for name, spec in HEADLINES.items() if name.startswith("offer")}
     if _offer_given(position):
         values["offer"] = position.offer

@@ -3,7 +3,8 @@
 Order: **alerts** first (the catalog's rules, :mod:`workbench.runner.alerts`), then **failures** (each job
 whose latest run failed: the cell, the error, links to the report and its log), jobs **not run** (a missing
 requirement), then each job's **headline changes** (every headline metric of its latest successful run with
-its change against the previous run and whether that is beyond noise), with links to the reports.
+its change against the previous run and whether that is beyond noise; figures recorded with ``card=False``, such
+as a model's parameters, are left out), with links to the reports.
 
 Written as ``reports/digest.html`` (self-contained: inline styles only, no script, no image, so it survives
 e-mail clients that drop ``<style>`` and ``data:`` images) and ``reports/digest.txt``; the e-mail sends both
@@ -188,6 +189,8 @@ class Digest:
 def _metric_lines(run: dict) -> list[MetricLine]:
     out = []
     for m in run.get("_metrics", []):
+        if not m.get("card", True):  # recorded for tracking (a model's parameters), not a headline
+            continue
         c = change_text(m) or {}
         amount = f"{c['arrow']} {c['amount']}".strip() if c else ""
         out.append(MetricLine(label=m.get("label") or m["name"], value=metric_text(m), change=amount,

@@ -78,10 +78,12 @@ class JobHistory:
         return (m.get("title") or m.get("notebook", {}).get("name")) if m else self.job
 
     def headline_names(self, limit: int) -> list[str]:
-        """The first ``limit`` numeric headline metrics of the latest successful run."""
+        """The first ``limit`` numeric headline metrics of the latest successful run (not those recorded with
+        ``card=False``: tracked figures such as a model's parameters)."""
         m = self.latest_ok or {}
         out = [x["name"] for x in m.get("_metrics", [])
-               if isinstance(x.get("value"), (int, float)) and not isinstance(x.get("value"), bool)]
+               if isinstance(x.get("value"), (int, float)) and not isinstance(x.get("value"), bool)
+               and x.get("card", True)]
         return out[:limit]
 
     def series(self, name: str, *, limit: int = 30) -> list[tuple[dict, dict]]:

@@ -97,6 +97,11 @@ code, pre, .wb-mono { font-family: "SFMono-Regular", Menlo, Consolas, "Liberatio
 .wb-facts h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
                margin: 0 0 4px; font-weight: 600; }
 table.wb-kv { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+details.wb-more { margin: -6px 0 18px; font-size: 13.5px; color: var(--muted); }
+details.wb-more table.wb-kv { width: auto; margin-top: 6px; color: var(--ink); }
+details.wb-more .c { margin: 0; }
+details.wb-more .c.good .amt { color: var(--ok); }
+details.wb-more .c.bad .amt { color: var(--bad); }
 table.wb-kv td, table.wb-kv th { border-bottom: 1px solid var(--line); padding: 4px 10px 4px 0;
                                  text-align: left; vertical-align: top; }
 table.wb-kv th { font-weight: 600; color: var(--muted); font-size: 12px; }
@@ -266,11 +271,20 @@ def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, 
                          f'{" (same input data)" if prev.get("same_inputs") else ""}.</p>')
         elif any("change" in m for m in metrics):
             parts.append('<p class="wb-compared">No earlier successful run of this job to compare with.</p>')
-        texts = [metric_text(m) for m in metrics]
+        shown = [m for m in metrics if m.get("card", True)]
+        texts = [metric_text(m) for m in shown]
         cards = "".join(f'<div class="wb-card"><div class="v{" long" if len(t) > 10 else ""}">{escape(t)}</div>'
                         f'<div class="l">{escape(m.get("label") or m["name"])}</div>{change_html(m)}</div>'
-                        for m, t in zip(metrics, texts))
-        parts.append(f'<section class="wb-cards" aria-label="Headline metrics">{cards}</section>')
+                        for m, t in zip(shown, texts))
+        if cards:
+            parts.append(f'<section class="wb-cards" aria-label="Headline metrics">{cards}</section>')
+        more = [m for m in metrics if not m.get("card", True)]
+        if more:  # figures recorded for tracking (a model's parameters): one line each, folded
+            rows = "".join(f'<tr><td>{escape(m.get("label") or m["name"])}</td><td>{escape(metric_text(m))}</td>'
+                           f'<td>{change_html(m)}</td></tr>' for m in more)
+            what = "figure" if len(more) == 1 else "figures"
+            parts.append(f'<details class="wb-more"><summary>{len(more)} more recorded {what} (tracked between runs, '
+                         f'not headlines)</summary><table class="wb-kv">{rows}</table></details>')
     facts = []
     params = manifest.get("parameters") or {}
     overrides = manifest.get("overrides") or {}

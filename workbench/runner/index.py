@@ -61,7 +61,7 @@ def _params_text(m: dict) -> str:
 
 
 def _metrics_html(m: dict) -> str:
-    items = m.get("_metrics", [])[:HEADLINE_METRICS]
+    items = [x for x in m.get("_metrics", []) if x.get("card", True)][:HEADLINE_METRICS]
     return "<br>".join(f'{escape(x.get("label") or x["name"])}: <strong>{escape(metric_text(x))}</strong>' for x in items)
 
 
