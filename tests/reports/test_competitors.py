@@ -194,6 +194,8 @@ def test_record_headlines_as_the_baseline(model, prices, tmp_path, monkeypatch):
     assert (w["label"], w["kind"], w["unit"]) == ("Change in Yoplait's share if it cuts its price by 10%", "number",
                                                   "pp")
     assert by_name["mcfadden_rho2"]["kind"] == "ratio" and by_name["mcfadden_rho2"]["good"] == "up"
+    # the model's coefficient and fit are tracked, not header cards
+    assert [n for n, m in by_name.items() if m.get("card") is False] == ["price_coefficient", "mcfadden_rho2"]
     ix = by_name["overall_price_index"]
     assert ix["value"] == pytest.approx(100.94644869148023, rel=1e-9)
     assert ix["label"] == "Overall price index, 100 = level, below = cheaper (GENERATED sample)"
