@@ -14,7 +14,7 @@ import pytest
 
 from tests.runner.html_checks import check_report, parse
 from workbench import config
-from workbench.runner.cli import main
+from workbench.runner.cli import _split_param_pairs, main
 from workbench.runner.index import scan_runs
 from workbench.runner.manifest import code_fingerprint
 
@@ -55,6 +55,14 @@ class TestRunErrors:
         assert err.startswith("error: typed-params: unknown parameter `region` (from -p region). Valid parameters: "
                               "label, orders, rate, include_returns, channels, period_end, limit, data_path.")
         assert not any(tmp_path.iterdir())
+
+    def test_name_equals_value_is_read_as_name_and_value(self, capsys, tmp_path):
+        code = main(["run", str(FIXTURES / "typed-params.ipynb"), "-p", "region=x", "--reports-dir", str(tmp_path)])
+        assert code == 2 and "unknown parameter `region` (from -p region)" in capsys.readouterr().err
+        # only the token after -p is split, and only at a parameter name: a value may hold "="
+        assert _split_param_pairs(["run", "x", "-p", "columns", "user_id=visitor_id", "--param", "limit=3"]) == \
+            ["run", "x", "-p", "columns", "user_id=visitor_id", "--param", "limit", "3"]
+        assert _split_param_pairs(["run", "-p", "a b=c"]) == ["run", "-p", "a b=c"]
 
     def test_bad_value_from_file(self, capsys, tmp_path):
         f = tmp_path / "p.yaml"

@@ -254,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "checked against the notebook's parameters cell before the kernel starts.")
     p.add_argument("notebook", nargs="?", help="report name (e.g. sales-performance) or path to an .ipynb")
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="set a parameter (repeatable); lists as a,b or JSON; None for an optional value")
+                   help="set a parameter (repeatable; NAME=VALUE works too); lists as a,b or JSON; None for an "
+                        "optional value")
     p.add_argument("-f", "--params-file", metavar="YAML", help="YAML file of `name: value` lines (-p wins)")
     p.add_argument("--name", help="run name; the job is <notebook>/<name> (default: manual)")
     p.add_argument("--all", action="store_true", help="run every job in the catalog")
@@ -325,11 +326,27 @@ def _seconds(text: str) -> float:
             from None
 
 
+def _split_param_pairs(argv: list[str]) -> list[str]:
+    """``-p period=week`` as ``-p period week``: many tools take ``NAME=VALUE``, and argparse would only say "expected
+    2 arguments". Only a token right after ``-p``/``--param`` whose part before the first ``=`` is a parameter name
+    is split, so ``-p columns user_id=visitor_id`` keeps its value as written."""
+    out: list[str] = []
+    after_flag = False
+    for token in argv:
+        name, eq, value = token.partition("=")
+        if after_flag and eq and name.isidentifier():
+            out += [name, value]
+        else:
+            out.append(token)
+        after_flag = token in ("-p", "--param")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     import logging
     import threading
 
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_split_param_pairs(sys.argv[1:] if argv is None else argv))
     if args.command == "run" and argv is None:
         logging.captureWarnings(True)  # the run's Python warnings go to its log, not the terminal
     in_main = threading.current_thread() is threading.main_thread()
