@@ -35,6 +35,8 @@ def test_record_rejects_bad_names_kinds_and_values():
         provenance.record("aov", 1, good="higher")
     with pytest.raises(WorkbenchError, match="kind 'dollars'"):
         provenance.record("x", 1, kind="dollars")
+    with pytest.raises(WorkbenchError, match=r"card='no' for 'x' must be True or False \(False: tracked"):
+        provenance.record("x", 1, card="no")
     with pytest.raises(WorkbenchError, match="must be a number.*not list"):
         provenance.record("x", [1, 2])
 

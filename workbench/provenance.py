@@ -115,6 +115,9 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         raise WorkbenchError(f"record(): kind {kind!r} for {name!r} is not one of {list(METRIC_KINDS)}")
     if good not in GOOD_DIRECTIONS:
         raise WorkbenchError(f"record(): good={good!r} for {name!r} is not one of {list(GOOD_DIRECTIONS)}")
+    if not isinstance(card, bool):
+        raise WorkbenchError(f"record(): card={card!r} for {name!r} must be True or False (False: tracked, not a "
+                             "header card)")
     stored = _jsonable(value, name)
     entry = {"name": name, "value": stored, "label": label or name.replace("_", " ").capitalize(),
              "kind": kind, "unit": unit, "good": good}

@@ -25,6 +25,7 @@ from workbench.runner.alerts import Alert, evaluate
 from workbench.runner.compare import change_text
 from workbench.runner.history import JobHistory, job_histories
 from workbench.runner.html import error_location, escape, metric_text, when_text
+from workbench.runner.manifest import is_headline
 
 __all__ = ["Digest", "build_digest", "write_digest", "DIGEST_HTML", "DIGEST_TEXT", "REPORTS_URL_ENV"]
 
@@ -189,7 +190,7 @@ class Digest:
 def _metric_lines(run: dict) -> list[MetricLine]:
     out = []
     for m in run.get("_metrics", []):
-        if not m.get("card", True):  # recorded for tracking (a model's parameters), not a headline
+        if not is_headline(m):  # recorded for tracking (a model's parameters)
             continue
         c = change_text(m) or {}
         amount = f"{c['arrow']} {c['amount']}".strip() if c else ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.runner.ledger import read_ledger
-from workbench.runner.manifest import MANIFEST, read_metrics
+from workbench.runner.manifest import MANIFEST, is_headline, read_metrics
 
 __all__ = ["scan_runs", "JobHistory", "job_histories"]
 
@@ -83,7 +83,7 @@ class JobHistory:
         m = self.latest_ok or {}
         out = [x["name"] for x in m.get("_metrics", [])
                if isinstance(x.get("value"), (int, float)) and not isinstance(x.get("value"), bool)
-               and x.get("card", True)]
+               and is_headline(x)]
         return out[:limit]
 
     def series(self, name: str, *, limit: int = 30) -> list[tuple[dict, dict]]:

@@ -28,6 +28,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from workbench.runner.manifest import is_headline
+
 __all__ = ["render_report", "render_error_page", "render_header", "prepare_notebook", "page", "escape", "when_text",
            "duration_text", "metric_text", "change_html", "error_location", "REPORT_CSS"]
 
@@ -88,8 +90,8 @@ code, pre, .wb-mono { font-family: "SFMono-Regular", Menlo, Consolas, "Liberatio
 .wb-card .l { font-size: 13px; color: var(--muted); }
 .wb-card .c { font-size: 12.5px; margin-top: 4px; line-height: 1.35; color: var(--muted); }
 .wb-card .c .amt { font-weight: 600; white-space: nowrap; }
-.wb-card .c.good .amt { color: var(--ok); }
-.wb-card .c.bad .amt { color: var(--bad); }
+.wb-card .c.good .amt, .wb-more .c.good .amt { color: var(--ok); }
+.wb-card .c.bad .amt, .wb-more .c.bad .amt { color: var(--bad); }
 .wb-card .c .noise { display: block; }
 .wb-card .c .noise.beyond { color: var(--ink); font-weight: 600; }
 .wb-compared { font-size: 13px; color: var(--muted); margin: -8px 0 10px; }
@@ -100,8 +102,6 @@ table.wb-kv { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 details.wb-more { margin: -6px 0 18px; font-size: 13.5px; color: var(--muted); }
 details.wb-more table.wb-kv { width: auto; margin-top: 6px; color: var(--ink); }
 details.wb-more .c { margin: 0; }
-details.wb-more .c.good .amt { color: var(--ok); }
-details.wb-more .c.bad .amt { color: var(--bad); }
 table.wb-kv td, table.wb-kv th { border-bottom: 1px solid var(--line); padding: 4px 10px 4px 0;
                                  text-align: left; vertical-align: top; }
 table.wb-kv th { font-weight: 600; color: var(--muted); font-size: 12px; }
@@ -271,14 +271,14 @@ def render_header(manifest: dict, metrics: list[dict], *, param_help: dict[str, 
                          f'{" (same input data)" if prev.get("same_inputs") else ""}.</p>')
         elif any("change" in m for m in metrics):
             parts.append('<p class="wb-compared">No earlier successful run of this job to compare with.</p>')
-        shown = [m for m in metrics if m.get("card", True)]
+        shown = [m for m in metrics if is_headline(m)]
         texts = [metric_text(m) for m in shown]
         cards = "".join(f'<div class="wb-card"><div class="v{" long" if len(t) > 10 else ""}">{escape(t)}</div>'
                         f'<div class="l">{escape(m.get("label") or m["name"])}</div>{change_html(m)}</div>'
                         for m, t in zip(shown, texts))
         if cards:
             parts.append(f'<section class="wb-cards" aria-label="Headline metrics">{cards}</section>')
-        more = [m for m in metrics if not m.get("card", True)]
+        more = [m for m in metrics if not is_headline(m)]
         if more:  # figures recorded for tracking (a model's parameters): one line each, folded
             rows = "".join(f'<tr><td>{escape(m.get("label") or m["name"])}</td><td>{escape(metric_text(m))}</td>'
                            f'<td>{change_html(m)}</td></tr>' for m in more)

@@ -34,7 +34,7 @@ from workbench import config
 from workbench.provenance import sha256_file
 
 __all__ = ["SCHEMA", "environment", "git_state", "code_fingerprint", "input_changes", "changes_since",
-           "write_json", "read_manifest", "read_metrics", "relative_input", "package_versions"]
+           "write_json", "read_manifest", "read_metrics", "is_headline", "relative_input", "package_versions"]
 
 SCHEMA = 1
 DIST_NAME = "ecommerce-workbench"
@@ -59,6 +59,12 @@ def read_metrics(run_dir: str | os.PathLike) -> list[dict]:
     if not f.exists():
         return []
     return json.loads(f.read_text(encoding="utf-8")).get("metrics", [])
+
+
+def is_headline(metric: dict) -> bool:
+    """Whether a recorded metric is a headline (a header card, a digest line, an index trend) rather than a
+    figure recorded with ``card=False`` for tracking only (a model's parameters)."""
+    return metric.get("card", True) is not False
 
 
 @lru_cache(maxsize=1)

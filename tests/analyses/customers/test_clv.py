@@ -92,6 +92,8 @@ class TestValueByGroup:
                                "p_alive": [1.0, 1.0]}, index=["1", "2"])
         out = clv.value_by_group(values, pd.Series(["x", "y"], index=[1, 2], name="persona"))
         assert out.persona.tolist() == ["y", "x"] and out.share_clv.tolist() == [0.75, 0.25]
+        # no frequency column: who bought again is unknown, so the repeat buyers' figures stay empty
+        assert out.repeat_customers.isna().all() and out.p_alive_repeat.isna().all()
 
     def test_unknown_column(self):
         with pytest.raises(DataError, match=r"group column `segmnt` not found.*pass by=<one of"):

@@ -315,8 +315,8 @@ def value_by_group(values: pd.DataFrame | LifetimeValue, groups: pd.Series | pd.
     ``p_alive`` (mean), ``repeat_customers`` (customers with a repeat purchase, ``frequency`` > 0) and
     ``p_alive_repeat`` (their mean P(alive); NaN in a group without one). BG/NBD sets P(alive) to 1 for a
     customer who bought once, so ``p_alive`` of a group of one-time buyers is 100% however long ago they bought;
-    ``p_alive_repeat`` is the figure to show. Without a ``frequency`` column every customer counts as a repeat
-    buyer. Customers without a group are shown as "(no group)". ``attrs`` are those of the values (horizon,
+    ``p_alive_repeat`` is the figure to show. Without a ``frequency`` column both are NaN (who bought again is not
+    known). Customers without a group are shown as "(no group)". ``attrs`` are those of the values (horizon,
     margin, discount rate) and ``group`` (the name of the group column).
     """
     if isinstance(values, LifetimeValue):
@@ -337,11 +337,14 @@ def value_by_group(values: pd.DataFrame | LifetimeValue, groups: pd.Series | pd.
     frame = values.assign(**{name: labels.to_numpy()})
     # BG/NBD gives every one-time buyer P(alive) = 1 (nothing shows they left): a group mean that includes them
     # says "100% still active" of lapsed one-time buyers, so the repeat buyers' mean is kept apart
-    repeat = frame["frequency"] > 0 if "frequency" in frame else pd.Series(True, index=frame.index)
-    frame = frame.assign(_repeat=repeat.astype("int64"), _p_repeat=frame["p_alive"].where(repeat))
+    if "frequency" in frame:
+        repeat = frame["frequency"] > 0
+        frame = frame.assign(_repeat=repeat.astype("float64"), _p_repeat=frame["p_alive"].where(repeat))
+    else:  # who bought again is not known: both left empty rather than guessed
+        frame = frame.assign(_repeat=float("nan"), _p_repeat=float("nan"))
     out = frame.groupby(name, observed=True).agg(
         customers=("clv", "size"), revenue=("revenue", "sum"), expected_purchases=("expected_purchases", "sum"),
-        clv=("clv", "sum"), p_alive=("p_alive", "mean"), repeat_customers=("_repeat", "sum"),
+        clv=("clv", "sum"), p_alive=("p_alive", "mean"), repeat_customers=("_repeat", lambda s: s.sum(min_count=1)),
         p_alive_repeat=("_p_repeat", "mean"))
     out.insert(1, "share_customers", out.customers / out.customers.sum())
     out.insert(3, "share_revenue", out.revenue / out.revenue.sum())
