@@ -2,6 +2,7 @@
 say the verdict with the numbers behind it, and record the same headline metrics as before the move."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -253,6 +254,23 @@ class TestPlanning:
         assert "+5%" in _text(sizes)
         assert "Smallest lift a test of each length can detect (80% power)" in _text(report.mde_table(plan))
 
+    def test_whole_days_round_up(self):
+        assert [report.whole_days(d) for d in (38.2, 38.88, 39.0, 39.0 + 1e-12, 0.3)] == [39, 39, 39, 39, 1]
+        assert math.isnan(report.whole_days(float("nan")))
+
+    def test_sentence_table_and_card_show_one_day_count(self, plan, inconclusive, tmp_path, monkeypatch):
+        # the card once said 38.88 days where the sentence said 39 and the table rounded each row its own way
+        days = plan.days_for(0.05)
+        assert days != int(days)
+        assert f"**{math.ceil(days)} days** at this traffic" in report.plan_md(plan, readout=inconclusive)
+        shown = report.sample_size_table(plan).data
+        row = shown[(shown["Metric"] == "Conversion rate") & (shown["Relative lift to detect"] == 0.05)]
+        assert row["Days"].tolist() == [math.ceil(days)]
+        raw = plan.sample_sizes.sort_values(["metric", "relative_mde"], kind="stable")
+        assert shown["Days"].tolist() == [math.ceil(d) for d in raw["days"]]
+        assert f"<td id=\"T_" in _text(report.sample_size_table(plan))   # rendered
+        assert f">{math.ceil(days)}<" in _text(report.sample_size_table(plan))
+
     def test_a_thin_control_group_skips_planning_with_its_reason(self):
         a = pd.DataFrame({"variant": ["control"] * 3 + ["treatment"] * 3, "converted": [0, 0, 0, 1, 0, 0]})
         plan = attempt(plan_next_test, a, section="Planning the next test")
@@ -291,7 +309,8 @@ class TestHeadlines:
         assert good["primary_lift"] == "up" and good["days_to_detect_5pct"] == "down" and good["decision"] is None
         assert out["users"] == 20_000 - 20 and out["double_assigned_users"] == 20
         assert out["primary_lift"] == pytest.approx(r.lift()) and out["primary_p_holm"] == r.row()["p_holm"]
-        assert out["days_to_detect_5pct"] == pytest.approx(plan.days_for(0.05))
+        days = plan.days_for(0.05)
+        assert days != int(days) and out["days_to_detect_5pct"] == math.ceil(days)   # whole days, rounded up
 
     def test_missing_sections_are_recorded_as_none(self, tmp_path, monkeypatch):
         monkeypatch.setenv(provenance.RUN_DIR_ENV, str(tmp_path))
