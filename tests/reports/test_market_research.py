@@ -195,6 +195,24 @@ class TestDemand:
         assert text.endswith("Trend and a seasonal pattern of 12 months estimated with STL (robust) on 96 months of "
                              "history.")
 
+    def test_a_method_worse_than_naive_points_to_the_naive_figure(self):
+        # demand rose for 14 months, then stayed flat at its last level: repeating the last month is near exact
+        # on the back-test (20 months: too short for a season), the damped trend overshoots
+        t = np.arange(20)
+        y = pd.Series(np.where(t < 14, 100 + 3 * t, 100 + 3 * 13) + np.random.default_rng(4).normal(0, 0.5, 20),
+                      index=pd.date_range("2015-01-01", periods=20, freq="MS", name="period"))
+        y.attrs["freq"] = "month"
+        fc = DemandForecast(horizon=3, backtest_periods=6).fit(y)
+        assert not fc.naive_seasonal_ and fc.errors_["mape"] > 1.05 * fc.errors_["naive_mape"]
+        text = R.demand_md(decompose(y), forecast=fc, currency="USD")
+        assert (f"worse than simply repeating the last value ({fc.errors_['naive_mape']:.0%}). On this history the "
+                f"simpler figure is the safer one to plan with: ${y.iloc[-1]:,.0f} per month (the last month "
+                f"repeated).") in text
+
+    def test_a_method_better_than_naive_adds_nothing(self, demand):
+        trend, fc = demand
+        assert "safer one to plan with" not in R.demand_md(trend, forecast=fc, currency="USD")
+
     def test_the_interval_level_follows_the_parameter(self):
         y = _known_monthly()
         fc = DemandForecast(horizon=3, backtest_periods=12, level=0.8).fit(y)

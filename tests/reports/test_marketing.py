@@ -177,3 +177,25 @@ def test_scenarios_caption_says_what_revenue_and_contribution_are(model):
                            "(GENERATED sample)")
     without = report.scenarios_table(mk.budget_scenarios(model, changes=(0.0, 0.1))).caption
     assert "contribution" not in without and without.endswith("paid media (GENERATED sample)")
+
+
+def _quarter(mape: float, naive_mape: float, *, seasonal: bool = False):
+    idx = pd.date_range("2025-01-06", periods=2, freq="7D")
+    weeks = pd.DataFrame({"forecast": [100.0, 100.0], "lower": [90.0, 90.0], "upper": [110.0, 110.0]}, index=idx)
+    totals = {"forecast": 200.0, "planned": 230.0, "change": 30.0, "planned_spend": 50.0, "weeks": 2}
+    return mk.QuarterPlan(weeks=weeks, spend=pd.DataFrame(index=idx), totals=totals, level=0.9, model="ETS",
+                          backtest_mape=mape, naive_mape=naive_mape, naive_seasonal=seasonal)
+
+
+def test_the_quarter_plan_compares_its_forecast_with_the_naive_one():
+    better = str(report.quarter_md(_quarter(0.05, 0.08)))
+    assert ("expects $200 of revenue over the next 2 weeks if marketing goes on as it is (its method missed by "
+            "5.0% on the last weeks held out; repeating the last week missed by 8.0%). With the planned split the "
+            "model adds $30, for $230, spending $50.") in better
+    assert "did worse than the naive one" not in better
+    worse = str(report.quarter_md(_quarter(0.12, 0.08, seasonal=True)))
+    assert "(its method missed by 12.0% on the last weeks held out; repeating the last season missed by 8.0%)" in worse
+    assert ("The forecast did worse than the naive one on those weeks: read its total as rough; the planned split's "
+            "difference does not depend on it.") in worse
+    # within 5% of the naive error: no warning
+    assert "did worse" not in str(report.quarter_md(_quarter(0.083, 0.08)))

@@ -303,7 +303,15 @@ def _forecast_sentence(forecast: Any, *, currency: str) -> str:
             f"-{amount(fc.upper.iloc[0])} in the first {one} to {amount(fc.lower.iloc[-1])}-"
             f"{amount(fc.upper.iloc[-1])} in the last. Held out on the last {fmt.num(len(forecast.backtest_))} "
             f"{many}, the method missed by {fmt.pct(e['mape'], 0)} on average (MAPE), {verdict} simply {naive} "
-            f"({fmt.pct(e['naive_mape'], 0)}).")
+            f"({fmt.pct(e['naive_mape'], 0)})." + (_plan_naive(forecast, amount) if verdict == "worse than" else ""))
+
+
+def _plan_naive(forecast: Any, amount: Any) -> str:
+    """What to plan with when the method lost to the naive forecast on the back-test."""
+    one = _UNITS.get(forecast.freq_, ("period", "periods"))[0]
+    rule = "the last season repeated" if forecast.naive_seasonal_ else f"the last {one} repeated"
+    return (f" On this history the simpler figure is the safer one to plan with: "
+            f"{amount(forecast.naive_forecast_.mean())} per {one} ({rule}).")
 
 
 def _trend_note(trend: Any) -> str:

@@ -628,9 +628,20 @@ def quarter_md(quarter, *, currency: str = "USD") -> Markdown:
     t = quarter.totals
     text = (f"The demand forecast expects {fmt.money(t['forecast'], currency)} of revenue over the next {t['weeks']} "
             f"weeks if marketing goes on as it is (its method missed by {fmt.pct(quarter.backtest_mape)} on the last "
-            f"weeks held out). With the planned split the model adds {fmt.money(t['change'], currency)}, for "
-            f"{fmt.money(t['planned'], currency)}, spending {fmt.money(t['planned_spend'], currency)}.")
+            f"weeks held out{_naive_clause(quarter)}). With the planned split the model adds "
+            f"{fmt.money(t['change'], currency)}, for {fmt.money(t['planned'], currency)}, spending "
+            f"{fmt.money(t['planned_spend'], currency)}.")
+    if quarter.backtest_mape > 1.05 * quarter.naive_mape:
+        text += (" The forecast did worse than the naive one on those weeks: read its total as rough; the planned "
+                 "split's difference does not depend on it.")
     return Markdown(text + origin_note(quarter.origin))
+
+
+def _naive_clause(quarter) -> str:
+    if not np.isfinite(quarter.naive_mape):
+        return ""
+    naive = "the last season" if quarter.naive_seasonal else "the last week"
+    return f"; repeating {naive} missed by {fmt.pct(quarter.naive_mape)}"
 
 
 # ------------------------------------------------------------------------------------------------- customers

@@ -40,6 +40,7 @@ class TestForecast:
         res = ETSModel(pd.Series(y.to_numpy()), error=spec, trend="add" if damped else None,
                        damped_trend=damped).fit(disp=False, maxiter=2000)
         np.testing.assert_allclose(fc.forecast_.forecast, res.forecast(4), rtol=1e-6)
+        assert not fc.naive_seasonal_ and fc.naive_forecast_.tolist() == [y.iloc[-1]] * 4   # the last value
 
     def test_known_series_is_forecast_well_and_beats_naive(self, known_monthly):
         y = known_monthly(noise=1.0)
@@ -50,6 +51,9 @@ class TestForecast:
         assert fc.errors_["mae"] == pytest.approx(np.mean(np.abs(fc.backtest_.forecast - fc.backtest_.actual)))
         # seasonal naive: the training window's last 12 months, repeated
         np.testing.assert_allclose(fc.backtest_.naive, y.iloc[-24:-12].to_numpy())
+        # and ahead: the whole history's last 12 months, on the forecast's periods
+        np.testing.assert_allclose(fc.naive_forecast_, y.iloc[-12:].to_numpy())
+        assert fc.naive_forecast_.index.equals(fc.forecast_.index)
         assert fc.errors_["coverage"] >= 0.75
         assert np.all(fc.forecast_.lower < fc.forecast_.forecast) and np.all(fc.forecast_.forecast < fc.forecast_.upper)
         future = 100 + 2 * np.arange(96, 108) + 10 * np.sin(2 * np.pi * np.arange(96, 108) / 12)

@@ -197,6 +197,9 @@ class DemandForecast:
     naive_seasonal_ : bool
         Whether the back-test modelled a season: its naive forecast then repeats the last season, else the last
         value.
+    naive_forecast_ : Series
+        The naive forecast of the periods ahead, by the back-test's rule (the last season or the last value
+        repeated): the figure to plan with when the method did worse than it on the back-test.
     freq_ : str or None
         "day", "week" or "month" (from the series).
     """
@@ -219,6 +222,7 @@ class DemandForecast:
         self.method_: str | None = None
         self.backtest_method_: str | None = None
         self.naive_seasonal_: bool | None = None
+        self.naive_forecast_: pd.Series | None = None
         self.freq_: str | None = None
 
     def fit(self, series: pd.DataFrame | pd.Series) -> DemandForecast:
@@ -255,10 +259,7 @@ class DemandForecast:
         bt = bt_model.predict(k, level=self.level, seed=self.seed)
         bt.index = test.index
         bt.insert(0, "actual", test.to_numpy())
-        if bt_model.spec_["stl_period"]:
-            bt["naive"] = np.resize(train.iloc[-seasonal_periods:].to_numpy(), k)
-        else:
-            bt["naive"] = float(train.iloc[-1])
+        bt["naive"] = _naive(train, k, seasonal_periods if bt_model.spec_["stl_period"] else None)
         model_err, naive_err = forecast_errors(bt.actual, bt.forecast), forecast_errors(bt.actual, bt.naive)
         self.errors_ = {"mae": model_err["mae"], "mape": model_err["mape"], "naive_mae": naive_err["mae"],
                         "naive_mape": naive_err["mape"],
@@ -270,6 +271,9 @@ class DemandForecast:
         self.history_, self.backtest_, self.forecast_ = y, bt, fc
         self.method_, self.backtest_method_ = model.method_, bt_model.method_
         self.naive_seasonal_, self.freq_ = bool(bt_model.spec_["stl_period"]), freq
+        self.naive_forecast_ = pd.Series(
+            _naive(y, self.horizon, seasonal_periods if self.naive_seasonal_ else None), index=fc.index,
+            name="naive")
         return self
 
     def __repr__(self) -> str:
@@ -278,6 +282,13 @@ class DemandForecast:
                     f"{self.backtest_periods}>")
         return (f"<DemandForecast: {self.column}, {self.method_}; back-test MAPE {self.errors_['mape']:.1%} vs "
                 f"naive {self.errors_['naive_mape']:.1%}>")
+
+
+def _naive(y: pd.Series, periods: int, season: int | None) -> np.ndarray:
+    """The naive forecast of the ``periods`` after ``y``: its last season repeated, or its last value."""
+    if season:
+        return np.resize(y.iloc[-season:].to_numpy(dtype=float), periods)
+    return np.full(periods, float(y.iloc[-1]))
 
 
 def _future_index(index: pd.Index, horizon: int, freq: str | None) -> pd.Index:

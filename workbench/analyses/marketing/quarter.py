@@ -33,7 +33,9 @@ class QuarterPlan:
     """``weeks``: one row per week ahead with ``forecast``, ``lower``, ``upper`` (today's split), ``change``
     (predicted effect of the planned split), ``planned``, ``planned_lower``, ``planned_upper``; ``spend``: planned
     spend per channel and week; ``totals``: the sums over the horizon; ``level``: the interval's coverage;
-    ``history``: the last year of weekly revenue before the forecast."""
+    ``history``: the last year of weekly revenue before the forecast; ``backtest_mape`` and ``naive_mape``: the
+    forecast's error on the weeks held out, and that of the naive forecast (the last week, or the last season
+    when ``naive_seasonal``, repeated)."""
 
     weeks: pd.DataFrame
     spend: pd.DataFrame
@@ -42,6 +44,8 @@ class QuarterPlan:
     model: str
     backtest_mape: float
     history: pd.Series | None = None
+    naive_mape: float = float("nan")
+    naive_seasonal: bool = False
     origin: str = "real"
     currency: str | None = None
 
@@ -62,4 +66,5 @@ def quarter_plan(plan, *, forecast) -> QuarterPlan:
               "weeks": len(out)}
     return QuarterPlan(weeks=out, spend=spend, totals=totals, level=forecast.level, model=forecast.method_,
                        backtest_mape=float(forecast.errors_["mape"]), history=forecast.history_.iloc[-52:],
+                       naive_mape=float(forecast.errors_["naive_mape"]), naive_seasonal=bool(forecast.naive_seasonal_),
                        origin=plan.origin, currency=plan.currency)
