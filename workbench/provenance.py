@@ -25,7 +25,7 @@ from workbench.errors import WorkbenchError
 RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
 INPUTS_FILE = "inputs.jsonl"
 METRICS_FILE = "metrics.jsonl"
-METRIC_KINDS = ("money", "percent", "change", "count", "number", "text", "ratio")
+METRIC_KINDS = ("money", "percent", "change", "count", "number", "text", "ratio", "percentile")
 GOOD_DIRECTIONS = ("up", "down", None)
 
 _inputs: dict[str, dict] = {}
@@ -86,7 +86,7 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         JSON-able scalar (numpy scalars are converted). NaN is stored as null.
     label : str, optional
         How the report header names it ("Median annual wage"); defaults to the name.
-    kind : {"money", "percent", "change", "count", "number", "ratio", "text"}, optional
+    kind : {"money", "percent", "change", "count", "number", "ratio", "percentile", "text"}, optional
         How to format it: percent values are fractions (0.053 -> 5.3%); change is a signed percent
         (0.072 -> +7.2%), for growth, lift and error.
     unit : str, optional

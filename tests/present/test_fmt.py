@@ -50,6 +50,8 @@ def test_value_by_kind():
     assert fmt.value(12.0, unit="weeks") == "12.00 weeks"
     assert fmt.value("ship", "text") == "ship"
     assert fmt.value(None, "money") == "n/a"
+    assert [fmt.value(x, "percentile") for x in (35.908, 22.4, 1, 12, 90)] == ["36th", "22nd", "1st", "12th", "90th"]
+    assert fmt.value(None, "percentile") == "n/a"
 
 
 def test_change_kind_is_signed():

@@ -18,6 +18,7 @@ from workbench.analyses.salaries.market import (area_ranking, areas_for_occupati
                                                 location_comparison, market_distribution, occupations_in_area)
 from workbench.analyses.salaries.own_data import own_data_summary
 from workbench.analyses.salaries.roles import resolve_role, role_crosswalk
+from workbench.present import fmt
 from workbench.data.payroll import load_pay_survey
 from workbench.present.narrative import Markdown
 from workbench.reports import salaries as words
@@ -80,7 +81,7 @@ class TestHeadlines:
         assert by_name["median_wage"] == {"name": "median_wage", "value": 175_850, "label": "Market median",
                                           "kind": "money", "unit": "USD", "good": None}
         assert by_name["band_mid_high"]["label"] == "Mid band to" and by_name["band_mid_high"]["value"] == 175_850.0
-        assert by_name["employment"]["kind"] == "count" and by_name["offer_percentile"]["kind"] == "number"
+        assert by_name["employment"]["kind"] == "count" and by_name["offer_percentile"]["kind"] == "percentile"
         # a band starting where the one below ends is recorded but not shown again as a card
         assert [m["name"] for m in metrics if m.get("card") is False] == ["band_mid_low", "band_senior_low",
                                                                            "band_lead_low"]
@@ -156,7 +157,7 @@ class TestAnswer:
         assert table["Position"] == position
 
     def test_ordinals(self):
-        assert [words._ordinal(q) for q in (1, 2, 3, 11, 12, 22.4, 40.41, 90)] == [
+        assert [fmt.ordinal(q) for q in (1, 2, 3, 11, 12, 22.4, 40.41, 90)] == [
             "1st", "2nd", "3rd", "11th", "12th", "22nd", "40th", "90th"]
 
     def test_role(self, oews, job):

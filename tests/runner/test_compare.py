@@ -173,6 +173,9 @@ class TestWords:
         small = _m(1.2, kind="ratio", good="up")                    # 0.1% is shown
         small["change"] = metric_change(small, _m(1.2012))
         assert change_text(small)["amount"].endswith("(-0.1%)") and change_text(small)["arrow"] == "\u25bc"
+        offer = _m(40.41, kind="percentile")                        # an offer's position: 35.9th -> 40.4th
+        offer["change"] = metric_change(offer, _m(35.91))
+        assert change_text(offer)["amount"] == "+4.5 percentile points (+12.5%)"
 
     @pytest.mark.parametrize("p, text", [(0.0004, "p < 0.001"), (0.0355, "p = 0.035"), (0.41, "p = 0.41"),
                                          (0.0496, "p = 0.0496"), (0.0504, "p = 0.0504"), (0.0449, "p = 0.045")])

@@ -65,8 +65,16 @@ def compact(x: Any, *, currency: str | None = None, missing: str = "n/a") -> str
     return f"{sign}{symbol}{text}"
 
 
+def ordinal(q: float) -> str:
+    """A percentile's position in words: ``10`` -> ``'10th'``, ``22.4`` -> ``'22nd'``, ``35.9`` -> ``'36th'``."""
+    n = int(round(q))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def value(x: Any, kind: str | None = None, unit: str | None = None) -> str:
-    """Format by kind (``money``, ``percent``, ``change`` (signed percent), ``count``, ``number``, ``ratio``, ``text``), as recorded metrics carry."""
+    """Format by kind (``money``, ``percent``, ``change`` (signed percent), ``count``, ``number``, ``ratio``,
+    ``percentile`` (a position from 0 to 100: "36th"), ``text``), as recorded metrics carry."""
     if kind == "money":
         return money(x, unit or "USD", 2 if not _missing(x) and abs(x) < 100 else 0)
     if kind == "percent":
@@ -77,6 +85,8 @@ def value(x: Any, kind: str | None = None, unit: str | None = None) -> str:
         return num(x)
     if kind == "ratio":
         return num(x, 2)
+    if kind == "percentile" and not _missing(x):
+        return ordinal(x)
     if _missing(x):
         return "n/a"
     if isinstance(x, bool):

@@ -48,9 +48,9 @@ HEADLINES: dict[str, Headline] = {
     "median_wage": Headline("Market median{median_bound}", "money"),
     "employment": Headline("Jobs in the occupation and area", "count"),
     "offer": Headline("Offer checked", "money"),
-    "offer_percentile": Headline("Offer percentile", "number"),
-    "offer_percentile_low": Headline("Offer percentile, at least", "number"),
-    "offer_percentile_high": Headline("Offer percentile, at most", "number"),
+    "offer_percentile": Headline("Offer percentile", "percentile"),
+    "offer_percentile_low": Headline("Offer percentile, at least", "percentile"),
+    "offer_percentile_high": Headline("Offer percentile, at most", "percentile"),
     "offer_verdict": Headline("Offer verdict", "text"),
 }
 #: Labels of each level's band edges; ``(at least)`` is added where an edge rests on a top-coded percentile.
@@ -110,13 +110,6 @@ def record_headlines(focus: pd.Series | Mapping, *, bands: pd.DataFrame,
 
 
 # --------------------------------------------------------------------------------------------- wording helpers
-
-def _ordinal(q: float) -> str:
-    """``10`` -> ``'10th'``; ``22.4`` -> ``'22nd'`` (rounded)."""
-    n = int(round(q))
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
 
 def _in_area(name: Any) -> str:
     """``"nationally"`` for the nation, else ``"in <area>"``."""
@@ -194,18 +187,18 @@ def _position_text(placement: str, *, percentile: float, low: float, high: float
                    topcode: float, basis: str, detail: bool = True) -> str:
     """Where an amount sits, in words; ``detail`` adds why a top-coded percentile leaves only a range."""
     cap = _money(topcode, basis) if not pd.isna(topcode) else ""
-    why = (f" (the {_ordinal(topcoded_percentile)} is top-coded at {cap} or more, so the exact position is "
+    why = (f" (the {fmt.ordinal(topcoded_percentile)} is top-coded at {cap} or more, so the exact position is "
            "unknown)") if detail and placement in ("below_topcode", "at_or_above_topcode") else ""
     if placement == "at":
-        return f"at the {_ordinal(percentile)} percentile"
+        return f"at the {fmt.ordinal(percentile)} percentile"
     if placement == "below_10th":
         return "below the 10th percentile"
     if placement == "above_90th":
         return "above the 90th percentile"
     if placement == "below_topcode":
-        return f"between the {_ordinal(low)} and {_ordinal(high)} percentile{why}"
+        return f"between the {fmt.ordinal(low)} and {fmt.ordinal(high)} percentile{why}"
     if placement == "at_or_above_topcode":
-        return f"at or above the {_ordinal(low)} percentile{why}"
+        return f"at or above the {fmt.ordinal(low)} percentile{why}"
     return f"not placeable: every published percentile is top-coded ({cap} or more)"
 
 
@@ -224,7 +217,7 @@ def _message_table(text: str, header: str):
 def bands_md(bands: pd.DataFrame) -> Markdown:
     """The bands in one sentence: "**Entry** (10th-25th percentile) $90,260 - $123,020; ... (a year)."."""
     basis = str(bands["basis"].iloc[0]) if "basis" in bands and len(bands) else "annual"
-    parts = [f"**{r['level']}** ({_ordinal(r['from_percentile'])}-{_ordinal(r['to_percentile'])} percentile) "
+    parts = [f"**{r['level']}** ({fmt.ordinal(r['from_percentile'])}-{fmt.ordinal(r['to_percentile'])} percentile) "
              + _band_text(r["low"], r["high"], r["low_is_lower_bound"], r["high_is_lower_bound"], basis)
              for _, r in bands.iterrows()]
     unit = "a year" if basis == "annual" else "an hour"
@@ -387,8 +380,8 @@ def offer_method_md(position: OfferPosition | Skipped | None = None) -> Markdown
     return Markdown(
         "Method: the offer's percentile is interpolated linearly between the published percentiles; below the "
         "10th or above the 90th it is reported as such, not extrapolated. Verdict: below the "
-        f"{_ordinal(lo)} percentile = below market, from the {_ordinal(lo)} to the {_ordinal(hi)} = competitive, "
-        f"above the {_ordinal(hi)} = above market. Offer / median is the compa-ratio.")
+        f"{fmt.ordinal(lo)} percentile = below market, from the {fmt.ordinal(lo)} to the {fmt.ordinal(hi)} = competitive, "
+        f"above the {fmt.ordinal(hi)} = above market. Offer / median is the compa-ratio.")
 
 
 # --------------------------------------------------------------------------------------------- location
@@ -635,7 +628,7 @@ def own_data_md(own) -> Markdown:
 
 
 def _quantile_label(name: str) -> str:
-    return "Median" if name == "p50" else f"{_ordinal(float(name[1:]))} percentile"
+    return "Median" if name == "p50" else f"{fmt.ordinal(float(name[1:]))} percentile"
 
 
 _SPEC_FORMULA = {"log": "pay ~ log(1 + years)", "linear": "pay ~ years", "quadratic": "pay ~ years + years²"}

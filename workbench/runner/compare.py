@@ -180,6 +180,8 @@ def _abs_text(diff: float, kind: str | None, unit: str | None) -> str:
         return fmt.num(diff, signed=True)
     if kind == "ratio":
         return fmt.num(diff, 2, signed=True)
+    if kind == "percentile":
+        return fmt.num(diff, 1, signed=True) + " percentile points"
     a = abs(diff)
     text = fmt.num(diff, 0 if a >= 1000 else 3 if a < 1 else 2, signed=True)
     return f"{text} {unit}" if unit else text
