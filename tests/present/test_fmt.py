@@ -52,6 +52,7 @@ def test_value_by_kind():
     assert fmt.value(None, "money") == "n/a"
     assert [fmt.value(x, "percentile") for x in (35.908, 22.4, 1, 12, 90)] == ["36th", "22nd", "1st", "12th", "90th"]
     assert fmt.value(None, "percentile") == "n/a"
+    assert fmt.value(8.3849, "number", "pp") == "+8.4 pp" and fmt.value(-0.26, "number", "pp") == "-0.3 pp"
 
 
 def test_change_kind_is_signed():

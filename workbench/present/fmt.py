@@ -93,6 +93,8 @@ def value(x: Any, kind: str | None = None, unit: str | None = None) -> str:
         return "yes" if x else "no"
     if isinstance(x, str) or kind == "text":
         return str(x)
+    if unit == "pp":   # a number in percentage points is a difference of two shares: signed, as the text says it
+        return f"{num(x, 1, signed=True)} pp"
     if isinstance(x, int):
         text = num(x)
     else:
