@@ -25,6 +25,8 @@ def test_record_in_memory_and_in_run_dir(tmp_path, monkeypatch):
     assert by_name["share"]["good"] == "up"
     provenance.record("model_r", 0.24, card=False)  # tracked between runs, not a header card
     assert provenance.read_run_records(tmp_path)[1][-1]["card"] is False and "card" not in by_name["share"]
+    provenance.record("revenue", 10.0, key=True)    # one of the figures the index shows
+    assert provenance.read_run_records(tmp_path)[1][-1]["key"] is True and "key" not in by_name["share"]
     assert isinstance(json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[0])["value"], int)
 
 
@@ -37,6 +39,11 @@ def test_record_rejects_bad_names_kinds_and_values():
         provenance.record("x", 1, kind="dollars")
     with pytest.raises(WorkbenchError, match=r"card='no' for 'x' must be True or False \(False: tracked"):
         provenance.record("x", 1, card="no")
+    with pytest.raises(WorkbenchError, match=r"key=True for 'x' must be True or False, and a key figure must be a "
+                                             r"header card"):
+        provenance.record("x", 1, key=True, card=False)
+    with pytest.raises(WorkbenchError, match=r"key='yes' for 'x' must be True or False"):
+        provenance.record("x", 1, key="yes")
     with pytest.raises(WorkbenchError, match="must be a number.*not list"):
         provenance.record("x", [1, 2])
 

@@ -75,7 +75,7 @@ def register_input(path: str | os.PathLike, *, role: str | None = None) -> Input
 
 def record(name: str, value: Any, *, label: str | None = None, kind: str | None = None,
            unit: str | None = None, good: str | None = None, se: float | None = None,
-           n: int | None = None, card: bool = True) -> Any:
+           n: int | None = None, card: bool = True, key: bool = False) -> Any:
     """Record a headline number of the report, e.g. ``wb.record("median_annual_wage", 166790)``.
 
     Parameters
@@ -104,6 +104,9 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         Whether the report header shows it as a card (default). ``False`` for a figure kept for tracking
         between runs (a model's parameters): recorded, compared and alertable like any other, shown in the
         header's "more figures" list instead of a card.
+    key : bool
+        One of the report's key figures: the few the index page shows for the job, with their trend (in the
+        order recorded; at most four). A report that marks none gets its first numeric headline figures there.
 
     Returns
     -------
@@ -118,6 +121,9 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
     if not isinstance(card, bool):
         raise WorkbenchError(f"record(): card={card!r} for {name!r} must be True or False (False: tracked, not a "
                              "header card)")
+    if not isinstance(key, bool) or (key and not card):
+        raise WorkbenchError(f"record(): key={key!r} for {name!r} must be True or False, and a key figure must be a "
+                             "header card (card=True)")
     stored = _jsonable(value, name)
     entry = {"name": name, "value": stored, "label": label or name.replace("_", " ").capitalize(),
              "kind": kind, "unit": unit, "good": good}
@@ -127,6 +133,8 @@ def record(name: str, value: Any, *, label: str | None = None, kind: str | None 
         entry["n"] = _denominator(n, stored, name)
     if not card:
         entry["card"] = False
+    if key:
+        entry["key"] = True
     _metrics[name] = entry
     _append(METRICS_FILE, entry)
     return value

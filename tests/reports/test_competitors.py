@@ -186,7 +186,7 @@ def test_record_headlines_as_the_baseline(model, prices, tmp_path, monkeypatch):
     assert by_name["price_coefficient"]["value"] == pytest.approx(-0.3665844668906031, rel=1e-9)
     assert by_name["most_price_sensitive_brand"] == {"name": "most_price_sensitive_brand", "value": "Yoplait",
                                                      "label": "Most price-sensitive brand", "kind": "text",
-                                                     "unit": None, "good": None}
+                                                     "unit": None, "good": None, "key": True}
     assert by_name["own_price_elasticity_weight_watchers"]["value"] == pytest.approx(-2.150078494603347, rel=1e-9)
     assert by_name["own_price_elasticity_weight_watchers"]["label"] == "Own-price elasticity: Weight Watchers"
     w = by_name["what_if_share_change_pp"]

@@ -277,7 +277,8 @@ class TestHeadlines:
         _, metrics = provenance.read_run_records(tmp_path)
         by_name = {m["name"]: m for m in metrics}
         assert by_name["mean_clv"] == {"name": "mean_clv", "value": out["mean_clv"], "kind": "money", "unit": "EUR",
-                                       "label": "Mean customer value, next 52 weeks (discounted margin)", "good": "up"}
+                                       "label": "Mean customer value, next 52 weeks (discounted margin)", "good": "up",
+                                       "key": True}
         assert by_name["demand_trend_change"]["label"] == "Revenue trend change over the last 12 months"
         assert by_name["forecast_mean"]["label"] == "Forecast revenue per month, next 6"
         assert by_name["forecast_mape"]["good"] == "down" and by_name["holdout_error"]["good"] is None

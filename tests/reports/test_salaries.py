@@ -79,7 +79,7 @@ class TestHeadlines:
         _, metrics = provenance.read_run_records(tmp_path)
         by_name = {m["name"]: m for m in metrics}
         assert by_name["median_wage"] == {"name": "median_wage", "value": 175_850, "label": "Market median",
-                                          "kind": "money", "unit": "USD", "good": None}
+                                          "kind": "money", "unit": "USD", "good": None, "key": True}
         assert by_name["band_mid_high"]["label"] == "Mid band to" and by_name["band_mid_high"]["value"] == 175_850.0
         assert by_name["employment"]["kind"] == "count" and by_name["offer_percentile"]["kind"] == "percentile"
         # a band starting where the one below ends is recorded but not shown again as a card

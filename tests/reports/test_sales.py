@@ -169,7 +169,7 @@ class TestRecordHeadlines:
         by_name = {m["name"]: m for m in metrics}
         assert list(by_name) == list(S.HEADLINES)
         assert by_name["net_revenue"] == {"name": "net_revenue", "value": 175.0, "label": "Net revenue, Jan 2024",
-                                          "kind": "money", "unit": "EUR", "good": "up"}
+                                          "kind": "money", "unit": "EUR", "good": "up", "key": True}
         assert by_name["net_revenue_change_vs_previous"]["label"] == "Net revenue change vs Dec 2023"
         assert by_name["net_revenue_change_vs_last_year"]["label"] == "Net revenue change vs Jan 2023"
         assert by_name["return_rate"]["good"] == "down" and by_name["period"]["good"] is None

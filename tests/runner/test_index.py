@@ -85,6 +85,43 @@ def test_history_sparklines_latest_change_and_last_failure(tmp_path):
     assert "<script" not in html and external_references(html) == []
 
 
+def test_the_key_figures_lead_the_job_row_texts_included(tmp_path):
+    # an experiment: the decision and the lift are the key figures, though the users are recorded first
+    def metrics(decision, lift):
+        return [{"name": "users", "value": 1000, "label": "Users", "kind": "count"},
+                {"name": "decision", "value": decision, "label": "Decision", "kind": "text", "key": True},
+                {"name": "srm", "value": 0.4, "label": "SRM p", "kind": "number"},
+                {"name": "lift", "value": lift, "label": "Lift", "kind": "change", "good": "up", "key": True},
+                {"name": "model_r", "value": 0.3, "label": "Model r", "kind": "number", "card": False}]
+    _run(tmp_path, "ab", "r1", started="2026-01-01T08:00:00+00:00", metrics=metrics("inconclusive", 0.02))
+    second = metrics("ship", 0.05)
+    second[1]["change"] = metric_change(second[1], {"value": "inconclusive"})
+    second[3]["change"] = metric_change(second[3], {"value": 0.02})
+    _run(tmp_path, "ab", "r2", started="2026-01-02T08:00:00+00:00", metrics=second)
+    doc = parse(build_index(tmp_path).read_text())
+    rows = [r for r in doc.plain_text.split("Decision")]
+    assert len(rows) == 4    # the job's history table, and each run in the list of all runs
+    text = doc.plain_text
+    assert "Decisionship" in text and "was inconclusive" in text and "Users" not in text and "SRM p" not in text
+    assert "\u25b2 +3.0 pp (+150.0%)" in text
+    assert "Decision: ship" in text and "Lift: +5.0%" in text and "Decision: inconclusive" in text
+    (svg,) = [a for t, a in doc.tags if t == "svg"]   # a trend line for the lift only: a text has none
+    assert svg["aria-label"].startswith("Lift over 2 successful runs: +2.0% on 1 Jan 2026")
+
+
+def test_without_key_figures_the_first_numeric_headlines_are_shown(tmp_path):
+    metrics = [{"name": "period", "value": "Jun", "label": "Period", "kind": "text"},
+               {"name": "model_r", "value": 0.3, "label": "Model r", "kind": "number", "card": False},
+               {"name": "flag", "value": True, "label": "Flag", "kind": "text"}] + [
+              {"name": f"m{i}", "value": float(i), "label": f"M{i}", "kind": "number"} for i in range(6)]
+    from workbench.runner.manifest import key_figures
+    assert [m["name"] for m in key_figures(metrics, 4)] == ["m0", "m1", "m2", "m3"]
+    metrics[3]["key"] = metrics[0]["key"] = True
+    assert [m["name"] for m in key_figures(metrics, 4)] == ["period", "m0"]
+    metrics[1]["key"] = True                          # recorded with card=False: never a key figure
+    assert [m["name"] for m in key_figures(metrics, 1)] == ["period"]
+
+
 def test_a_job_skipped_for_a_missing_requirement(tmp_path):
     _run(tmp_path, "sales", "r1", started="2026-01-01T08:00:00+00:00", job="spark")
     update_ledger(tmp_path, [RunResult(status="skipped", notebook="sales", job="sales/spark",

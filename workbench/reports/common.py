@@ -26,6 +26,8 @@ class Headline:
     unit: str | None = None
     # False: recorded for tracking (compared, alertable), listed under the cards rather than shown as one
     card: bool = True
+    # True: one of the few figures the index page shows for the job (see provenance.record)
+    key: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in METRIC_KINDS:
@@ -55,7 +57,7 @@ def record_metrics(values: Mapping[str, Any], *, specs: Mapping[str, Headline], 
             continue
         unit = spec.unit if spec.unit is not None else (currency if spec.kind == "money" else None)
         out[name] = record(name, values[name], label=spec.label.format(**fields), kind=spec.kind, unit=unit,
-                           good=spec.good, card=spec.card)
+                           good=spec.good, card=spec.card, key=spec.key)
     return out
 
 

@@ -36,12 +36,12 @@ __all__ = ["HEADLINES", "SHARES", "PROMOTIONS", "ESTIMATES", "MODEL_FIT", "WHAT_
 # ``own_price_elasticity`` spec with the brand's name for ``{alternative}``.
 HEADLINES = {
     "price_coefficient": Headline("Price coefficient (utility per price unit)", "number", card=False),
-    "most_price_sensitive_brand": Headline("Most price-sensitive brand", "text"),
+    "most_price_sensitive_brand": Headline("Most price-sensitive brand", "text", key=True),
     "own_price_elasticity": Headline("Own-price elasticity: {alternative}", "number"),
-    "what_if_share_change_pp": Headline("Change in {brand}'s share if it {change}", "number", unit="pp"),
+    "what_if_share_change_pp": Headline("Change in {brand}'s share if it {change}", "number", unit="pp", key=True),
     "mcfadden_rho2": Headline("McFadden rho-squared", "ratio", good="up", card=False),
     # a price position is a strategy, not good or bad news: no direction
-    "overall_price_index": Headline("Overall price index, 100 = level, below = cheaper{generated}", "number"),
+    "overall_price_index": Headline("Overall price index, 100 = level, below = cheaper{generated}", "number", key=True),
 }
 
 

@@ -34,17 +34,17 @@ METRIC_LABELS = {"conversion": "Conversion rate", "revenue_per_visitor": "Revenu
                  "aov": "Average order value", "orders_per_visitor": "Orders per visitor"}
 
 HEADLINES = {
-    "decision": Headline("Decision", "text"),
+    "decision": Headline("Decision", "text", key=True),
     "data_generated": Headline("Generated data", "text"),
     "users": Headline("Users in the readout", "count"),
-    "srm_p_value": Headline("SRM chi-square p-value", "number"),
+    "srm_p_value": Headline("SRM chi-square p-value", "number", key=True),
     "double_assigned_users": Headline("Users in several variants (excluded)", "count", good="down"),
     "control_conversion": Headline("Conversion: {control}", "percent"),
     "treatment_conversion": Headline("Conversion: {treatment}", "percent", good="up"),
-    "primary_lift": Headline("{primary} lift", "change", good="up"),
+    "primary_lift": Headline("{primary} lift", "change", good="up", key=True),
     "primary_lift_ci_low": Headline("Lift CI low", "change", good="up"),
     "primary_lift_ci_high": Headline("Lift CI high", "change", good="up"),
-    "primary_p_holm": Headline("Holm-adjusted p-value", "number"),
+    "primary_p_holm": Headline("Holm-adjusted p-value", "number", key=True),
     "revenue_per_visitor_lift": Headline("Revenue per visitor lift", "change", good="up"),
     "funnel_conversion": Headline("Funnel: first to last step (strict)", "percent", good="up"),
     "days_to_detect_5pct": Headline("Days to detect +5% conversion", "number", good="down", unit="days"),

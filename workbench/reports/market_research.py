@@ -126,13 +126,14 @@ FORECAST = TableSpec({
 
 # --------------------------------------------------------------------------- headline metrics
 HEADLINES = {
-    "customers": Headline("Customers analysed", "count", good="up"),
+    "customers": Headline("Customers analysed", "count", good="up", key=True),
     "personas": Headline("Buyer personas (chosen by silhouette)", "count"),
     "top_persona_by_value": Headline("Persona with the most future value", "text"),
     "top_persona_value_share": Headline("Top persona's share of future value", "percent"),
     "top_segment_by_value": Headline("RFM segment with the most future value", "text"),
-    "mean_clv": Headline("Mean customer value, next {horizon_weeks} weeks (discounted margin)", "money", good="up"),
-    "total_clv": Headline("Value of all customers, next {horizon_weeks} weeks", "money", good="up"),
+    "mean_clv": Headline("Mean customer value, next {horizon_weeks} weeks (discounted margin)", "money", good="up",
+                         key=True),
+    "total_clv": Headline("Value of all customers, next {horizon_weeks} weeks", "money", good="up", key=True),
     "top10_value_share": Headline("Share of value held by the best {top_share} of customers", "percent"),
     "holdout_predicted": Headline("Holdout repeat purchases predicted", "number", card=False),
     "holdout_actual": Headline("Holdout repeat purchases actual", "number", card=False),
@@ -145,7 +146,7 @@ HEADLINES = {
     "gamma_gamma_q": Headline("Gamma-Gamma q", "number", card=False),
     "gamma_gamma_gamma": Headline("Gamma-Gamma gamma", "number", card=False),
     "demand_trend_change": Headline("{trend_what} trend change over the last {trend_periods} {trend_unit}", "change",
-                                    good="up"),
+                                    good="up", key=True),
     "forecast_mean": Headline("Forecast {forecast_what} per {forecast_unit}, next {forecast_periods}", "money",
                               good="up"),
     "forecast_mape": Headline("Forecast back-test MAPE", "percent", good="down"),

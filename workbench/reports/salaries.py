@@ -45,13 +45,13 @@ __all__ = [
 #: helps hiring and costs more, so ``good`` stays None (the header shows changes without colouring them).
 #: One pair of band metrics per level is added from :data:`BAND_HEADLINES` (``band_<level>_low`` / ``_high``).
 HEADLINES: dict[str, Headline] = {
-    "median_wage": Headline("Market median{median_bound}", "money"),
-    "employment": Headline("Jobs in the occupation and area", "count"),
+    "median_wage": Headline("Market median{median_bound}", "money", key=True),
+    "employment": Headline("Jobs in the occupation and area", "count", key=True),
     "offer": Headline("Offer checked", "money"),
-    "offer_percentile": Headline("Offer percentile", "percentile"),
+    "offer_percentile": Headline("Offer percentile", "percentile", key=True),
     "offer_percentile_low": Headline("Offer percentile, at least", "percentile"),
     "offer_percentile_high": Headline("Offer percentile, at most", "percentile"),
-    "offer_verdict": Headline("Offer verdict", "text"),
+    "offer_verdict": Headline("Offer verdict", "text", key=True),
 }
 #: Labels of each level's band edges; ``(at least)`` is added where an edge rests on a top-coded percentile.
 BAND_HEADLINES = {"low": "{level} band from", "high": "{level} band to"}

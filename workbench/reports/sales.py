@@ -197,10 +197,10 @@ BRIDGE_STEPS: dict[str, tuple[str, str]] = {
 
 HEADLINES: dict[str, Headline] = {
     "period": Headline("Period reported", "text"),
-    "net_revenue": Headline("Net revenue, {period}", "money", good="up"),
-    "net_revenue_change_vs_previous": Headline("Net revenue change vs {previous}", "change", good="up"),
-    "net_revenue_change_vs_last_year": Headline("Net revenue change vs {last_year}", "change", good="up"),
-    "orders": Headline("Orders", "count", good="up"),
+    "net_revenue": Headline("Net revenue, {period}", "money", good="up", key=True),
+    "net_revenue_change_vs_previous": Headline("Net revenue change vs {previous}", "change", good="up", key=True),
+    "net_revenue_change_vs_last_year": Headline("Net revenue change vs {last_year}", "change", good="up", key=True),
+    "orders": Headline("Orders", "count", good="up", key=True),
     "average_order_value": Headline("Average order value", "money", good="up"),
     "customers": Headline("Customers who ordered", "count", good="up"),
     "new_customers": Headline("New customers", "count", good="up"),

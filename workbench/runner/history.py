@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.runner.ledger import read_ledger
-from workbench.runner.manifest import MANIFEST, is_headline, read_metrics
+from workbench.runner.manifest import MANIFEST, key_figures, read_metrics
 
 __all__ = ["scan_runs", "JobHistory", "job_histories"]
 
@@ -78,13 +78,10 @@ class JobHistory:
         return (m.get("title") or m.get("notebook", {}).get("name")) if m else self.job
 
     def headline_names(self, limit: int) -> list[str]:
-        """The first ``limit`` numeric headline metrics of the latest successful run (not those recorded with
-        ``card=False``: tracked figures such as a model's parameters)."""
+        """The key figures of the latest successful run (:func:`~workbench.runner.manifest.key_figures`): the
+        report's ``key=True`` figures, else its first numeric headline figures; at most ``limit``."""
         m = self.latest_ok or {}
-        out = [x["name"] for x in m.get("_metrics", [])
-               if isinstance(x.get("value"), (int, float)) and not isinstance(x.get("value"), bool)
-               and is_headline(x)]
-        return out[:limit]
+        return [x["name"] for x in key_figures(m.get("_metrics", []), limit)]
 
     def series(self, name: str, *, limit: int = 30) -> list[tuple[dict, dict]]:
         """(run manifest, metric) of ``name`` over the successful runs, oldest first, at most ``limit``."""

@@ -21,7 +21,7 @@ from workbench.runner import files
 from workbench.runner.compare import change_text
 from workbench.runner.history import JobHistory, job_histories, scan_runs
 from workbench.runner.html import duration_text, error_location, escape, metric_text, page, when_text
-from workbench.runner.manifest import is_headline
+from workbench.runner.manifest import key_figures
 
 __all__ = ["scan_runs", "build_index", "render_index", "sparkline", "INDEX_FILE"]
 
@@ -62,7 +62,7 @@ def _params_text(m: dict) -> str:
 
 
 def _metrics_html(m: dict) -> str:
-    items = [x for x in m.get("_metrics", []) if is_headline(x)][:HEADLINE_METRICS]
+    items = key_figures(m.get("_metrics", []), HEADLINE_METRICS)
     return "<br>".join(f'{escape(x.get("label") or x["name"])}: <strong>{escape(metric_text(x))}</strong>' for x in items)
 
 

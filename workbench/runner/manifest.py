@@ -34,7 +34,8 @@ from workbench import config
 from workbench.provenance import sha256_file
 
 __all__ = ["SCHEMA", "environment", "git_state", "code_fingerprint", "input_changes", "changes_since",
-           "write_json", "read_manifest", "read_metrics", "is_headline", "relative_input", "package_versions"]
+           "write_json", "read_manifest", "read_metrics", "is_headline", "key_figures", "relative_input",
+           "package_versions"]
 
 SCHEMA = 1
 DIST_NAME = "ecommerce-workbench"
@@ -65,6 +66,16 @@ def is_headline(metric: dict) -> bool:
     """Whether a recorded metric is a headline (a header card, a digest line, an index trend) rather than a
     figure recorded with ``card=False`` for tracking only (a model's parameters)."""
     return metric.get("card", True) is not False
+
+
+def key_figures(metrics: list[dict], limit: int) -> list[dict]:
+    """The figures the index shows for a run: those the report recorded with ``key=True``, or, where it marked
+    none, its first numeric headline figures; at most ``limit``, in the order recorded."""
+    keys = [m for m in metrics if m.get("key") and is_headline(m)]
+    if not keys:
+        keys = [m for m in metrics if is_headline(m) and isinstance(m.get("value"), (int, float))
+                and not isinstance(m.get("value"), bool)]
+    return keys[:limit]
 
 
 @lru_cache(maxsize=1)
