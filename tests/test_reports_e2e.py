@@ -68,3 +68,22 @@ def test_index_lists_every_run(catalog):
         assert (m["_dir"] / m["files"]["html"]).relative_to(catalog.reports).as_posix() in hrefs
     assert "<script" not in index
     assert "Each job: latest run, history and last failure" in index
+
+
+def test_the_index_shows_each_reports_key_figures(catalog):
+    # the figures a report marks with key=True reach metrics.json and lead its job's row in the index
+    from workbench.reports import competitors, experiments, market_research, marketing, salaries, sales
+    from workbench.runner.history import job_histories
+
+    modules = {"sales-performance": sales, "market-research": market_research, "competitor-analysis": competitors,
+               "salary-benchmarking": salaries, "experiment-readout": experiments, "marketing-performance": marketing}
+
+    histories = job_histories(catalog.reports)
+    for job, h in histories.items():
+        if h.latest_ok is None:
+            continue
+        report = h.latest_ok["notebook"]["name"]
+        specs = modules[report].HEADLINES
+        recorded = [m["name"] for m in h.latest_ok["_metrics"]]
+        expected = [name for name in specs if specs[name].key and name in recorded][:4]
+        assert expected and h.headline_names(4) == expected, job

@@ -64,7 +64,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 START_TIMEOUT_S = 120
 PAPERMILL_ENGINE = "workbench"  # nbclient with the save policy of _papermill()
 METRIC_KEYS = ("name", "value", "label", "kind", "unit", "good")
-OPTIONAL_METRIC_KEYS = ("se", "n", "card")
+OPTIONAL_METRIC_KEYS = ("se", "n", "card", "key")
 
 
 @dataclass

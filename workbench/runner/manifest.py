@@ -14,7 +14,8 @@
      "error": null | {"cell_index", "execution_count", "cell_id", "ename", "evalue", "source", "traceback"},
      "options": {"show_code"}, "files": {"notebook", "html", "metrics"}}
 
-``metrics.json``: ``{"metrics": [{"name", "value", "label", "kind", "unit"}, ...]}`` in recording order.
+``metrics.json``: ``{"metrics": [{"name", "value", "label", "kind", "unit", "good"}, ...]}`` in recording order;
+where recorded, ``se``, ``n``, ``card`` (False) and ``key`` (True), and ``change`` against the previous run.
 """
 from __future__ import annotations
 
