@@ -205,10 +205,11 @@ def render_index(runs: list[dict], root: Path) -> str:
                     f"<td>{_job_status_html(h)}</td><td>{ran}</td><td>{_history_html(h)}</td>"
                     f"<td>{_failure_html(h)}</td></tr>")
     parts.append('<h2 class="wb-section">Each job: latest run, history and last failure</h2>'
-                 '<p class="wb-small">Trend lines cover each job\'s successful runs, oldest to newest; the change '
+                 '<p class="wb-small">The key figures each report names; trend lines cover each job\'s successful '
+                 'runs, oldest to newest; the change '
                  'is the latest run against the one before (green: good news for that metric, red: bad).</p>'
-                 '<table class="wb-runs"><tr><th>report</th><th>status</th><th>ran</th><th>history of the headline '
-                 'metrics</th><th>last failure</th></tr>' + "".join(rows) + "</table>")
+                 '<table class="wb-runs"><tr><th>report</th><th>status</th><th>ran</th><th>key figures and their '
+                 'history</th><th>last failure</th></tr>' + "".join(rows) + "</table>")
 
     rows = []
     for m in runs:
