@@ -66,6 +66,10 @@ def test_report_on_cdnow_defaults(tmp_path, monkeypatch):
     text = _markdown(out)
     assert "**Jun 1998**: net revenue **$76,109**" in text
     assert "no product or category detail" in text
+    last_first_order = raw.groupby("customer_id")["order_date"].min().max()
+    assert f"{last_first_order:%b %Y}" == "Mar 1997"                 # 15 months before Jun 1998
+    assert ("No customer placed a first order in Jun 1998; the last did in Mar 1997, 15 months earlier: either "
+            "acquisition has stopped, or the data covers only customers acquired up to then.") in text
     # the bridge: whole-dollar totals and steps that add up to the shown change; 1,488 -> 1,506 customers
     assert ("Net revenue rose by **$5,119** (+7.2%) from May 1998 ($70,990) to Jun 1998 ($76,109). Through its "
             "drivers: more customers ordered (+$884)") in text

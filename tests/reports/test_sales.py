@@ -72,6 +72,20 @@ class TestHeadline:
         assert "1 order at an average order value of $80.00; 1.00 units per order." in text
         assert "1 customer ordered: 1 new and 0 returning" in text
 
+    def test_a_period_without_new_customers_says_since_when(self, store):
+        text = S.headline_md(K.kpi_comparison(store, period="week", period_end="2024-01-17"))
+        assert ("1 customer ordered: 0 new and 1 returning; returning customers brought $60 (75.0% of net revenue). "
+                "No customer placed a first order in Week of 15 Jan 2024; the last did in Week of 8 Jan 2024.\n") in text
+        # B orders again in June; the last first order was C's, in February: four months earlier
+        june = pd.concat([store, pd.DataFrame({"order_id": ["o8"], "customer_id": pd.array(["B"], dtype="string"),
+                                               "order_date": pd.to_datetime(["2024-06-30"]).astype("datetime64[us]"),
+                                               "revenue": [30.0], "quantity": [1], "line_type": ["sale"]})])
+        text = S.headline_md(K.kpi_comparison(june, period_end="2024-06-30"))
+        assert ("No customer placed a first order in Jun 2024; the last did in Feb 2024, 4 months earlier: either "
+                "acquisition has stopped, or the data covers only customers acquired up to then.") in text
+        assert "No customer placed" not in S.headline_md(K.kpi_comparison(store))          # B was new in January
+        assert "No customer placed" not in S.headline_md(K.kpi_comparison(store, period_end="2023-11-30"))  # no order
+
     def test_no_returns(self, store):
         text = S.headline_md(K.kpi_comparison(store[store["line_type"] == "sale"]))
         assert text.endswith("The data has no return or refund lines, so no return rate is shown.")

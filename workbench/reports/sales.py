@@ -326,7 +326,8 @@ def headline_md(comparison: KpiComparison, *, currency: str = "USD") -> Markdown
         f"{_count(t.loc['customers', 'current'], 'customer')} ordered: {fmt.num(t.loc['new_customers', 'current'])} "
         f"new and {fmt.num(t.loc['returning_customers', 'current'])} returning; returning customers brought "
         f"{fmt.money(t.loc['returning_customer_revenue', 'current'], currency)} "
-        f"({fmt.pct(_share(t.loc['returning_customer_revenue', 'current'], rev))} of net revenue).",
+        f"({fmt.pct(_share(t.loc['returning_customer_revenue', 'current'], rev))} of net revenue)."
+        + _no_new_customers(c),
         f"{fmt.pct(t.loc['repeat_purchase_rate', 'current'])} of the period's customers ordered twice or more "
         f"within it (repeat purchase rate); {fmt.pct(t.loc['returning_customer_rate', 'current'])} have ordered "
         f"more than once in their history (Shopify's returning customer rate).",
@@ -338,6 +339,18 @@ def headline_md(comparison: KpiComparison, *, currency: str = "USD") -> Markdown
     else:
         lines.append("The data has no return or refund lines, so no return rate is shown.")
     return Markdown("\n\n".join(lines))
+
+
+def _no_new_customers(c: KpiComparison) -> str:
+    """When the period brought no new customer: since when none has come (a stalled acquisition is news)."""
+    since = c.periods_since_acquisition
+    if c.table.loc["new_customers", "current"] != 0 or c.table.loc["customers", "current"] == 0 or not since:
+        return ""
+    text = f" No customer placed a first order in {c.current.label}; the last did in {c.last_acquisition}"
+    if since < 3:
+        return text + "."
+    return (text + f", {fmt.num(since)} {c.period}s earlier: either acquisition has stopped, or the data covers only "
+            "customers acquired up to then.")
 
 
 def data_md(orders: Any, *, kpis: pd.DataFrame) -> Markdown:

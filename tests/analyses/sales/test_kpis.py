@@ -170,6 +170,17 @@ class TestComparison:
         # E's order of Sunday 15 Jan 2023 belongs to the week of 9 Jan 2023, not to the comparison week
         assert c.last_year.in_data and c.value("revenue", "last_year") == 0.0
 
+    def test_when_the_last_customer_was_acquired(self, store):
+        # first orders: E Jan 2023, A Dec 2023, B 10 Jan 2024 (week of 8 Jan), C Feb 2024
+        c = K.kpi_comparison(store)
+        assert (c.last_acquisition, c.periods_since_acquisition) == ("Jan 2024", 0)          # B
+        w = K.kpi_comparison(store, period="week", period_end="2024-01-17")
+        assert w.value("new_customers") == 0 and w.value("customers") == 1                    # B again
+        assert (w.last_acquisition, w.periods_since_acquisition) == ("Week of 8 Jan 2024", 1)
+        n = K.kpi_comparison(store, period_end="2023-11-30")                                  # Feb-Nov: no order
+        assert (n.last_acquisition, n.periods_since_acquisition) == ("Jan 2023", 10)
+        assert K.kpi_comparison(store, period="quarter", period_end="2024-02-20").periods_since_acquisition == 0
+
     def test_period_end_outside_the_data(self, store):
         with pytest.raises(DataError, match=r"period_end: period_end '2030-01-31' is outside the orders' date "
                                             r"range 2023-01-15 to 2024-02-20 \(first: '2030-01-31'\)"):

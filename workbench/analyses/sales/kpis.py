@@ -206,7 +206,10 @@ class KpiComparison:
     Changes are absolute (current - other) and relative (current / other - 1); for rates the absolute change
     is in percentage points (0.012 = +1.2 pp). ``periods`` holds the three periods' full rows of
     :func:`kpis_by_period` (index ``current``, ``previous``, ``last_year``; NaN where the data has no such
-    period), for analyses built on the comparison such as the revenue bridge.
+    period), for analyses built on the comparison such as the revenue bridge. ``last_acquisition``: the label
+    of the last period up to the reported one in which a customer placed a first order, and
+    ``periods_since_acquisition`` how many periods before the reported one it was (0: the reported period
+    itself; None for both when no identified customer ordered).
     """
     period: str
     current: PeriodWindow
@@ -217,6 +220,8 @@ class KpiComparison:
     first_date: pd.Timestamp
     last_date: pd.Timestamp
     periods: pd.DataFrame
+    last_acquisition: str | None = None
+    periods_since_acquisition: int | None = None
 
     def window(self, which: str) -> PeriodWindow:
         """The :class:`PeriodWindow` named ``"current"``, ``"previous"`` or ``"last_year"``."""
@@ -314,7 +319,13 @@ def kpi_comparison(
         base = table[other].where(table[other] != 0)
         table[f"{prefix}_pct"] = table["current"] / base - 1
     periods = pd.DataFrame({which: rows[which] for which in windows}).T
+    upto = kpis[kpis["period_start"] <= info["current"].start].sort_values("period_start")
+    acquired = np.flatnonzero(upto["new_customers"].fillna(0).to_numpy() > 0)
+    last_acquisition = since = None
+    if len(acquired):
+        last_acquisition = period_name(upto["period_start"].iloc[acquired[-1]], period=period)
+        since = len(upto) - 1 - int(acquired[-1])
     return KpiComparison(period=period, current=info["current"], previous=info["previous"],
                          last_year=info["last_year"], table=table,
                          has_returns=bool(kpis.attrs["has_returns"]), first_date=first_date, last_date=last_date,
-                         periods=periods)
+                         periods=periods, last_acquisition=last_acquisition, periods_since_acquisition=since)
