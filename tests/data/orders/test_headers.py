@@ -114,6 +114,13 @@ class TestSpellings:
         assert loaded.to_pandas()[["order_id", "customer_id", "revenue"]].values.tolist() == \
             [["A", "a@x", 3.0], ["B", "b@x", 4.5]]
 
+    @pytest.mark.parametrize("header", ["Customer E-mail", "Billing Email", "E-mail Address", "Buyer Email"])
+    def test_an_email_column_is_the_customer_id(self, tmp_path, header):
+        # the usual customer key of a small shop's export, however the header spells it
+        f = write(tmp_path, f"Order Number,{header},Order Date,Order Total\n1001,ann@example.com,2026-11-03,45.50\n")
+        frame = load_orders(f).to_pandas()
+        assert frame[["order_id", "customer_id", "revenue"]].values.tolist() == [["1001", "ann@example.com", 45.5]]
+
     def test_spelling_normalises_case_separators_and_camel_case(self):
         assert [spelling(h) for h in ("OrderID", "order_id", "Order-ID", "Order #", "Order Number", "InvoiceNo",
                                       "E-mail", "Created at")] == \

@@ -45,8 +45,9 @@ NEEDED = ("order_id", "customer_id", "order_date", "revenue")
 SPELLINGS: dict[str, tuple[str, ...]] = {
     "order_id": ("order id", "order no", "order", "order ref", "order reference", "invoice", "invoice no",
                  "invoice id", "transaction id", "receipt no", "sales order", "sales order no"),
-    "customer_id": ("customer id", "customer no", "customer", "customer email", "email", "e mail",
-                    "email address", "client id", "client", "buyer id", "buyer", "user id", "account id"),
+    "customer_id": ("customer id", "customer no", "customer", "customer email", "customer e mail", "email",
+                    "e mail", "email address", "e mail address", "billing email", "billing e mail", "buyer email",
+                    "client email", "client id", "client", "buyer id", "buyer", "user id", "account id"),
     "order_date": ("order date", "date", "created at", "created", "order created", "order time",
                    "order datetime", "purchase date", "invoice date", "transaction date", "date placed",
                    "placed at", "timestamp", "datetime"),
