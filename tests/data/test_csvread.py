@@ -120,8 +120,30 @@ class TestParseDates:
         notes: list[str] = []
         got = parse_dates(pd.Series(["01/02/2024"]), column="Date", notes=notes, default_dayfirst=True)
         assert got.tolist() == [T("2024-02-01")]
-        assert "read as day/month/year (pass dayfirst= to change)" in notes[0]
+        assert notes[0].endswith("read as day/month/year (pass dayfirst= to change).")
         assert parse_dates(pd.Series(["01/02/2024"]), dayfirst=False).tolist() == [T("2024-01-02")]
+
+    def test_a_week_of_orders_within_one_month_shows_the_order(self):
+        # no number above 12, but the first varies over a week and the second stays: days within one month
+        notes: list[str] = []
+        week = pd.Series([f"0{d}/11/2026 10:00" for d in (3, 3, 4, 5, 6, 7, 9)])
+        got = parse_dates(week, column="Order Date", notes=notes)
+        assert got.min() == T("2026-11-03 10:00") and got.max() == T("2026-11-09 10:00")
+        assert notes == ["Order Date: no value shows whether dates are day/month or month/day; read as "
+                         "day/month/year because the first number varies and the second does not, as days within "
+                         "one month do (pass dayfirst= to change)."]
+        us = pd.Series([f"11/0{d}/2026" for d in (3, 4, 9)])              # the mirror: month first
+        assert parse_dates(us).tolist() == [T("2026-11-03"), T("2026-11-04"), T("2026-11-09")]
+        # two values of the first number only: no evidence, the default order (and its note)
+        notes = []
+        assert parse_dates(pd.Series(["03/11/2026", "04/11/2026"]), notes=notes).tolist() == \
+            [T("2026-03-11"), T("2026-04-11")]
+        assert notes[0].endswith("read as month/day/year (pass dayfirst= to change).")
+        # the documented miss: the 1st of three months written day first (1 Jan, 1 Feb, 1 Mar) varies in its
+        # second number only, so it reads as three days of January (dayfirst=True reads it right)
+        months = pd.Series(["01/01/2026", "01/02/2026", "01/03/2026"])
+        assert parse_dates(months).tolist() == [T("2026-01-01"), T("2026-01-02"), T("2026-01-03")]
+        assert parse_dates(months, dayfirst=True).tolist() == [T("2026-01-01"), T("2026-02-01"), T("2026-03-01")]
 
     def test_am_pm(self):
         got = parse_dates(pd.Series(["1/31/2024 12:05 AM", "1/31/2024 1:30 PM", "1/31/2024 12:00 PM"]))

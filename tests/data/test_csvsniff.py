@@ -27,6 +27,10 @@ class TestDateNotation:
         (("01/31/2024 8:26", "2/1/2024 10:05"), DateNotation("%m/%d/%Y %H:%M", dayfirst=False, proven=True)),
         (("05.01.2024",), DateNotation("%m.%d.%Y", dayfirst=False, proven=False)),
         (("05-01-2024 07:05:01",), DateNotation("%m-%d-%Y %H:%M:%S", dayfirst=False, proven=False)),
+        # no number above 12: how they vary (the careful reader's rule, csvread.order_by_spread)
+        (("03/11/2026", "04/11/2026", "09/11/2026"), DateNotation("%d/%m/%Y", True, False, by_spread=True)),
+        (("11/03/2026", "11/04/2026", "11/09/2026"), DateNotation("%m/%d/%Y", False, False, by_spread=True)),
+        (("03/11/2026", "04/12/2026", "09/11/2026"), DateNotation("%m/%d/%Y", False, False, by_spread=False)),
     ])
     def test_one_notation(self, values, expected):
         assert date_notation(s(*values)) == expected

@@ -35,7 +35,7 @@ import pandas as pd
 from workbench.errors import DataError
 
 __all__ = ["CsvRead", "read_csv_robust", "read_csv_head", "parse_numbers", "parse_dates", "currency_of_amounts",
-           "detect_encoding", "compression_of"]
+           "detect_encoding", "compression_of", "order_by_spread", "undecided_dates_note"]
 
 _STR = "string[pyarrow]"  # pyarrow-backed text: vectorised regex (RE2) instead of a Python loop
 DELIMITERS = (",", ";", "\t", "|")
@@ -493,11 +493,11 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
                 if only_dm.any() or only_md.any():
                     dayfirst = bool(only_dm.any())
                 else:
-                    dayfirst = default_dayfirst
+                    both = day_month.notna() & month_day.notna()
+                    spread = order_by_spread(a[both].nunique(), b[both].nunique())
+                    dayfirst = default_dayfirst if spread is None else spread
                     if notes is not None:
-                        notes.append(f"{column or 'dates'}: no value shows whether dates are day/month or "
-                                     f"month/day; read as {'day/month' if dayfirst else 'month/day'}/year "
-                                     f"(pass dayfirst= to change)")
+                        notes.append(undecided_dates_note(column or "dates", dayfirst, by_spread=spread is not None))
             parsed = day_month if dayfirst else month_day
             ok = parsed.notna()
             out[ok[ok].index] = parsed[ok].astype("datetime64[us]")
@@ -512,6 +512,35 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
         notes.append(f"{column or 'Dates'}: time-zone offsets dropped, the local time written in the export kept.")
     out.index = index
     return out
+
+
+def order_by_spread(n_first: int, n_second: int) -> bool | None:
+    """Day/month or month/day when no number is above 12, read off how many values each number takes: True
+    (day first) when the first takes at least three and the second one, as a week or two of orders within one
+    month does ("03/11/2026" to "09/11/2026"); False in the mirror case; None when neither holds.
+
+    Written by hand: pandas and DuckDB only ever assume an order. The rule fails for dates on one day of
+    several months and nothing else (01/01, 01/02, 01/03 meaning the 1st of three months, day first), which
+    an order export seldom is; the load summary says the order was inferred, and ``dayfirst=`` overrides it.
+    """
+    if n_first >= 3 and n_second == 1:
+        return True
+    if n_second >= 3 and n_first == 1:
+        return False
+    return None
+
+
+def undecided_dates_note(column: str, dayfirst: bool, *, by_spread: bool) -> str:
+    """The load summary's sentence when no value proves the day/month order (the careful reader's and the
+    engine's words are one)."""
+    order = "day/month" if dayfirst else "month/day"
+    if by_spread:
+        varies, fixed = ("first", "second") if dayfirst else ("second", "first")
+        return (f"{column}: no value shows whether dates are day/month or month/day; read as {order}/year because "
+                f"the {varies} number varies and the {fixed} does not, as days within one month do (pass "
+                f"dayfirst= to change).")
+    return (f"{column}: no value shows whether dates are day/month or month/day; read as {order}/year (pass "
+            f"dayfirst= to change).")
 
 
 def _not_dates(s: pd.Series, bad: pd.Series, *, source: str | None, column: str | None, row_offset: int,

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.data.csvread import (_ISO_FORMATS, _OFFSET_RE, _TIME_RE, _clean_number_text, _decimal_evidence_mask,
-                                    _fits)
+                                    _fits, order_by_spread)
 
 __all__ = ["DateNotation", "date_notation", "decimal_notation", "decimal_notations", "ENGINE_ISO_FORMATS"]
 
@@ -56,11 +56,15 @@ class DateNotation:
         The order was given (``dayfirst=``) or a sampled value shows it (a number above 12). When False the
         careful reader would say in the load summary that it assumed the order, unless a value further down
         the file shows it.
+    by_spread : bool
+        Not proven, and read off how the two numbers vary (:func:`~workbench.data.csvread.order_by_spread`)
+        rather than assumed.
     """
 
     format: str
     dayfirst: bool | None = None
     proven: bool = True
+    by_spread: bool = False
 
     @property
     def pattern(self) -> str:
@@ -102,14 +106,16 @@ def date_notation(values: pd.Series, *, dayfirst: bool | None = None,
     if only_dm and only_md:
         return None
     proven = dayfirst is not None or only_dm or only_md
+    spread = None if proven else order_by_spread(a.nunique(), b.nunique())
     if dayfirst is None:
-        dayfirst = only_dm if (only_dm or only_md) else default_dayfirst
+        dayfirst = only_dm if (only_dm or only_md) else default_dayfirst if spread is None else spread
     sep1, sep2 = parts.iloc[0][1], parts.iloc[0][3]
     date = f"%d{sep1}%m{sep2}%Y" if dayfirst else f"%m{sep1}%d{sep2}%Y"
     if pd.notna(parts.iloc[0][5]):
         date += parts.iloc[0][5] + "%H:%M" + (":%S" if pd.notna(parts.iloc[0][8]) else "")
     parsed = pd.to_datetime(s, format=date, errors="coerce")
-    return DateNotation(date, dayfirst=dayfirst, proven=proven) if parsed.notna().all() else None
+    return (DateNotation(date, dayfirst=dayfirst, proven=proven, by_spread=spread is not None)
+            if parsed.notna().all() else None)
 
 
 def decimal_notation(values: pd.Series, *, decimal: str = "auto",

@@ -251,10 +251,39 @@ def test_day_month_order_unproven_gets_the_careful_note(shop, tmp_path, monkeypa
     assert way(fast) == "engine"
     assert_same(fast, slow)
     assert ("order_date: no value shows whether dates are day/month or month/day; read as month/day/year (pass "
-            "dayfirst= to change)") in fast.summary.notes
+            "dayfirst= to change).") in fast.summary.notes
     fast, slow = load_orders(path, dayfirst=True), careful(path, monkeypatch, dayfirst=True)
     assert_same(fast, slow)
     assert not any("no value shows" in n for n in fast.summary.notes)
+
+
+def test_a_first_week_of_orders_is_read_day_first_by_both_readers(tmp_path, monkeypatch):
+    # a new shop's first export: one week of November, every number at most 12, written day first
+    rows = [f"{1000 + i},c{i % 5},0{d}/11/2026 1{i % 10}:00,{10 + i}.50,1" for i, d in enumerate((3, 3, 4, 5, 6, 7, 9))]
+    path = tmp_path / "week.csv"
+    path.write_text("order_id,customer_id,order_date,revenue,quantity\n" + "\n".join(rows) + "\n")
+    fast, slow = load_orders(path), careful(path, monkeypatch)
+    assert way(fast) == "engine"
+    assert_same(fast, slow)
+    dates = fast.to_pandas()["order_date"]
+    assert (dates.min(), dates.max()) == (pd.Timestamp("2026-11-03 10:00"), pd.Timestamp("2026-11-09 16:00"))
+    assert ("order_date: no value shows whether dates are day/month or month/day; read as day/month/year because "
+            "the first number varies and the second does not, as days within one month do (pass dayfirst= to "
+            "change).") in fast.summary.notes
+
+
+def test_a_day_first_sample_the_whole_file_does_not_confirm(small_sample, tmp_path, monkeypatch):
+    # the first lines vary in their first number only (day first); further down the second varies too, so
+    # on the whole file nothing shows the order: the careful reader's default (month first) decides
+    rows = [f"A{i},c{i},0{1 + i % 9}/11/2026,5,1" for i in range(1, 200)]
+    rows += [f"B{i},c{i},0{1 + i % 9}/0{1 + i % 9}/2026,5,1" for i in range(1, 20)]
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,order_date,revenue,quantity\n" + "\n".join(rows) + "\n")
+    fast, slow = load_orders(path), careful(path, monkeypatch)
+    assert way(fast) != "engine"                                   # the engine's query gave the file back
+    assert_same(fast, slow)
+    assert fast.to_pandas()["order_date"].iloc[0] == pd.Timestamp("2026-02-11")        # 02/11: 11 February
+    assert any("read as month/day/year (pass dayfirst= to change)." in n for n in fast.summary.notes)
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from workbench.data.csvread import CsvRead
+from workbench.data.csvread import CsvRead, order_by_spread, undecided_dates_note
 from workbench.data.csvsniff import DateNotation, date_notation, decimal_notations
 from workbench.data.orders.eager import MONEY
 from workbench.data.orders.headers import Layout
@@ -190,6 +190,7 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
                               "max_date": base.order_date.max()}
     if plan.dates.dayfirst is not None and not plan.dates.proven:
         checks["max_day"] = base.order_date.day().max()
+        checks["n_days"], checks["n_months"] = base.order_date.day().nunique(), base.order_date.month().nunique()
     if "status" in cols:
         checks["status_unknown"] = (base["_status_word"].notnull() & base.status.isnull()).sum()
     if "currency" in cols and options.currency is not None:   # the careful reader refuses a file with no
@@ -204,9 +205,8 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
         first = _first_unknown_status(base)
         summary.items.insert(0, _status_item(int(found["status_unknown"]), first))
     if plan.dates.dayfirst is not None and not plan.dates.proven and not found["max_day"] > 12:
-        order = "day/month" if plan.dates.dayfirst else "month/day"
-        summary.notes.insert(at_dates_note, f"order_date: no value shows whether dates are day/month or month/day; "
-                                            f"read as {order}/year (pass dayfirst= to change)")
+        summary.notes.insert(at_dates_note, _undecided_order(found, plan.dates.dayfirst,
+                                                             default=head.read.decimal == ","))
     summary.resolve()
     summary.note(f"Read by DuckDB with the delimiter, number and date formats of the first {head.lines:,} lines; "
                  "every line was checked. Each query reads the file again (save a large file as Parquet to query "
@@ -214,6 +214,17 @@ def _engine_query(head: CsvHead, layout: Layout, options: LoadOptions, plan: _Pl
     lines = OrderLines(table, summary, source=str(head.path), format=layout.format, frame=None, engine="duckdb",
                        local_file=True)
     return lines, found
+
+
+def _undecided_order(found: dict[str, Any], dayfirst: bool, *, default: bool) -> str:
+    """The note on a file no value of which shows the day/month order, with the careful reader's decision
+    taken on the whole file (how the two numbers vary, else the default); NotForEngine if that decision is
+    not the order the file was read in (the first lines varied otherwise than the whole file)."""
+    days, months = int(found["n_days"]), int(found["n_months"])
+    spread = order_by_spread(days, months) if dayfirst else order_by_spread(months, days)
+    if (default if spread is None else spread) != dayfirst:
+        raise NotForEngine("the day/month order of its first lines is not the whole file's.")
+    return undecided_dates_note("order_date", dayfirst, by_spread=spread is not None)
 
 
 def _view(con: Any, sql: str) -> ibis.Table:
