@@ -121,6 +121,26 @@ class TestSpellings:
         frame = load_orders(f).to_pandas()
         assert frame[["order_id", "customer_id", "revenue"]].values.tolist() == [["1001", "ann@example.com", 45.5]]
 
+    @pytest.mark.parametrize("header, total", [
+        ("Bestellnummer;Kunde;Datum;Betrag;Menge;Status", False),                 # German
+        ("Numéro de commande;Client;Date de commande;Montant TTC;Quantité;Statut", True),   # French, a total
+        ("Pedido;Cliente;Fecha;Importe;Cantidad;Estado", False),                  # Spanish
+        ("Bestelnummer;Klant;Besteldatum;Bedrag;Aantal;Status", False),           # Dutch
+    ])
+    def test_a_shop_exporting_in_its_own_language(self, tmp_path, header, total):
+        rows = ["5001;k1@web.de;03.11.2026 10:15;45,50;2;completed", "5002;k2@web.de;04.11.2026 12:01;19,99;1;x",
+                "5003;k1@web.de;05.11.2026 09:30;120,00;3;cancelled"]
+        f = tmp_path / "orders.csv"
+        f.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        loaded = load_orders(f)
+        frame = loaded.to_pandas()
+        assert frame["order_id"].tolist() == ["5001", "5002", "5003"]
+        assert frame["customer_id"].tolist() == ["k1@web.de", "k2@web.de", "k1@web.de"]
+        assert frame["revenue"].tolist() == [45.5, 19.99, 120.0] and frame["quantity"].tolist() == [2, 1, 3]
+        assert frame["order_date"].tolist() == [pd.Timestamp("2026-11-03 10:15"), pd.Timestamp("2026-11-04 12:01"),
+                                                pd.Timestamp("2026-11-05 09:30")]
+        assert any(n.startswith("Revenue taken from") for n in loaded.summary.notes) == total
+
     def test_spelling_normalises_case_separators_and_camel_case(self):
         assert [spelling(h) for h in ("OrderID", "order_id", "Order-ID", "Order #", "Order Number", "InvoiceNo",
                                       "E-mail", "Created at")] == \

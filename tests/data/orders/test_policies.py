@@ -71,6 +71,9 @@ def test_counts_by_hand(lines, tmp_path):
         assert got == {
             "other_currency": (1, "dropped", 15.0),
             "currency_filled": (1, "changed", None),
+            # the sales of the refunded order 3 (20) and the cancelled order 7 (8): said, as the status words
+            # are taken as written (this file has their return lines too)
+            "status_cancelled_or_refunded": (2, "kept", 28.0),
             "returns": (2, "kept", -25.0),
             "non_product": (2, "dropped", 3.5),
             "no_customer": (1, "kept", 12.0),       # the fee without a customer was dropped before
@@ -88,6 +91,9 @@ def test_cancelled_drop_leaves_out_orders_with_status_cancelled(lines, tmp_path)
         assert (s["cancelled_orders"].lines, s["cancelled_orders"].revenue) == (2, 3.0)
         assert "7" not in set(loaded.to_pandas()["order_id"])
         assert "2 lines of orders with status cancelled: left out (cancelled='drop')" in s.to_markdown()
+        assert (s["status_cancelled_or_refunded"].lines, s["status_cancelled_or_refunded"].revenue) == (1, 20.0)
+        assert ("1 sale line of orders with status refunded: kept as sales, so revenue counts them unless the file "
+                "also has the return lines that reverse them") in s.to_markdown()
 
 
 def test_derived_quantity_and_line_types_are_said_the_same_way(tmp_path):
@@ -118,3 +124,10 @@ def test_no_policy_leaves_a_line_out(lines, tmp_path):
     for loaded in both(frame, tmp_path, non_product="keep"):
         s = loaded.summary.resolve()
         assert (s.lines_read, s.lines_kept) == (10, 10) and len(loaded.to_pandas()) == 10
+
+
+def test_a_shop_layout_that_reverses_cancellations_gets_no_status_note():
+    # Shopify's and WooCommerce's layouts turn cancellations and refunds into return lines themselves
+    for name in ("shopify_orders_export.csv", "woocommerce_order_export.csv"):
+        s = load_orders(f"tests/fixtures/orders/{name}").summary.resolve()
+        assert "cancelled_orders" in s and "status_cancelled_or_refunded" not in s, name

@@ -104,4 +104,5 @@ def to_canonical(frame: pd.DataFrame, ctx: LoadContext) -> pd.DataFrame:
                             f"lines with a status word not recognised (first: {frame['status'][unknown].iloc[0]!r}): "
                             "status left empty")
         out["status"] = status
+        ctx.options.setdefault("derived", []).append("status")   # as written: nothing reversed (see policies)
     return out

@@ -41,20 +41,34 @@ ORDER_FORMATS = ("canonical", "cdnow", "shopify", "woocommerce", "woocommerce-ex
 
 NEEDED = ("order_id", "customer_id", "order_date", "revenue")
 
-# canonical column -> common header spellings (normalised by `spelling`), best first
+# canonical column -> common header spellings (normalised by `spelling`), best first: English, then the German,
+# French, Spanish, Italian and Dutch headers of shops that export in their own language
 SPELLINGS: dict[str, tuple[str, ...]] = {
     "order_id": ("order id", "order no", "order", "order ref", "order reference", "invoice", "invoice no",
-                 "invoice id", "transaction id", "receipt no", "sales order", "sales order no"),
+                 "invoice id", "transaction id", "receipt no", "sales order", "sales order no",
+                 "bestellnummer", "bestell no", "bestellung", "auftragsnummer", "rechnungsnummer",
+                 "numéro de commande", "n° de commande", "commande", "numéro de facture",
+                 "número de pedido", "n° de pedido", "pedido", "número de factura",
+                 "numero ordine", "n ordine", "ordine", "bestelnummer", "ordernummer", "bestelling"),
     "customer_id": ("customer id", "customer no", "customer", "customer email", "customer e mail", "email",
                     "e mail", "email address", "e mail address", "billing email", "billing e mail", "buyer email",
-                    "client email", "client id", "client", "buyer id", "buyer", "user id", "account id"),
+                    "client email", "client id", "client", "buyer id", "buyer", "user id", "account id",
+                    "kundennummer", "kunden no", "kunden id", "kunde", "kunden e mail", "e mail adresse",
+                    "id client", "e mail client", "courriel", "id cliente", "cliente", "correo electrónico",
+                    "codice cliente", "klantnummer", "klant"),
     "order_date": ("order date", "date", "created at", "created", "order created", "order time",
                    "order datetime", "purchase date", "invoice date", "transaction date", "date placed",
-                   "placed at", "timestamp", "datetime"),
+                   "placed at", "timestamp", "datetime",
+                   "bestelldatum", "rechnungsdatum", "datum", "date de commande", "date commande",
+                   "fecha de pedido", "fecha pedido", "fecha", "data ordine", "besteldatum"),
     "revenue": ("revenue", "net sales", "net revenue", "net amount", "line total", "line amount", "amount",
-                "sales", "sales amount", "sale amount", "subtotal", "sub total"),
-    "quantity": ("quantity", "qty", "units", "items", "item count", "items sold", "no of items"),
-    "unit_price": ("unit price", "price", "item price", "price each"),
+                "sales", "sales amount", "sale amount", "subtotal", "sub total",
+                "nettobetrag", "betrag", "umsatz", "montant ht", "montant", "importe neto", "importe",
+                "importo netto", "importo", "bedrag", "omzet"),
+    "quantity": ("quantity", "qty", "units", "items", "item count", "items sold", "no of items",
+                 "menge", "anzahl", "quantité", "qté", "cantidad", "quantità", "aantal"),
+    "unit_price": ("unit price", "price", "item price", "price each", "einzelpreis", "preis", "prix unitaire",
+                   "prix", "precio unitario", "precio", "prezzo unitario", "prezzo", "stukprijs", "prijs"),
     "discount": ("discount", "discount amount", "line discount"),
     "sku": ("sku", "product code", "item code", "stock code", "product id", "item id", "article no"),
     "product_name": ("product name", "product", "item name", "description", "product title"),
@@ -63,13 +77,15 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "country": ("country", "billing country", "shipping country", "country code"),
     "region": ("region", "province", "billing province"),
     "channel": ("channel", "sales channel", "source", "origin"),
-    "status": ("status", "order status"),
+    "status": ("status", "order status", "bestellstatus", "statut", "estado", "stato"),
     "tax": ("tax", "taxes", "tax amount", "vat"),
     "shipping": ("shipping", "shipping cost", "shipping amount", "delivery", "delivery cost"),
     "line_type": ("line type",),
 }
 # order totals: revenue only when no amount column exists (they usually include tax and shipping)
-TOTALS = ("total", "order total", "grand total", "total amount", "total price", "total sales")
+TOTALS = ("total", "order total", "grand total", "total amount", "total price", "total sales",
+          "gesamtbetrag", "gesamt", "summe", "montant ttc", "total ttc", "importe total", "totale", "totaal",
+          "totaalbedrag")
 
 
 def spelling(name: str) -> str:

@@ -109,6 +109,7 @@ def canonical_columns(expr: ibis.Table, layout: Layout, *, name: str, summary: L
         derived.append("line_type")
     if "status" in cols:
         cols["status"] = cols["status"].strip().lower().substitute(STATUS_WORDS, else_=ibis.null("string"))
+        derived.append("status")   # taken as written: no cancellation or refund reversed by a return line
     return expr.select(**{c: cols[c] for c in ORDER_COLUMNS if c in cols}, **(extra or {})), tuple(derived)
 
 

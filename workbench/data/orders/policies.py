@@ -42,7 +42,9 @@ class LoadOptions:
     dayfirst: bool | None = None
     decimal: str = "auto"
     fill_currency: str | None = None   # the code written on lines without one: currency=, or the file's only one
-    derived: tuple[str, ...] = ()      # columns the source lacked and the mapping derived ("quantity", "line_type")
+    # what the mapping derived for a source that lacked it ("quantity", "line_type"), and "status" for status
+    # words taken as written by the generic mapping (a shop layout turns cancellations and refunds into lines)
+    derived: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,16 @@ POLICIES: tuple[LinePolicy, ...] = (
     LinePolicy("cancelled_orders", lambda t, o: t["status"] == "cancelled",
                {None: Treatment(DROPPED, "lines of orders with status cancelled: left out (cancelled='drop')")},
                needs=("status",), when=lambda o: o.cancelled == "drop"),
+    LinePolicy("status_cancelled_or_refunded",
+               lambda t, o: ((t["status"] == "cancelled") | (t["status"] == "refunded")) & (t["line_type"] == "sale"),
+               {"reverse": Treatment(KEPT, "sale lines of orders with status cancelled or refunded: kept as "
+                                           "sales, so revenue counts them unless the file also has the return "
+                                           "lines that reverse them (cancelled='drop' leaves cancelled orders "
+                                           "out)"),
+                "drop": Treatment(KEPT, "sale lines of orders with status refunded: kept as sales, so revenue "
+                                        "counts them unless the file also has the return lines that reverse "
+                                        "them")},
+               choice=lambda o: o.cancelled, needs=("status",), when=lambda o: "status" in o.derived),
     LinePolicy("returns", lambda t, o: t["line_type"] == "return",
                {"keep": Treatment(KEPT, f"{_RETURNS}: kept as negative revenue, so revenue is net of returns "
                                         "(returns='drop' to leave them out)"),
