@@ -15,6 +15,7 @@ import pandas as pd
 
 from workbench.analyses.customers.clv import value_concentration
 from workbench.analyses.customers.personas import MIN_CUSTOMERS_PER_PERSONA
+from workbench.analyses.demand.forecast import against_naive
 from workbench.present import fmt
 from workbench.present.narrative import Markdown, bullets
 from workbench.present.tables import Col, TableSpec, table
@@ -296,8 +297,8 @@ def _forecast_sentence(forecast: Any, *, currency: str) -> str:
     def amount(x: float) -> str:
         return _amount(x, forecast.column, currency)
 
-    verdict = ("better than" if e["mape"] < 0.95 * e["naive_mape"] else
-               "worse than" if e["mape"] > 1.05 * e["naive_mape"] else "about as good as")
+    verdict = {"better": "better than", "worse": "worse than", "same": "about as good as"}[
+        against_naive(e["mape"], e["naive_mape"])]
     naive = "repeating the value one season earlier" if forecast.naive_seasonal_ else "repeating the last value"
     return (f"The forecast for the next {fmt.num(len(fc))} {many} is {amount(fc.forecast.mean())} per {one} on "
             f"average; the {fmt.pct(forecast.level, 0)} prediction interval runs from {amount(fc.lower.iloc[0])}"

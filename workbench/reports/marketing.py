@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.analyses.demand.forecast import against_naive
 from workbench.analyses.marketing.efficiency import ltv_to_cac
 from workbench.present import fmt
 from workbench.present.narrative import Markdown, bullets
@@ -632,7 +633,7 @@ def quarter_md(quarter, *, currency: str = "USD") -> Markdown:
             f"weeks held out{_naive_clause(quarter)}). With the planned split the model adds "
             f"{fmt.money(t['change'], currency)}, for {fmt.money(t['planned'], currency)}, spending "
             f"{fmt.money(t['planned_spend'], currency)}.")
-    if quarter.backtest_mape > 1.05 * quarter.naive_mape:
+    if against_naive(quarter.backtest_mape, quarter.naive_mape) == "worse":
         text += (" The forecast did worse than the naive one on those weeks: read its total as rough; the planned "
                  "split's difference does not depend on it.")
     return Markdown(text + origin_note(quarter.origin))

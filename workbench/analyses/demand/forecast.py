@@ -28,7 +28,7 @@ from workbench.analyses.demand.series import DEMAND_FREQUENCIES
 from workbench.analyses.demand.trend import _values, complete_periods, shorter_period_fix
 from workbench.errors import DataError, NotEnoughData
 
-__all__ = ["DemandForecast", "AutoETS", "forecast_errors", "MIN_TRAINING_PERIODS"]
+__all__ = ["DemandForecast", "AutoETS", "forecast_errors", "against_naive", "MIN_TRAINING_PERIODS"]
 
 SIMULATIONS = 5000  # simulated paths for the intervals of multiplicative-error models
 MIN_TRAINING_PERIODS = 10  # periods the model learns from before the back-test periods
@@ -153,6 +153,14 @@ def forecast_errors(actual, forecast) -> dict[str, float]:
     nz = a != 0
     return {"mae": float(np.mean(np.abs(a - f))),
             "mape": float(np.mean(np.abs(a[nz] - f[nz]) / np.abs(a[nz]))) if nz.any() else float("nan")}
+
+
+def against_naive(mape: float, naive_mape: float, *, margin: float = 0.05) -> str:
+    """``"better"``, ``"worse"`` or ``"same"``: a method's back-test error against the naive forecast's, equal
+    within ``margin`` (relative: 0.05 = 5% of the naive error)."""
+    if mape < (1 - margin) * naive_mape:
+        return "better"
+    return "worse" if mape > (1 + margin) * naive_mape else "same"
 
 
 class DemandForecast:
