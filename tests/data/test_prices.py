@@ -10,7 +10,7 @@ import pytest
 import workbench as wb
 from workbench.data import generate_price_monitoring
 from workbench import provenance
-from workbench.data.prices import PRICE_MONITORING_COLUMNS
+from workbench.data.prices import PRICE_MONITORING_COLUMNS, _bare_key
 from workbench.errors import DataError
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "prices"
@@ -54,6 +54,20 @@ class TestLoad:
                                                                     "date": "Tag", "price": "Preis"})
         assert d.table.price.tolist() == [6.0, 5.0] or d.table.price.tolist() == [5.0, 6.0]
         assert d.table.in_stock.all() and any("every observation is taken as in stock" in n for n in d.notes)
+
+    def test_a_small_tracker_export_named_its_own_way(self, tmp_path):
+        # products by name only, a price header with its currency, "Scraped" for the date
+        f = _csv(tmp_path, "Product,Shop,Scraped,Price (EUR),Available\nMug Blue,Our Store,2026-11-09,12.90,yes\n"
+                           "Mug Blue,Rival,2026-11-09,11.50,yes\nTea Pot,Our Store,2026-11-09,34.00,yes\n"
+                           "Tea Pot,Rival,2026-11-09,36.50,no\n")
+        d = wb.load_price_monitoring(f, own_seller="our store")
+        t = d.table.sort_values(["sku", "seller"])
+        assert t.sku.tolist() == ["Mug Blue", "Mug Blue", "Tea Pot", "Tea Pot"]
+        assert t.product_name.tolist() == t.sku.tolist()
+        assert t.price.tolist() == [12.9, 11.5, 34.0, 36.5] and t.in_stock.tolist() == [True, True, True, False]
+        assert "No sku column: products are identified by their name (`Product`)." in d.notes
+        assert [_bare_key(h) for h in ("Price €", "price [EUR]", "Price (EUR)", "Regular price ($)")] == \
+            ["price", "price", "price", "regularprice"]
 
     def test_stock_quantities_and_words(self):
         frame = pd.DataFrame({"sku": ["a"] * 4, "seller": ["us", "x", "y", "z"], "date": "2026-01-01",

@@ -47,7 +47,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "seller": ("seller", "competitor", "competitorname", "retailer", "shop", "store", "merchant", "vendor",
                "site", "website", "domain", "sellername", "storename"),
     "date": ("date", "scrapedat", "scrapedate", "timestamp", "observedat", "crawldate", "checkedat", "datetime",
-             "time", "collectedat", "day"),
+             "time", "collectedat", "day", "scraped", "checked", "observed", "crawled", "collected", "lastchecked",
+             "updatedat", "updated"),
     "price": ("price", "currentprice", "saleprice", "offerprice", "sellingprice", "pricecurrent", "shelfprice",
               "actualprice"),
     "in_stock": ("instock", "availability", "available", "stockstatus", "stock", "isavailable", "isinstock"),
@@ -128,6 +129,11 @@ def _key(name: Any) -> str:
     return re.sub(r"[\s_\-./()]+", "", str(name)).lower()
 
 
+def _bare_key(name: Any) -> str:
+    """The key without a unit in brackets or a currency sign: ``Price (EUR)``, ``Price €`` -> ``price``."""
+    return _key(re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", "", str(name)))
+
+
 def _read(source: Any) -> tuple[pd.DataFrame, str, list[str]]:
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame", []
@@ -164,16 +170,19 @@ def _map_columns(frame: pd.DataFrame, columns: dict[str, str] | None, src: str) 
                             fix=f"Columns present: {list(map(str, frame.columns))[:25]}")
         found[canon] = col
     keys = {_key(c): c for c in frame.columns}
+    bare = {_bare_key(c): c for c in frame.columns}
     taken = set(found.values())
     for canon, aliases in _ALIASES.items():
         if canon in found:
             continue
         for alias in aliases:
-            col = keys.get(alias)
+            col = keys.get(alias, bare.get(alias))
             if col is not None and col not in taken:
                 found[canon] = col
                 taken.add(col)
                 break
+    if "sku" not in found and "product_name" in found:   # a small export names its products only
+        found["sku"] = found["product_name"]
     missing = [c for c in _REQUIRED if c not in found]
     if missing:
         raise DataError(f"no column for {missing[0]!r} found", source=src, column=missing[0],
@@ -254,6 +263,8 @@ def load_price_monitoring(source: str | os.PathLike | pd.DataFrame | None = None
         raise DataError("the export has no rows", source=name, rows=0,
                         fix="Export a period that contains price observations")
     cols = _map_columns(frame, columns, name)
+    if cols["sku"] == cols.get("product_name"):
+        notes.append(f"No sku column: products are identified by their name (`{cols['sku']}`).")
     n = len(frame)
     f = frame.reset_index(drop=True)
     from workbench.data.csvread import parse_dates, parse_numbers
