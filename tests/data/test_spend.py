@@ -167,6 +167,17 @@ class TestRefused:
                                             r"\(first: columns present: \['date', 'cost'\]\)\. Pass channel="):
             wb.load_spend(pd.DataFrame({"date": ["2025-01-01"], "cost": [1.0]}))
 
+    def test_a_spend_header_with_its_currency(self, tmp_path):
+        # a small account's own export: "Cost (EUR)" is the spend column
+        path = tmp_path / "ads.csv"
+        path.write_text("Day,Campaign,Cost (EUR),Clicks\n2026-11-03,Brand,12.50,30\n2026-11-04,Brand,10.00,25\n"
+                        "2026-11-03,Retargeting,5.00,10\n")
+        s = wb.load_spend(path, channel="Google Ads")
+        assert s.frame["spend"].sum() == pytest.approx(27.5) and set(s.frame["channel"]) == {"Google Ads"}
+        assert s.frame["clicks"].sum() == 65
+        with pytest.raises(DataError, match=r"no channel column, and no channel= given"):
+            wb.load_spend(path)
+
     def test_missing_file_and_no_source(self):
         with pytest.raises(DataError, match=r"no_such\.csv: file not found.*'robyn'"):
             wb.load_spend("no_such.csv")

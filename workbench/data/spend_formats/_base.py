@@ -51,9 +51,14 @@ def norm(name: object) -> str:
 
 
 def find(header: Sequence[str], *wanted: str) -> str | None:
-    """The header's spelling of the first of ``wanted`` it contains (``None`` when none)."""
+    """The header's spelling of the first of ``wanted`` it contains (``None`` when none); a header with a unit
+    or currency in brackets matches too when no header matches exactly (``Cost (EUR)`` for ``cost``)."""
     by_norm = {norm(h): h for h in header}
-    return next((by_norm[norm(w)] for w in wanted if norm(w) in by_norm), None)
+    hit = next((by_norm[norm(w)] for w in wanted if norm(w) in by_norm), None)
+    if hit is None:
+        bare = {norm(re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", "", str(h))): h for h in header}
+        hit = next((bare[norm(w)] for w in wanted if norm(w) in bare), None)
+    return hit
 
 
 def find_prefix(header: Sequence[str], *prefixes: str) -> str | None:
