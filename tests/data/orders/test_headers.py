@@ -141,6 +141,15 @@ class TestSpellings:
                                                 pd.Timestamp("2026-11-05 09:30")]
         assert any(n.startswith("Revenue taken from") for n in loaded.summary.notes) == total
 
+    def test_a_unit_or_currency_in_the_header_is_ignored(self, tmp_path):
+        f = write(tmp_path, "Order #,Email,Date,Amount (EUR),Total [€]\n1001,a@x,2026-11-03,40.00,47.60\n")
+        loaded = load_orders(f)
+        assert loaded.to_pandas()["revenue"].tolist() == [40.0]            # the amount, not the total
+        f = write(tmp_path, "Order #,Email,Date,Order Total (EUR)\n1001,a@x,2026-11-03,47.60\n")
+        loaded = load_orders(f)
+        assert loaded.to_pandas()["revenue"].tolist() == [47.6]
+        assert any(n.startswith("Revenue taken from `Order Total (EUR)` as written") for n in loaded.summary.notes)
+
     def test_spelling_normalises_case_separators_and_camel_case(self):
         assert [spelling(h) for h in ("OrderID", "order_id", "Order-ID", "Order #", "Order Number", "InvoiceNo",
                                       "E-mail", "Created at")] == \

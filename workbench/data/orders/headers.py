@@ -97,6 +97,12 @@ def spelling(name: str) -> str:
     return re.sub(r"\b(number|num|nr)\b", "no", s)
 
 
+def bare_spelling(name: str) -> str:
+    """:func:`spelling` without a unit or currency in brackets or a currency sign: ``"Amount (EUR)"``,
+    ``"Total €"`` -> ``"amount"``, ``"total"``."""
+    return spelling(re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", " ", str(name)))
+
+
 @dataclass
 class Layout:
     """How a header maps to the canonical columns.
@@ -194,6 +200,9 @@ def _by_spelling(header: list[str], *, skip: dict[str, str], wanted: Sequence[st
     for h in header:
         if h not in used and h not in ORDER_COLUMNS:
             free.setdefault(spelling(h), h)
+    for h in header:   # then without a unit or currency in brackets: "Amount (EUR)", "Total [€]"
+        if h not in used and h not in ORDER_COLUMNS:
+            free.setdefault(bare_spelling(h), h)
     out: dict[str, str] = {}
     for canon in wanted:
         if canon in skip:
@@ -225,7 +234,7 @@ def _generic_layout(found: dict[str, str], header: list[str], *, given: dict | N
         pairs = ", ".join(f"{c} = `{recognised[c]}`" for c in ORDER_COLUMNS if c in recognised)
         layout.notes.append(f"Columns recognised by their names: {pairs} (pass columns= to choose others).")
     total = found.get("revenue")
-    if total is not None and spelling(total) in TOTALS and (given is None or "revenue" not in given):
+    if total is not None and bare_spelling(total) in TOTALS and (given is None or "revenue" not in given):
         less = tuple(c for c in ("tax", "shipping") if c in found)
         layout.revenue_less = less
         if less:
