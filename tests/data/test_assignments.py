@@ -67,7 +67,30 @@ class TestAssignments:
                                             r"present: \['user_id', 'arm', 'converted'\]"):
             check_assignments(df)
 
+    def test_missing_user_column_says_how_to_name_it(self):
+        df = pd.DataFrame({"member": ["a", "b"], "variant": ["x", "y"], "converted": [1, 0]})
+        with pytest.raises(DataError, match=r"Name it: columns=\{'user_id': '<your column>'\} \(in the notebook: the "
+                                            r"columns parameter, e\.g\. \[\"user_id=visitor\"\], or variant_column\)"):
+            load_assignments(df)
+
     def test_no_outcome_column(self):
         df = pd.DataFrame({"user_id": ["a", "b"], "variant": ["x", "y"]})
         with pytest.raises(DataError, match="no outcome column"):
             check_assignments(df)
+
+
+def test_a_small_tests_own_headers_are_recognised(tmp_path):
+    # visitor / group / bought / order value: a first export from a homemade A/B split
+    path = tmp_path / "ab.csv"
+    path.write_text("visitor,group,bought,order value\nv1,A,yes,30.5\nv2,B,no,0\nv3,B,yes,12\nv4,A,no,0\n")
+    asg = load_assignments(path)
+    assert asg[["user_id", "variant", "converted", "revenue"]].values.tolist() == [
+        ["v1", "A", 1, 30.5], ["v4", "A", 0, 0.0], ["v2", "B", 0, 0.0], ["v3", "B", 1, 12.0]]
+    assert ("Columns recognised by their names: user_id = `visitor`, variant = `group`, converted = `bought`, "
+            "revenue = `order value` (pass columns= to choose others).") in asg.attrs["notes"]
+    # a mapping wins over a spelling; a canonical header is never taken for another column
+    path.write_text("visitor,user_id,variant,converted\nv1,u1,A,1\nv2,u2,B,0\n")
+    assert load_assignments(path)["user_id"].tolist() == ["u1", "u2"]
+    mapped = load_assignments(path, columns={"user_id": "visitor"})
+    assert mapped["user_id"].tolist() == ["v1", "v2"] and mapped["user_id_in_file"].tolist() == ["u1", "u2"]
+    assert "Column `user_id` renamed `user_id_in_file`: `visitor` is used as user_id." in mapped.attrs["notes"]

@@ -55,8 +55,10 @@ def test_funnel_dropoff_names_the_segment_column(funnel):
 
 
 def test_funnel_without_events_draws_a_note():
+    plt.close("all")
     ax = plot_funnel(None)
     assert "No event log" in ax.texts[0].get_text()
+    assert tuple(ax.figure.get_size_inches()) == (9.0, 1.4)      # a one-line panel, not an empty full-size chart
     ax = plot_funnel_dropoff(None, ax=plt.figure().gca())
     assert "No event log" in ax.texts[0].get_text()
 

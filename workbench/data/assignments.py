@@ -94,13 +94,18 @@ def check_assignments(
         if need not in df.columns:
             raise DataError(f"required column {need!r} not found; columns present: {list(df.columns)[:20]}",
                             source=source, column=need, rows=len(df),
-                            fix="Name the columns with user= and variant= (notebook: variant_column), or pass "
-                                "columns={'variant': '<your column>'}")
+                            fix=f"Name it: columns={{'{'user_id' if need == user else 'variant'}': "
+                                "'<your column>'} (in the notebook: the columns parameter, e.g. "
+                                "[\"user_id=visitor\"], or variant_column)")
     rename = {user: "user_id", variant: "variant", converted: "converted", revenue: "revenue", orders: "orders",
               first_exposure: "first_exposure"}
-    df = df.rename(columns={k: v for k, v in rename.items() if k in df.columns and k != v})
+    moves = {k: v for k, v in rename.items() if k in df.columns and k != v}
+    # a column already named like a mapped one ("user_id" beside user="visitor") keeps its values under a new name
+    collide = {v: f"{v}_in_file" for v in moves.values() if v in df.columns and v not in moves}
+    df = df.rename(columns=collide).rename(columns=moves)
     rows_read = len(df)
-    notes: list[str] = []
+    notes: list[str] = [f"Column `{v}` renamed `{w}`: `{next(k for k, t in moves.items() if t == v)}` is used as "
+                        f"{v}." for v, w in collide.items()]
     checks: dict[str, Any] = {"rows_read": rows_read}
 
     df["user_id"] = text(df["user_id"])
@@ -187,6 +192,44 @@ def check_assignments(
     return df
 
 
+# canonical column -> common header spellings (compared without case, spaces, "_" or "-"), best first
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "user_id": ("user_id", "userid", "user", "visitor_id", "visitor", "client_id", "customer_id", "uid",
+                "anonymous_id", "session_id", "id"),
+    "variant": ("variant", "group", "arm", "bucket", "variation", "test_group", "experiment_group", "version",
+                "treatment"),
+    "converted": ("converted", "conversion", "is_converted", "bought", "purchased", "ordered", "has_purchase",
+                  "has_order"),
+    "revenue": ("revenue", "order_value", "order value", "sales", "amount", "value", "purchase_value"),
+    "orders": ("orders", "purchases", "transactions", "order_count", "n_orders"),
+    "first_exposure": ("first_exposure", "exposure_time", "exposed_at", "assigned_at", "assignment_time",
+                       "first_seen", "timestamp"),
+}
+
+
+def _key(name: Any) -> str:
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def _by_spelling(header: Sequence[Any], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Canonical -> header column for the canonical columns neither in the header nor mapped, by spelling."""
+    keys: dict[str, Any] = {}
+    for h in header:
+        keys.setdefault(_key(h), h)
+    used = set(mapping.values()) | {h for h in header if h in SPELLINGS}
+    out: dict[str, str] = {}
+    for canon, names in SPELLINGS.items():
+        if canon in mapping or canon in header:
+            continue
+        for name in names:
+            h = keys.get(_key(name))
+            if h is not None and h not in used:
+                out[canon] = h
+                used.add(h)
+                break
+    return out
+
+
 def load_assignments(
     source: str | os.PathLike | pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -211,6 +254,8 @@ def load_assignments(
             raise DataError(f"column {src!r} given for `{canon}` is not in the file; columns present: "
                             f"{list(df.columns)[:20]}", source=name, column=src, rows=len(df),
                             fix="Check the spelling of the column mapping")
+    recognised = _by_spelling(list(df.columns), mapping)
+    mapping = {**mapping, **recognised}
     names = {k: mapping.get(k, k) for k in ("user_id", "variant", "converted", "revenue", "orders", "first_exposure")}
     for c in df.columns:  # numeric covariates arrive as text from CSV: convert where every value is a number
         if c not in names.values() and pd.api.types.is_string_dtype(df[c]):
@@ -220,6 +265,9 @@ def load_assignments(
     out = check_assignments(df, source=name, user=names["user_id"], variant=names["variant"],
                             converted=names["converted"], revenue=names["revenue"], orders=names["orders"],
                             first_exposure=names["first_exposure"])
+    if recognised:
+        pairs = ", ".join(f"{c} = `{h}`" for c, h in recognised.items())
+        out.attrs["notes"].insert(0, f"Columns recognised by their names: {pairs} (pass columns= to choose others).")
     out.attrs["notes"].insert(0, f"Read {len(df):,} rows from {name}.")
     return out
 

@@ -43,7 +43,10 @@ def _title(ax: Axes, title: str, generated: bool) -> None:
     ax.set_title(title + generated_suffix(generated))
 
 
-def _placeholder(ax: Axes, title: str, message: str, generated: bool) -> Axes:
+def _placeholder(ax: Axes | None, title: str, message: str, generated: bool) -> Axes:
+    """A one-line panel instead of a chart (as a skipped chart's), not a full-size empty figure."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9.0, 1.4))
     ax.set_axis_off()
     _title(ax, title, generated)
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
@@ -67,9 +70,9 @@ def plot_funnel(funnel: pd.DataFrame | None, *, counting: str = "strict", segmen
 
     ``funnel`` None (no event log) draws a note instead of bars. ``**kwargs`` go to ``ax.bar``.
     """
-    ax = ax or plt.gca()
     if funnel is None:
         return _placeholder(ax, title or "Checkout funnel", "No event log given: no funnel to show.", generated)
+    ax = ax or plt.gca()
     f = _rows(funnel, counting, segment)
     x = np.arange(len(f))
     users = f["users"].to_numpy(dtype=float)
@@ -102,9 +105,9 @@ def plot_funnel_dropoff(funnel: pd.DataFrame | None, *, counting: str = "strict"
     variant, the chart asks where the change acted. ``funnel`` None (no event log) draws a note instead of bars.
     ``**kwargs`` go to ``ax.bar``.
     """
-    ax = ax or plt.gca()
     if funnel is None:
         return _placeholder(ax, title or "Where shoppers drop out", "No event log given: no funnel.", generated)
+    ax = ax or plt.gca()
     segment_name = funnel.attrs.get("segment") or "segment"
     f = funnel[(funnel["counting"] == counting) & (funnel["step_number"] > 1)]
     if f.empty:
@@ -226,11 +229,11 @@ def plot_power_curve(plan: Any, *, generated: bool = False, title: str | None = 
     test (dashed line). A plan without daily traffic draws a note instead. ``**kwargs`` go to the ``ax.plot``
     call that draws each curve.
     """
-    ax = ax or plt.gca()
     curve, power, days_run = plan.curve, plan.power, plan.days_observed
     if curve is None or curve.empty:
         return _placeholder(ax, title or "How long the next test must run",
                             "Daily traffic unknown: give daily_traffic to plan the test length.", generated)
+    ax = ax or plt.gca()
     for i, (lift, g) in enumerate(curve.groupby("relative_lift")):
         color = PALETTE[i % len(PALETTE)]
         ax.plot(g["days"], g["power"], **{"color": color, "lw": 2, **kwargs},
