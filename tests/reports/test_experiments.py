@@ -255,8 +255,8 @@ class TestPlanning:
         assert "Smallest lift a test of each length can detect (80% power)" in _text(report.mde_table(plan))
 
     def test_whole_days_round_up(self):
-        assert [report.whole_days(d) for d in (38.2, 38.88, 39.0, 39.0 + 1e-12, 0.3)] == [39, 39, 39, 39, 1]
-        assert math.isnan(report.whole_days(float("nan")))
+        assert [report._whole_days(d) for d in (38.2, 38.88, 39.0, 39.0 + 1e-12, 0.3)] == [39, 39, 39, 39, 1]
+        assert math.isnan(report._whole_days(float("nan")))
 
     def test_sentence_table_and_card_show_one_day_count(self, plan, inconclusive, tmp_path, monkeypatch):
         # the card once said 38.88 days where the sentence said 39 and the table rounded each row its own way

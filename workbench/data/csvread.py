@@ -494,10 +494,11 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
                     dayfirst = bool(only_dm.any())
                 else:
                     both = day_month.notna() & month_day.notna()
-                    spread = order_by_spread(a[both].nunique(), b[both].nunique())
+                    spread = order_by_spread(a[both].nunique(), n_second=b[both].nunique())
                     dayfirst = default_dayfirst if spread is None else spread
                     if notes is not None:
-                        notes.append(undecided_dates_note(column or "dates", dayfirst, by_spread=spread is not None))
+                        notes.append(undecided_dates_note(column or "dates", dayfirst=dayfirst,
+                                                          by_spread=spread is not None))
             parsed = day_month if dayfirst else month_day
             ok = parsed.notna()
             out[ok[ok].index] = parsed[ok].astype("datetime64[us]")
@@ -514,7 +515,7 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None, default_dayf
     return out
 
 
-def order_by_spread(n_first: int, n_second: int) -> bool | None:
+def order_by_spread(n_first: int, *, n_second: int) -> bool | None:
     """Day/month or month/day when no number is above 12, read off how many values each number takes: True
     (day first) when the first takes at least three and the second one, as a week or two of orders within one
     month does ("03/11/2026" to "09/11/2026"); False in the mirror case; None when neither holds.
@@ -530,7 +531,7 @@ def order_by_spread(n_first: int, n_second: int) -> bool | None:
     return None
 
 
-def undecided_dates_note(column: str, dayfirst: bool, *, by_spread: bool) -> str:
+def undecided_dates_note(column: str, *, dayfirst: bool, by_spread: bool) -> str:
     """The load summary's sentence when no value proves the day/month order (the careful reader's and the
     engine's words are one)."""
     order = "day/month" if dayfirst else "month/day"

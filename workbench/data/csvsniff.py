@@ -106,7 +106,7 @@ def date_notation(values: pd.Series, *, dayfirst: bool | None = None,
     if only_dm and only_md:
         return None
     proven = dayfirst is not None or only_dm or only_md
-    spread = None if proven else order_by_spread(a.nunique(), b.nunique())
+    spread = None if proven else order_by_spread(a.nunique(), n_second=b.nunique())
     if dayfirst is None:
         dayfirst = only_dm if (only_dm or only_md) else default_dayfirst if spread is None else spread
     sep1, sep2 = parts.iloc[0][1], parts.iloc[0][3]

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.config import resolve_path
+from workbench.data.formats._base import without_unit
 from workbench.errors import DataError
 from workbench.provenance import register_input
 
@@ -131,7 +132,7 @@ def _key(name: Any) -> str:
 
 def _bare_key(name: Any) -> str:
     """The key without a unit in brackets or a currency sign: ``Price (EUR)``, ``Price €`` -> ``price``."""
-    return _key(re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", "", str(name)))
+    return _key(without_unit(name))
 
 
 def _read(source: Any) -> tuple[pd.DataFrame, str, list[str]]:

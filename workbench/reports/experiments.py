@@ -27,7 +27,7 @@ __all__ = [
     "METRIC_LABELS", "HEADLINES", "TRUST_CHECKS", "METRICS", "SUMMARY", "FUNNEL", "CUPED", "SAMPLE_SIZES", "MDE",
     "decision_md", "loading_md", "trust_checks_table", "funnel_md", "funnel_table", "metrics_table",
     "summary_table", "cuped_md", "cuped_table", "plan_md", "sample_size_table", "mde_table", "method_md",
-    "record_headlines", "whole_days",
+    "record_headlines",
 ]
 
 METRIC_LABELS = {"conversion": "Conversion rate", "revenue_per_visitor": "Revenue per visitor",
@@ -108,7 +108,7 @@ _TRAFFIC_SOURCE = {"parameter": "given as a parameter", "observed": "observed in
 # wording helpers
 
 
-def whole_days(days: float) -> float | int:
+def _whole_days(days: float) -> float | int:
     """Days a test must run to collect its users: whole days, rounded up (38.2 days of traffic need a 39th day).
     The header card, the planning sentence and the table show this one figure. NaN stays NaN (no traffic)."""
     if days is None or not np.isfinite(days):
@@ -452,7 +452,7 @@ def plan_md(plan: Plan, *, readout: Readout | None = None, lift_of_interest: flo
     head = (f"To detect a **{fmt.pct(lift_of_interest, 0, signed=True)}** relative change in conversion, the next "
             f"test needs **{n:,} users per variant**")
     if known:
-        days = whole_days(duration_days(n, daily_traffic=plan.daily_traffic, n_variants=plan.n_variants))
+        days = _whole_days(duration_days(n, daily_traffic=plan.daily_traffic, n_variants=plan.n_variants))
         head += (f": **{days} days** at this traffic, i.e. {math.ceil(days / 7)} full weeks (run whole weeks to "
                  "cover weekday and weekend shoppers).")
     text.append(head + ("" if known else "."))
@@ -476,7 +476,7 @@ def plan_md(plan: Plan, *, readout: Readout | None = None, lift_of_interest: flo
 def sample_size_table(plan: Plan):
     """Users and days the next test needs per relative lift, for conversion and revenue per visitor."""
     t = plan.sample_sizes.sort_values(["metric", "relative_mde"], kind="stable").reset_index(drop=True)
-    t = t.assign(metric=t["metric"].map(_label), days=t["days"].map(whole_days))
+    t = t.assign(metric=t["metric"].map(_label), days=t["days"].map(_whole_days))
     return table(t, _filled(SAMPLE_SIZES, power=fmt.pct(plan.power, 0)))
 
 
@@ -566,7 +566,7 @@ def record_headlines(readout: Readout, *, experiment: ExperimentData, funnel: pd
         "primary_p_holm": float(primary["p_holm"]),
         "revenue_per_visitor_lift": readout.lift("revenue_per_visitor"),
         "funnel_conversion": funnel_biggest_drop(funnel)["overall_conversion"] if funnel is not None else None,
-        "days_to_detect_5pct": whole_days(plan.days_for(0.05)) if isinstance(plan, Plan) else None,
+        "days_to_detect_5pct": _whole_days(plan.days_for(0.05)) if isinstance(plan, Plan) else None,
     }
     return record_metrics(values, specs=HEADLINES, currency=currency, control=readout.control,
                           treatment=readout.variants[1], primary=_label(readout.primary))

@@ -298,7 +298,7 @@ def _forecast_sentence(forecast: Any, *, currency: str) -> str:
         return _amount(x, forecast.column, currency)
 
     verdict = {"better": "better than", "worse": "worse than", "same": "about as good as"}[
-        against_naive(e["mape"], e["naive_mape"])]
+        against_naive(e["mape"], naive_mape=e["naive_mape"])]
     naive = "repeating the value one season earlier" if forecast.naive_seasonal_ else "repeating the last value"
     return (f"The forecast for the next {fmt.num(len(fc))} {many} is {amount(fc.forecast.mean())} per {one} on "
             f"average; the {fmt.pct(forecast.level, 0)} prediction interval runs from {amount(fc.lower.iloc[0])}"

@@ -633,7 +633,7 @@ def quarter_md(quarter, *, currency: str = "USD") -> Markdown:
             f"weeks held out{_naive_clause(quarter)}). With the planned split the model adds "
             f"{fmt.money(t['change'], currency)}, for {fmt.money(t['planned'], currency)}, spending "
             f"{fmt.money(t['planned_spend'], currency)}.")
-    if against_naive(quarter.backtest_mape, quarter.naive_mape) == "worse":
+    if against_naive(quarter.backtest_mape, naive_mape=quarter.naive_mape) == "worse":
         text += (" The forecast did worse than the naive one on those weeks: read its total as rough; the planned "
                  "split's difference does not depend on it.")
     return Markdown(text + origin_note(quarter.origin))

@@ -80,7 +80,8 @@ class TestForecast:
 
     def test_against_naive_within_five_percent_is_the_same(self):
         from workbench.analyses.demand import against_naive
-        assert [against_naive(m, 0.10) for m in (0.094, 0.0951, 0.1049, 0.106)] == ["better", "same", "same", "worse"]
+        assert [against_naive(m, naive_mape=0.10) for m in (0.094, 0.0951, 0.1049, 0.106)] == \
+            ["better", "same", "same", "worse"]
 
     def test_errors_helper_by_hand(self):
         assert forecast_errors([10, 20, 0], [12, 15, 1]) == {"mae": pytest.approx(8 / 3), "mape": pytest.approx(0.225)}

@@ -155,7 +155,7 @@ def forecast_errors(actual, forecast) -> dict[str, float]:
             "mape": float(np.mean(np.abs(a[nz] - f[nz]) / np.abs(a[nz]))) if nz.any() else float("nan")}
 
 
-def against_naive(mape: float, naive_mape: float, *, margin: float = 0.05) -> str:
+def against_naive(mape: float, *, naive_mape: float, margin: float = 0.05) -> str:
     """``"better"``, ``"worse"`` or ``"same"``: a method's back-test error against the naive forecast's, equal
     within ``margin`` (relative: 0.05 = 5% of the naive error)."""
     if mape < (1 - margin) * naive_mape:

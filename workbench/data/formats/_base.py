@@ -14,6 +14,7 @@ A layout module (``cdnow.py``, ``shopify.py``, ...) defines
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -84,6 +85,12 @@ def plural(n: int, word: str) -> str:
 def norm(name: str) -> str:
     """Header names are matched without case, surrounding spaces or repeated inner spaces."""
     return " ".join(str(name).strip().lower().split())
+
+
+def without_unit(name: object) -> str:
+    """A header name less a unit or currency in brackets and currency signs: ``"Cost (EUR)"`` -> ``"Cost "``,
+    ``"Total [€]"`` -> ``"Total "`` (each loader then normalises it its own way)."""
+    return re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", " ", str(name))
 
 
 def find_columns(header: Sequence[str], wanted: Sequence[str]) -> dict[str, str]:

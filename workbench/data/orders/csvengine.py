@@ -221,10 +221,10 @@ def _undecided_order(found: dict[str, Any], dayfirst: bool, *, default: bool) ->
     taken on the whole file (how the two numbers vary, else the default); NotForEngine if that decision is
     not the order the file was read in (the first lines varied otherwise than the whole file)."""
     days, months = int(found["n_days"]), int(found["n_months"])
-    spread = order_by_spread(days, months) if dayfirst else order_by_spread(months, days)
+    spread = order_by_spread(days, n_second=months) if dayfirst else order_by_spread(months, n_second=days)
     if (default if spread is None else spread) != dayfirst:
         raise NotForEngine("the day/month order of its first lines is not the whole file's.")
-    return undecided_dates_note("order_date", dayfirst, by_spread=spread is not None)
+    return undecided_dates_note("order_date", dayfirst=dayfirst, by_spread=spread is not None)
 
 
 def _view(con: Any, sql: str) -> ibis.Table:

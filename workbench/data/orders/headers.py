@@ -32,7 +32,7 @@ import pandas as pd
 
 from workbench.data import formats
 from workbench.data.formats import generic as _generic
-from workbench.data.formats._base import norm
+from workbench.data.formats._base import norm, without_unit
 from workbench.data.schema import ORDER_COLUMNS
 from workbench.errors import DataError
 
@@ -100,7 +100,7 @@ def spelling(name: str) -> str:
 def bare_spelling(name: str) -> str:
     """:func:`spelling` without a unit or currency in brackets or a currency sign: ``"Amount (EUR)"``,
     ``"Total €"`` -> ``"amount"``, ``"total"``."""
-    return spelling(re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", " ", str(name)))
+    return spelling(without_unit(name))
 
 
 @dataclass

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.csvread import parse_dates, parse_numbers
+from workbench.data.formats._base import without_unit
 from workbench.data.summary import LoadSummary
 from workbench.errors import DataError
 
@@ -56,7 +57,7 @@ def find(header: Sequence[str], *wanted: str) -> str | None:
     by_norm = {norm(h): h for h in header}
     hit = next((by_norm[norm(w)] for w in wanted if norm(w) in by_norm), None)
     if hit is None:
-        bare = {norm(re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", "", str(h))): h for h in header}
+        bare = {norm(without_unit(h)): h for h in header}
         hit = next((bare[norm(w)] for w in wanted if norm(w) in bare), None)
     return hit
 
