@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.errors import NotEnoughData
 
-__all__ = ["Skipped", "attempt", "skippable", "skippable_chart", "is_skipped"]
+__all__ = ["Skipped", "attempt", "skippable", "skippable_chart", "skipped_panel", "is_skipped"]
 
 
 @dataclass(frozen=True)
@@ -89,18 +89,21 @@ def skippable_chart(func: Callable[..., Any]) -> Callable[..., Any]:
         skipped = _first_skipped(args, kwargs)
         if skipped is None:
             return func(*args, **kwargs)
-        import textwrap
-
-        import matplotlib.pyplot as plt
-
-        ax = kwargs.get("ax")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(9.0, 1.4))
-        ax.set_axis_off()
-        title = kwargs.get("title") or skipped.section or "Chart not drawn"
-        ax.set_title(title, loc="left")
-        ax.text(0.0, 0.5, "\n".join(textwrap.wrap(f"Not drawn for this data: {skipped.reason}", 110)),
-                transform=ax.transAxes, va="center", ha="left", fontsize=10, color="#555555")
-        return ax
+        return skipped_panel(skipped, ax=kwargs.get("ax"), title=kwargs.get("title"))
 
     return wrapper
+
+
+def skipped_panel(skipped: Skipped, *, ax: Any = None, title: str | None = None) -> Any:
+    """A small panel in a chart's place that states why it is not drawn (the Axes)."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9.0, 1.4))
+    ax.set_axis_off()
+    ax.set_title(title or skipped.section or "Chart not drawn", loc="left")
+    ax.text(0.0, 0.5, "\n".join(textwrap.wrap(f"Not drawn for this data: {skipped.reason}", 110)),
+            transform=ax.transAxes, va="center", ha="left", fontsize=10, color="#555555")
+    return ax

@@ -91,3 +91,17 @@ def test_runs_on_every_thin_export(tmp_path, monkeypatch, export):
     assert metrics["total_spend"] > 0
     assert "mmm_r2" not in metrics                                    # a few weeks cannot fit a mix model
     assert "not computed" in text
+
+
+def test_three_days_of_spend_run_and_say_what_they_cannot_show(tmp_path, monkeypatch):
+    # a new account's first export: three days, shorter than any week or month the report groups by
+    spend = tmp_path / "spend.csv"
+    spend.write_text("date,channel,spend\n2026-11-03,Meta Ads,20\n2026-11-04,Meta Ads,22\n2026-11-05,Meta Ads,18\n"
+                     "2026-11-03,Google Ads,12.5\n2026-11-04,Google Ads,10\n")
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,customer_id,order_date,revenue\n1,a,2026-11-03,45.5\n2,b,2026-11-04,19.99\n"
+                      "3,a,2026-11-05,22\n")
+    metrics, text = _run(tmp_path, monkeypatch, spend_sources=[str(spend)], orders_source=str(orders))
+    assert metrics["total_spend"] == pytest.approx(82.5)
+    assert ("No complete month of spend yet (the spend runs from 03 Nov 2026 to 05 Nov 2026): the table by month "
+            "needs one. Use a shorter period (period='week') or a longer export.") in text

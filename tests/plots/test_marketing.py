@@ -91,6 +91,17 @@ def test_spend_trend(shop):
     assert ax.get_ylabel() == "Spend per month (USD)" and len(ax.patches) == 2 * len(periods)
 
 
+def test_spend_trend_without_a_complete_period_is_a_panel():
+    short = wb.load_spend(pd.DataFrame({"date": ["2026-11-03", "2026-11-04", "2026-11-05"], "spend": [20.0, 22, 18]}),
+                          channel="Meta Ads")
+    periods = mk.spend_by_period(short, period="month")
+    assert periods.empty and periods.attrs["period"] == "month"
+    ax = wb.plots.plot_spend_trend(periods)
+    assert ax.texts[0].get_text() == "Not drawn for this data: No complete month of spend yet."
+    assert ax.get_title(loc="left") == "Marketing spend by channel"
+    plt.close("all")
+
+
 def test_skipped_sections_show_the_reason():
     ax = wb.plots.plot_payback_curves(Skipped("no orders were given", "Payback"))
     assert "no orders were given" in ax.texts[0].get_text() and ax.get_title(loc="left") == "Payback"

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from workbench.present import fmt
 from workbench.present.style import PALETTE
 from workbench.reports.marketing import origin_suffix
-from workbench.sections import skippable_chart
+from workbench.sections import Skipped, skippable_chart, skipped_panel
 
 __all__ = ["plot_spend_trend", "plot_model_fit", "plot_channel_roas", "plot_decomposition", "plot_response_curves",
            "plot_budget_plan", "plot_quarter_plan", "plot_cac_trend", "plot_payback_curves"]
@@ -46,7 +46,12 @@ def _origin_of(result) -> str:
 @skippable_chart
 def plot_spend_trend(periods: pd.DataFrame, *, column: str = "mer", currency: str = "USD", origin: str = "real",
                      title: str | None = None, ax=None, **kwargs):
-    """Spend per channel per period (stacked bars) and, on the right axis, ``column`` (MER by default) as a line."""
+    """Spend per channel per period (stacked bars) and, on the right axis, ``column`` (MER by default) as a line;
+    a one-line panel when no period is complete."""
+    if periods.empty:
+        unit = periods.attrs.get("period", "period")
+        return skipped_panel(Skipped(f"No complete {unit} of spend yet.", "Marketing spend by channel"), ax=ax,
+                             title=title)
     ax = _axes(ax, (10, 4.8))
     channels = periods.attrs.get("channels") or [c for c in periods.columns if c not in
                                                  ("spend", "conversion_value", "platform_roas", "revenue", "mer")]

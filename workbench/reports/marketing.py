@@ -411,9 +411,17 @@ def campaign_table(campaigns: pd.DataFrame, *, origin: str = "real", currency: s
                  caption=CAMPAIGNS.caption + more + origin_suffix(origin))
 
 
+@skippable
 def period_table(periods: pd.DataFrame, *, origin: str = "real", currency: str = "USD", last: int = 12):
-    """Spend, revenue and MER for the last ``last`` periods."""
+    """Spend, revenue and MER for the last ``last`` periods (a sentence when no period is complete)."""
     unit = periods.attrs.get("period", "period")
+    if periods.empty:
+        shorter = {"quarter": "month", "year": "quarter", "month": "week"}.get(unit)
+        span = (f" (the spend runs from {periods.attrs['start']:%d %b %Y} to {periods.attrs['end']:%d %b %Y})"
+                if "start" in periods.attrs else "")
+        how = f"a shorter period (period='{shorter}') or a longer export" if shorter else "a longer export"
+        return Markdown(f"*No complete {unit} of spend{' with revenue' if 'revenue' in periods else ''} yet{span}: "
+                        f"the table by {unit} needs one. Use {how}.*")
     shown = periods.tail(last).reset_index()
     shown.insert(0, "period_name", [_period_label(p, unit) for p in shown["period"]])
     return table(_present(shown, PERIODS), PERIODS, currency=currency,
@@ -439,7 +447,7 @@ def spend_md(periods: pd.DataFrame, *, channels: pd.DataFrame, weeks=None, origi
         text += (f" Over the {len(weeks)} complete weeks with revenue, every {fmt.money(1, currency)} of marketing "
                  f"came with {fmt.money(mer, currency, 2)} of revenue (MER): all revenue, not only what marketing "
                  "caused.")
-    elif "mer" in periods:
+    elif not is_skipped(periods) and "mer" in periods:
         mer = periods["revenue"].sum() / periods["spend"].sum()
         text += (f" Over the {len(periods)} {periods.attrs.get('period', 'period')}s with revenue, every "
                  f"{fmt.money(1, currency)} of marketing came with {fmt.money(mer, currency, 2)} of revenue (MER): "

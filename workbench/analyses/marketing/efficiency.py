@@ -96,7 +96,8 @@ def spend_by_period(spend, *, revenue: Any = None, period: str = "month") -> pd.
     DataFrame indexed by ``period`` with one column per channel, ``spend`` (all channels), ``conversion_value``,
     ``platform_roas``, and ``revenue`` and ``mer`` when revenue is given. Only periods the spend covers from their
     first to their last day are kept (and only those with revenue, when it is given): a half-covered first or last
-    month would look like a collapse.
+    month would look like a collapse. None may be left (a first export shorter than a period): the frame is then
+    empty, and ``attrs`` still carry ``period`` and the spend's ``start`` and ``end`` for the reports to say so.
     """
     if period != "week":
         check_period(period)
@@ -121,6 +122,7 @@ def spend_by_period(spend, *, revenue: Any = None, period: str = "month") -> pd.
     out.columns.name = None
     out.attrs["channels"] = [c for c in wide.columns]
     out.attrs["period"] = period
+    out.attrs["start"], out.attrs["end"] = spend.start, spend.end
     return out
 
 
