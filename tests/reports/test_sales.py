@@ -75,7 +75,10 @@ class TestHeadline:
     def test_a_period_without_new_customers_says_since_when(self, store):
         text = S.headline_md(K.kpi_comparison(store, period="week", period_end="2024-01-17"))
         assert ("1 customer ordered: 0 new and 1 returning; returning customers brought $60 (75.0% of net revenue). "
-                "No customer placed a first order in Week of 15 Jan 2024; the last did in Week of 8 Jan 2024.\n") in text
+                "No customer placed a first order in the week of 15 Jan 2024; the last did in the week of 8 Jan "
+                "2024.\n") in text
+        day = S.headline_md(K.kpi_comparison(store, period="day", period_end="2024-01-20"))     # B's second order
+        assert "No customer placed a first order on 20 Jan 2024; the last did on 10 Jan 2024, 10 days earlier" in day
         # B orders again in June; the last first order was C's, in February: four months earlier
         june = pd.concat([store, pd.DataFrame({"order_id": ["o8"], "customer_id": pd.array(["B"], dtype="string"),
                                                "order_date": pd.to_datetime(["2024-06-30"]).astype("datetime64[us]"),

@@ -341,12 +341,20 @@ def headline_md(comparison: KpiComparison, *, currency: str = "USD") -> Markdown
     return Markdown("\n\n".join(lines))
 
 
+def _during(label: str, period: str) -> str:
+    """A period's label after a verb: "on 9 Nov 2026", "in the week of 2 Nov 2026", "in Jun 1998"."""
+    if period == "day":
+        return f"on {label}"
+    return f"in the {label[0].lower()}{label[1:]}" if period == "week" else f"in {label}"
+
+
 def _no_new_customers(c: KpiComparison) -> str:
     """When the period brought no new customer: since when none has come (a stalled acquisition is news)."""
     since = c.periods_since_acquisition
     if c.table.loc["new_customers", "current"] != 0 or c.table.loc["customers", "current"] == 0 or not since:
         return ""
-    text = f" No customer placed a first order in {c.current.label}; the last did in {c.last_acquisition}"
+    text = (f" No customer placed a first order {_during(c.current.label, c.period)}; the last did "
+            f"{_during(c.last_acquisition, c.period)}")
     if since < 3:
         return text + "."
     return (text + f", {fmt.num(since)} {c.period}s earlier: either acquisition has stopped, or the data covers only "
