@@ -76,3 +76,18 @@ def test_ipykernels_shutdown_race_is_not_a_warning_but_other_kernel_output_is():
     other = RACE.replace("process_control", "handle_my_socket")
     text, keep = compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[], kernel=other)
     assert keep is True and "Socket operation on non-socket" in text
+
+
+def test_libzmqs_exit_assertion_after_a_successful_run_is_not_a_warning():
+    # seen once in a full test run: the kernel's last output line, after every cell had run
+    line = "Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:238)\n"
+    assert compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[],
+                       kernel=line)[1] is False
+    text, keep = compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[],
+                             kernel="libfoo: real message\n" + line)
+    assert keep is True and text.endswith("stderr)\nlibfoo: real message\n")
+    # not last, or a failed run: kept as evidence
+    assert compose_log(job="a/b", run_id="r1", status="succeeded", error=None, cells=[], runner=[],
+                       kernel=line + "more\n")[1] is True
+    text, keep = compose_log(job="a/b", run_id="r1", status="failed", error=None, cells=[], runner=[], kernel=line)
+    assert keep is True and "Assertion failed: pfd.revents & POLLIN" in text

@@ -8,7 +8,8 @@ Three sources, in this order after the error (if any):
    Python warnings of the runner's process (the ``workbench`` command and the catalog's workers route them
    to the log with ``logging.captureWarnings``);
 3. the kernel process's own stdout and stderr (messages from C libraries, a JVM's log, a crash), less the
-   traceback of a race inside ipykernel's own shutdown (:data:`_SHUTDOWN_RACE`).
+   traceback of a race inside ipykernel's own shutdown (:data:`_SHUTDOWN_RACE`) and, for a successful run,
+   libzmq's assertion at the process's exit (:data:`_ZMQ_EXIT_ASSERT`).
 
 The log is kept in the run folder when the run failed, or when any of the three holds something (a
 successful run with warnings); a clean successful run has none. The report header and the index link it.
@@ -30,6 +31,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SHUTDOWN_RACE = re.compile(r"ERROR:tornado\.general:Uncaught exception in ZMQStream callback\n"
                             r"Traceback \(most recent call last\):\n(?:[ \t].*\n)+?"
                             r"zmq\.error\.ZMQError: Socket operation on non-socket\n?")
+
+
+# libzmq's assertion when a socket is closed under its poller while the kernel process exits (the same family of
+# shutdown races, seen once in a full test run): the last line of a *successful* run's kernel output. A kernel
+# that aborts mid-run fails its run, and the line is then kept as evidence.
+_ZMQ_EXIT_ASSERT = re.compile(r"(?:\A|\n)Assertion failed: [^\n]*\(src/\w+\.cpp:\d+\)\s*\Z")
 
 
 def _without_shutdown_race(kernel: str) -> str:
@@ -91,6 +98,8 @@ def compose_log(*, job: str, run_id: str, status: str, error: dict | None, cells
                 runner: list[str], kernel: str) -> tuple[str, bool]:
     """The text of ``run.log`` and whether it is worth keeping (the run failed or something warned)."""
     kernel = _without_shutdown_race(_ANSI.sub("", kernel or "")).strip()
+    if status == "succeeded":
+        kernel = _ZMQ_EXIT_ASSERT.sub("", kernel).strip()
     warned = bool(cells or runner or kernel)
     keep = status != "succeeded" or warned
     why = "the run failed" if status != "succeeded" else "it has warnings"
