@@ -105,3 +105,12 @@ def test_three_days_of_spend_run_and_say_what_they_cannot_show(tmp_path, monkeyp
     assert metrics["total_spend"] == pytest.approx(82.5)
     assert ("No complete month of spend yet (the spend runs from 03 Nov 2026 to 05 Nov 2026): the table by month "
             "needs one. Use a shorter period (period='week') or a longer export.") in text
+
+
+def test_spend_without_revenue_shows_the_spend_and_says_what_needs_revenue(tmp_path, monkeypatch):
+    # an ad account's export before the shop's orders are at hand: the spend sections, and the reason for the rest
+    metrics, text = _run(tmp_path, monkeypatch, spend_sources=["tests/fixtures/marketing/google_ads_campaign_report.csv"])
+    assert metrics["total_spend"] > 0 and "mer" not in metrics and "mmm_r2" not in metrics
+    assert "Google Ads took the most (100%)" in text
+    assert ("there is no revenue to explain. Give the shop's orders (orders_source), or a weekly marketing-mix table "
+            "with a revenue column (Robyn's layout: `DATE`, `revenue`, a `<channel>_S` column per channel)") in text

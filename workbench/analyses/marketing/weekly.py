@@ -89,9 +89,9 @@ def weekly_data(spend: Any, *, orders: Any = None) -> MarketingWeeks:
         revenue = spend.revenue.astype(float)
         source = "the revenue column of the spend file"
     else:
-        raise DataError("there is no revenue to explain", source="weekly_data", column="revenue",
+        raise NotEnoughData("there is no revenue to explain", source="weekly_data", column="revenue",
                         fix="Give the shop's orders (orders_source), or a weekly marketing-mix table with a revenue "
-                            "column (Robyn's layout: DATE, revenue, <channel>_S)")
+                            "column (Robyn's layout: `DATE`, `revenue`, a `<channel>_S` column per channel)")
     if spend.grain == "day":
         days = frame["date"]
         wk = days - pd.to_timedelta((days.dt.day_of_week - anchor) % 7, unit="D")
