@@ -117,6 +117,12 @@ class TestPreviousRun:
                               before="2026-01-05T00:00:00+00:00")
         assert manual[1]["run_id"] == "r2"  # same notebook and parameters
         assert previous_run(tmp_path, notebook="nb", job="nb/manual", parameters={"a": 3}, before=None) is None
+        # an ad-hoc run with other parameters is not the previous run of another ad-hoc run (all are "manual")
+        _run(tmp_path, "r7", started="2026-01-07T00:00:00+00:00", job="nb/manual", parameters={"a": 9})
+        assert previous_run(tmp_path, notebook="nb", job="nb/manual", parameters={"a": 1},
+                            before="2026-01-08T00:00:00+00:00")[1]["run_id"] == "r5"
+        assert previous_run(tmp_path, notebook="nb", job="nb/manual", parameters={"a": 9},
+                            before="2026-01-08T00:00:00+00:00")[1]["run_id"] == "r7"
         assert previous_run(tmp_path, notebook="nb", job="nb/default", parameters={"a": 1},
                             exclude="r5")[1]["run_id"] == "r2"
 

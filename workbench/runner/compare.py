@@ -54,9 +54,12 @@ def previous_run(reports_dir: str | os.PathLike, *, notebook: str, job: str, par
                  before: str | None = None, exclude: str | None = None) -> tuple[Path, dict] | None:
     """The previous successful run (folder, manifest) of ``job`` or of the same parameters, started before ``before``.
 
-    ``before``: an ISO start time (None: any time); ``exclude``: a run id to leave out (the run itself).
+    ``before``: an ISO start time (None: any time); ``exclude``: a run id to leave out (the run itself). Ad-hoc
+    runs all share the job ``<notebook>/manual``: for them only the same parameters count (a weekly run is not
+    the previous run of a monthly one).
     """
     canon = json.dumps(parameters, sort_keys=True, ensure_ascii=False)
+    by_job = not job.endswith("/manual")
     best: tuple[str, Path, dict] | None = None
     for mf in (Path(reports_dir) / notebook).glob(f"*/{MANIFEST}"):
         try:
@@ -68,7 +71,8 @@ def previous_run(reports_dir: str | os.PathLike, *, notebook: str, job: str, par
         started = m.get("started") or ""
         if before is not None and started >= before:
             continue
-        if m.get("job") != job and json.dumps(m.get("parameters", {}), sort_keys=True, ensure_ascii=False) != canon:
+        same_job = by_job and m.get("job") == job
+        if not same_job and json.dumps(m.get("parameters", {}), sort_keys=True, ensure_ascii=False) != canon:
             continue
         if best is None or started > best[0]:
             best = (started, mf.parent, m)
