@@ -122,6 +122,19 @@ def test_without_key_figures_the_first_numeric_headlines_are_shown(tmp_path):
     assert [m["name"] for m in key_figures(metrics, 1)] == ["period"]
 
 
+def test_ad_hoc_runs_trend_only_over_the_latest_ones_parameters(tmp_path):
+    # three ad-hoc runs of one notebook: two on the same file, one on another; the trend joins the two
+    for i, (value, file) in enumerate([(100.0, "a.csv"), (5.0, "b.csv"), (130.0, "a.csv")]):
+        d = _run(tmp_path, "sales", f"r{i}", started=f"2026-01-0{i + 1}T08:00:00+00:00", job="manual",
+                 metrics=[_metric(value)])
+        manifest = json.loads((d / "manifest.json").read_text())
+        manifest["parameters"] = {"orders_path": file}
+        (d / "manifest.json").write_text(json.dumps(manifest))
+    doc = parse(build_index(tmp_path).read_text())
+    (svg,) = [a for t, a in doc.tags if t == "svg"]
+    assert svg["aria-label"].startswith("Revenue over 2 successful runs: $100 on 1 Jan 2026")
+
+
 def test_a_job_skipped_for_a_missing_requirement(tmp_path):
     _run(tmp_path, "sales", "r1", started="2026-01-01T08:00:00+00:00", job="spark")
     update_ledger(tmp_path, [RunResult(status="skipped", notebook="sales", job="sales/spark",

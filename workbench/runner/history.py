@@ -84,10 +84,17 @@ class JobHistory:
         return [x["name"] for x in key_figures(m.get("_metrics", []), limit)]
 
     def series(self, name: str, *, limit: int = 30) -> list[tuple[dict, dict]]:
-        """(run manifest, metric) of ``name`` over the successful runs, oldest first, at most ``limit``."""
+        """(run manifest, metric) of ``name`` over the successful runs, oldest first, at most ``limit``. For the
+        ad-hoc runs of a notebook (job ``<notebook>/manual``) only those with the latest one's parameters: a trend
+        across other files or periods would mean nothing (the same rule as the change against the previous run).
+        """
+        ref = self.latest_ok
+        adhoc = self.job.endswith("/manual") and ref is not None
         out = []
         for m in self.runs:
             if m.get("status") != "succeeded":
+                continue
+            if adhoc and m.get("parameters") != ref.get("parameters"):
                 continue
             metric = next((x for x in m.get("_metrics", []) if x.get("name") == name), None)
             if metric is not None:
