@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from workbench.present import fmt
 from workbench.present.style import PALETTE
 from workbench.reports.common import generated_suffix
-from workbench.sections import skippable_chart
+from workbench.sections import Skipped, skippable_chart, skipped_panel
 
 __all__ = ["plot_funnel", "plot_funnel_dropoff", "plot_lift_forest", "plot_revenue_distribution", "plot_power_curve"]
 
@@ -44,13 +44,8 @@ def _title(ax: Axes, title: str, generated: bool) -> None:
 
 
 def _placeholder(ax: Axes | None, title: str, message: str, generated: bool) -> Axes:
-    """A one-line panel instead of a chart (as a skipped chart's), not a full-size empty figure."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9.0, 1.4))
-    ax.set_axis_off()
-    _title(ax, title, generated)
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
-    return ax
+    """The panel every chart not drawn shows (:func:`~workbench.sections.skipped_panel`), not an empty figure."""
+    return skipped_panel(Skipped(message, title + generated_suffix(generated)), ax=ax)
 
 
 def _rows(funnel: pd.DataFrame, counting: str, segment: str | None = None) -> pd.DataFrame:
