@@ -104,12 +104,12 @@ def cmd_run(args) -> int:
         print("workbench run: give a NOTEBOOK (see `workbench list`) or --all", file=sys.stderr)
         return EXIT_USAGE
     from workbench.runner.execute import prepare_run, run_notebook
-    from workbench.runner.files import slug
+    from workbench.runner.files import ADHOC_RUN, slug
     from workbench.runner.params import read_params_file
 
     values = read_params_file(args.params_file) if args.params_file else {}
     text = {name: value for name, value in (args.param or [])}
-    run_name = slug(args.name) if args.name else "manual"
+    run_name = slug(args.name) if args.name else ADHOC_RUN
     prep = prepare_run(args.notebook, parameters=values, text_parameters=text,
                        origin=str(args.params_file or ""), run_name=run_name, paths_from=Path.cwd())
     print(f"running {prep.job} ({prep.info.display_path}) ...", flush=True)

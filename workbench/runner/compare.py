@@ -37,6 +37,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from workbench.runner.files import is_adhoc
 from workbench.runner.manifest import MANIFEST, read_metrics
 
 __all__ = ["previous_run", "compare_metrics_to", "metric_change", "noise_test", "same_inputs", "change_text",
@@ -59,7 +60,7 @@ def previous_run(reports_dir: str | os.PathLike, *, notebook: str, job: str, par
     the previous run of a monthly one).
     """
     canon = json.dumps(parameters, sort_keys=True, ensure_ascii=False)
-    by_job = not job.endswith("/manual")
+    by_job = not is_adhoc(job)
     best: tuple[str, Path, dict] | None = None
     for mf in (Path(reports_dir) / notebook).glob(f"*/{MANIFEST}"):
         try:

@@ -114,7 +114,7 @@ class PreparedRun:
 
 
 def prepare_run(notebook: str | os.PathLike, *, parameters: dict | None = None,
-                text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = "manual",
+                text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = files.ADHOC_RUN,
                 base: str | os.PathLike | None = None, paths_from: str | os.PathLike | None = None) -> PreparedRun:
     """Resolve the notebook and validate the parameters (no kernel yet). Raises ``ParameterError``.
 
@@ -176,7 +176,7 @@ def check_unchanged(prep: PreparedRun, reports_dir: Path, *, show_code: bool = F
 
 
 def run_notebook(notebook: str | os.PathLike | PreparedRun, *, parameters: dict | None = None,
-                 text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = "manual",
+                 text_parameters: dict[str, str] | None = None, origin: str = "", run_name: str = files.ADHOC_RUN,
                  reports_dir: str | os.PathLike | None = None, show_code: bool = False, force: bool = False,
                  run_id: str | None = None, update_index: bool = True, timeout: float | None = None) -> RunResult:
     """Run one report notebook into ``reports/<notebook>/<run-id>/``.

@@ -33,9 +33,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 __all__ = ["new_run_id", "temp_run_dir", "clean_stale_temp_dirs", "atomic_write_text", "index_lock",
-           "utc_now", "TMP_DIRNAME", "slug"]
+           "utc_now", "TMP_DIRNAME", "slug", "ADHOC_RUN", "is_adhoc"]
 
 TMP_DIRNAME = ".tmp"
+ADHOC_RUN = "manual"   # the run name of a `workbench run` without --name: its job is <notebook>/manual
+
+
+def is_adhoc(job: str) -> bool:
+    """Whether ``job`` is the shared job of a notebook's unnamed runs, whose parameters may differ run to run
+    (so only a run of the same parameters is "the previous run", and only those make a trend)."""
+    return job.endswith(f"/{ADHOC_RUN}")
 OWNER_FILE = ".owner.json"
 STALE_AFTER_S = 7 * 24 * 3600  # a temp folder this old is removed even if its owner looks alive
 
@@ -50,7 +57,7 @@ def slug(text: str) -> str:
     return s or "run"
 
 
-def new_run_id(run_name: str = "manual", *, when: datetime | None = None) -> str:
+def new_run_id(run_name: str = ADHOC_RUN, *, when: datetime | None = None) -> str:
     when = when or utc_now()
     return f"{when.strftime('%Y%m%dT%H%M%SZ')}-{slug(run_name)[:40]}-{secrets.token_hex(3)}"
 

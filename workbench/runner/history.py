@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.runner.files import is_adhoc
 from workbench.runner.ledger import read_ledger
 from workbench.runner.manifest import MANIFEST, key_figures, read_metrics
 
@@ -89,7 +90,7 @@ class JobHistory:
         across other files or periods would mean nothing (the same rule as the change against the previous run).
         """
         ref = self.latest_ok
-        adhoc = self.job.endswith("/manual") and ref is not None
+        adhoc = is_adhoc(self.job) and ref is not None
         out = []
         for m in self.runs:
             if m.get("status") != "succeeded":
