@@ -297,15 +297,15 @@ def _forecast_sentence(forecast: Any, *, currency: str) -> str:
     def amount(x: float) -> str:
         return _amount(x, forecast.column, currency)
 
-    verdict = {"better": "better than", "worse": "worse than", "same": "about as good as"}[
-        against_naive(e["mape"], naive_mape=e["naive_mape"])]
+    result = against_naive(e["mape"], naive_mape=e["naive_mape"])
+    verdict = {"better": "better than", "worse": "worse than", "same": "about as good as"}[result]
     naive = "repeating the value one season earlier" if forecast.naive_seasonal_ else "repeating the last value"
     return (f"The forecast for the next {fmt.num(len(fc))} {many} is {amount(fc.forecast.mean())} per {one} on "
             f"average; the {fmt.pct(forecast.level, 0)} prediction interval runs from {amount(fc.lower.iloc[0])}"
             f"-{amount(fc.upper.iloc[0])} in the first {one} to {amount(fc.lower.iloc[-1])}-"
             f"{amount(fc.upper.iloc[-1])} in the last. Held out on the last {fmt.num(len(forecast.backtest_))} "
             f"{many}, the method missed by {fmt.pct(e['mape'], 0)} on average (MAPE), {verdict} simply {naive} "
-            f"({fmt.pct(e['naive_mape'], 0)})." + (_plan_naive(forecast, amount) if verdict == "worse than" else ""))
+            f"({fmt.pct(e['naive_mape'], 0)})." + (_plan_naive(forecast, amount) if result == "worse" else ""))
 
 
 def _plan_naive(forecast: Any, amount: Any) -> str:

@@ -89,9 +89,11 @@ def weekly_data(spend: Any, *, orders: Any = None) -> MarketingWeeks:
         revenue = spend.revenue.astype(float)
         source = "the revenue column of the spend file"
     else:
+        # a report on ad exports alone still shows the spend; the sections that need revenue say this
         raise NotEnoughData("there is no revenue to explain", source="weekly_data", column="revenue",
-                        fix="Give the shop's orders (orders_source), or a weekly marketing-mix table with a revenue "
-                            "column (Robyn's layout: `DATE`, `revenue`, a `<channel>_S` column per channel)")
+                            fix="Give the shop's orders (orders_source), or a weekly marketing-mix table with a "
+                                "revenue column (Robyn's layout: `DATE`, `revenue`, a `<channel>_S` column per "
+                                "channel)")
     if spend.grain == "day":
         days = frame["date"]
         wk = days - pd.to_timedelta((days.dt.day_of_week - anchor) % 7, unit="D")
