@@ -175,6 +175,10 @@ class TestRefused:
         s = wb.load_spend(path, channel="Google Ads")
         assert s.frame["spend"].sum() == pytest.approx(27.5) and set(s.frame["channel"]) == {"Google Ads"}
         assert s.frame["clicks"].sum() == 65
+        assert set(s.frame["currency"]) == {"EUR"}                       # the currency the header names
+        with pytest.raises(DataError, match=r"ads\.csv: column `currency`: spend is in EUR, not in USD as currency= "
+                                            r"says \(3 rows; .*Pass currency='EUR' if that is the account currency"):
+            wb.load_spend(path, channel="Google Ads", currency="USD")
         with pytest.raises(DataError, match=r"no channel column, and no channel= given"):
             wb.load_spend(path)
 

@@ -149,6 +149,18 @@ class TestSpellings:
         loaded = load_orders(f)
         assert loaded.to_pandas()["revenue"].tolist() == [47.6]
         assert any(n.startswith("Revenue taken from `Order Total (EUR)` as written") for n in loaded.summary.notes)
+        # the currency the header names must be the one asked for: the workbench does not convert
+        assert load_orders(f, currency="EUR").to_pandas()["currency"].tolist() == ["EUR"]
+        with pytest.raises(DataError, match=r"orders\.csv: column `Order Total \(EUR\)`: `Order Total \(EUR\)` names its "
+                                            r"currency, EUR, not USD as currency= says\. Pass currency='EUR'"):
+            load_orders(f, currency="USD")
+        frame = pd.DataFrame({"order_id": ["1"], "customer_id": ["a"], "order_date": [pd.Timestamp("2026-11-03")],
+                              "Amount (EUR)": [40.0]})
+        with pytest.raises(DataError, match=r"names its currency, EUR, not USD"):   # a frame, and Parquet
+            load_orders(frame, currency="USD")
+        frame.to_parquet(tmp_path / "o.parquet", index=False)
+        with pytest.raises(DataError, match=r"names its currency, EUR, not USD"):
+            load_orders(tmp_path / "o.parquet", currency="USD")
 
     def test_spelling_normalises_case_separators_and_camel_case(self):
         assert [spelling(h) for h in ("OrderID", "order_id", "Order-ID", "Order #", "Order Number", "InvoiceNo",

@@ -93,6 +93,14 @@ def without_unit(name: object) -> str:
     return re.sub(r"\([^)]*\)|\[[^\]]*\]|[€$£¥]", " ", str(name))
 
 
+def currency_in_header(name: object) -> str | None:
+    """The currency code a header names in brackets: ``"Amount spent (EUR)"`` -> ``"EUR"``; else None."""
+    if not name:
+        return None
+    m = re.search(r"\(([A-Z]{3})\)\s*$", str(name).strip())
+    return m.group(1) if m else None
+
+
 def find_columns(header: Sequence[str], wanted: Sequence[str]) -> dict[str, str]:
     """Map each wanted name to the header's spelling of it (only those present)."""
     by_norm = {norm(h): h for h in header}

@@ -60,7 +60,7 @@ def load_csv(path: Path, *, fmt: str, columns: dict | None, options: LoadOptions
     careful = dict(fmt=fmt, columns=columns, options=options, delimiter=delimiter, encoding=encoding)
     try:
         head = _head(path, path.name, delimiter=delimiter, encoding=encoding)
-        layout = _layout(head, fmt=fmt, columns=columns)
+        layout = _layout(head, fmt=fmt, columns=columns, currency=options.currency)
     except NotForEngine as why:
         return careful_lines(path, reason=str(why), **careful)
     # meanwhile, one look at every byte for what DuckDB reads differently from the careful reader whatever the
@@ -185,14 +185,14 @@ def _header_first(path: Path, compression: str | None) -> bool:
     return bool(first.strip())
 
 
-def _layout(head: CsvHead, *, fmt: str, columns: dict | None) -> Layout:
+def _layout(head: CsvHead, *, fmt: str, columns: dict | None, currency: str | None) -> Layout:
     """The layout of the header, as the careful reader decides it. Its error is the careful reader's when the
     sample holds the rows it would show in a suggestion (the whole file, or 200 rows) and the careful reader
     would get that far: it reads the whole file first, so a row it cannot read (more fields than the header) is
     what it reports. A large file is checked for such rows by DuckDB before the error is raised."""
     try:
         return choose_layout(head.read.header, name=head.name, fmt=fmt, columns=columns,
-                             sample=lambda: head.read.frame.head(200))
+                             sample=lambda: head.read.frame.head(200), currency=currency)
     except DataError:
         if head.complete or (head.lines >= 200 and _readable(head)):
             raise

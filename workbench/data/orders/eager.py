@@ -38,7 +38,8 @@ def load_frame(frame: pd.DataFrame, *, name: str, source: str, fmt: str, columns
                         fix="Pass data that contains orders")
     frame = frame.reset_index(drop=True)
     frame.columns = header
-    layout = choose_layout(header, name=name, fmt=fmt, columns=columns, sample=lambda: frame.head(200))
+    layout = choose_layout(header, name=name, fmt=fmt, columns=columns, sample=lambda: frame.head(200),
+                           currency=options.currency)
     if layout.mapped:
         frame = pd.DataFrame({canon: frame[src] for canon, src in layout.columns.items()})
     summary = LoadSummary(source=source, format=layout.format, lines_read=len(frame), lines_kept=0)

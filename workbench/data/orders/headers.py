@@ -32,7 +32,7 @@ import pandas as pd
 
 from workbench.data import formats
 from workbench.data.formats import generic as _generic
-from workbench.data.formats._base import norm, without_unit
+from workbench.data.formats._base import currency_in_header, norm, without_unit
 from workbench.data.schema import ORDER_COLUMNS
 from workbench.errors import DataError
 
@@ -137,10 +137,11 @@ def check_header(header: Sequence[str], name: str) -> None:
 
 
 def choose_layout(header: Sequence[str], *, name: str, fmt: str = "auto", columns: dict | None = None,
-                  sample: Callable[[], pd.DataFrame] | None = None) -> Layout:
+                  sample: Callable[[], pd.DataFrame] | None = None, currency: str | None = None) -> Layout:
     """The layout for this header, or one DataError that says which column is missing and what to pass.
 
-    ``sample`` returns a few rows of the data; it is called only to suggest a mapping in an error.
+    ``sample`` returns a few rows of the data; it is called only to suggest a mapping in an error. ``currency``
+    (``currency=``) is checked against a currency an amount header names (``Amount (EUR)``).
     """
     header = [str(h) for h in header]
     if columns is not None:
@@ -150,7 +151,7 @@ def choose_layout(header: Sequence[str], *, name: str, fmt: str = "auto", column
         recognised = _by_spelling(header, skip=found, wanted=_still_needed(found))
         found.update(recognised)
         _require_needed(found, header, name=name, sample=sample, given=columns)
-        return _generic_layout(found, header, given=columns, recognised=recognised)
+        return _generic_layout(found, header, given=columns, recognised=recognised, name=name, currency=currency)
     if fmt not in ("auto", "canonical"):
         module = formats.FORMATS[fmt]
         _require(module, header, name)
@@ -163,7 +164,7 @@ def choose_layout(header: Sequence[str], *, name: str, fmt: str = "auto", column
     recognised = _by_spelling(header, skip=found, wanted=[c for c in ORDER_COLUMNS if c not in found])
     found.update(recognised)
     if not _still_needed(found):
-        return _generic_layout(found, header, given=None, recognised=recognised)
+        return _generic_layout(found, header, given=None, recognised=recognised, name=name, currency=currency)
     near = [(m, lacking) for m, lacking in formats.near_misses(header) if m is not _generic] if fmt == "auto" \
         else []
     if near:
@@ -226,8 +227,9 @@ def _still_needed(found: dict[str, str]) -> list[str]:
 
 
 def _generic_layout(found: dict[str, str], header: list[str], *, given: dict | None,
-                    recognised: dict[str, str]) -> Layout:
+                    recognised: dict[str, str], name: str, currency: str | None) -> Layout:
     found = {c: found[c] for c in ORDER_COLUMNS if c in found}
+    _header_currency(found, name=name, currency=currency)
     canonical = given is None and all(c == s for c, s in found.items())
     layout = Layout(_generic, "canonical" if canonical else "generic", columns=found)
     if recognised:
@@ -245,6 +247,20 @@ def _generic_layout(found: dict[str, str], header: list[str], *, given: dict | N
                                 "shipping, so do revenue and AOV (pass columns={'revenue': ...} naming the net "
                                 "amount to change it).")
     return layout
+
+
+def _header_currency(found: dict[str, str], *, name: str, currency: str | None) -> None:
+    """An amount header that names its currency (``Amount (EUR)``) in a file without a currency column: refused
+    when ``currency=`` says another one (the workbench does not convert)."""
+    if "currency" in found or currency is None:
+        return
+    for canon in ("revenue", "unit_price"):
+        code = currency_in_header(found.get(canon))
+        if code and code != currency.upper():
+            raise DataError(f"`{found[canon]}` names its currency, {code}, not {currency} as currency= says",
+                            source=name, column=found[canon],
+                            fix=f"Pass currency='{code}' (the workbench does not convert currencies), or convert the "
+                                "amounts before loading")
 
 
 def _require_needed(found: dict[str, str], header: list[str], *, name: str, sample, given: dict | None,

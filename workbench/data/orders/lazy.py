@@ -39,7 +39,7 @@ def load_table(expr: ibis.Table, *, name: str, source: str, fmt: str, columns: d
     header = list(expr.columns)
     check_header(header, name)
     layout = choose_layout(header, name=name, fmt=fmt, columns=columns,
-                           sample=lambda: to_pandas(expr.limit(200)))
+                           sample=lambda: to_pandas(expr.limit(200)), currency=options.currency)
     if not layout.mapped:
         # a known export layout stored as Parquet/DuckDB: mapped in pandas (layouts need row-wise logic)
         return load_frame(to_pandas(expr), name=name, source=source, fmt=layout.format, columns=None,

@@ -15,7 +15,6 @@ Checks across rows and files (negative spend, currencies, overlaps, daily vs wee
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -136,14 +135,6 @@ def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     if column is None or column not in frame:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     return frame[column].astype("string").str.strip().replace("", pd.NA)
-
-
-def currency_in_header(name: str | None) -> str | None:
-    """``"Amount spent (EUR)"`` -> ``"EUR"``."""
-    if not name:
-        return None
-    m = re.search(r"\(([A-Z]{3})\)\s*$", str(name).strip())
-    return m.group(1) if m else None
 
 
 def canonical(frame: pd.DataFrame, *, date: pd.Series, channel: str | pd.Series, spend: pd.Series,

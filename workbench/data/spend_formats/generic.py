@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbench.data.formats._base import currency_in_header
 from workbench.data.spend_formats._base import SPEND_COLUMNS, SpendContext, canonical, find, text
 from workbench.errors import DataError
 
@@ -94,7 +95,9 @@ def to_canonical(frame: pd.DataFrame, ctx: SpendContext) -> pd.DataFrame:
         channel = channel.fillna(ctx.channel)
     ctx.spend_columns["*"] = cols["spend"]
     days = ctx.days(frame, cols["date"], cols.get("end_date"))
-    currency = text(frame, cols["currency"]).str.upper() if "currency" in cols else ctx.currency
+    # a currency column, else the one a header names ("Cost (EUR)"), else currency=
+    currency = (text(frame, cols["currency"]).str.upper() if "currency" in cols
+                else currency_in_header(cols["spend"]) or ctx.currency)
     return canonical(
         frame, date=ctx.dates(frame, cols["date"]), days=days, channel=channel,
         campaign=text(frame, cols.get("campaign")), spend=ctx.numbers(frame, cols["spend"]), currency=currency,

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.data.spend_formats._base import (SpendContext, canonical, currency_in_header, drop_empty_rows, find,
+from workbench.data.formats._base import currency_in_header
+from workbench.data.spend_formats._base import (SpendContext, canonical, drop_empty_rows, find,
                                                 find_prefix, norm, text)
 
 NAME = "meta-ads"
